@@ -1,0 +1,133 @@
+from django.contrib import admin
+
+from campaigns.models import (
+    Building,
+    Campaign,
+    Community,
+    Elevator,
+    Inspection,
+    InspectionIssue,
+    Meeting,
+    MeetingDecision,
+    Milestone,
+    ProgressUpdate,
+    Question,
+    Review,
+    Unit,
+)
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    list_display = ["name", "subdistrict", "district", "city"]
+    search_fields = ["name", "subdistrict"]
+
+
+class BuildingInline(admin.TabularInline):
+    model = Building
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "community", "status", "consent_rule", "target_open_date"]
+    list_filter = ["status", "consent_rule", "community"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [BuildingInline, MilestoneInline]
+
+
+class UnitInline(admin.TabularInline):
+    model = Unit
+    extra = 0
+
+
+@admin.register(Building)
+class BuildingAdmin(admin.ModelAdmin):
+    list_display = ["name", "campaign", "sort_order"]
+    list_filter = ["campaign"]
+    inlines = [UnitInline]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "building", "floors"]
+    list_filter = ["building__campaign", "building"]
+    list_select_related = ["building"]
+
+
+@admin.register(Elevator)
+class ElevatorAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "install_year", "floors_served", "quote", "maker"]
+    list_filter = ["unit__building__campaign", "install_year"]
+    list_select_related = ["unit__building"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["title", "campaign", "planned_on", "done_on"]
+    list_filter = ["campaign"]
+    date_hierarchy = "planned_on"
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    list_display = ["title", "campaign", "status", "published_at", "author"]
+    list_filter = ["status", "campaign"]
+    search_fields = ["title", "body"]
+
+
+class MeetingDecisionInline(admin.TabularInline):
+    model = MeetingDecision
+    extra = 1
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "campaign", "unit", "held_at", "place"]
+    list_filter = ["campaign"]
+    date_hierarchy = "held_at"
+    inlines = [MeetingDecisionInline]
+
+
+@admin.register(MeetingDecision)
+class MeetingDecisionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "meeting", "is_commitment", "status"]
+    list_filter = ["status", "is_commitment", "meeting__campaign"]
+
+
+class InspectionIssueInline(admin.TabularInline):
+    model = InspectionIssue
+    extra = 1
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "unit", "inspector", "inspected_at"]
+    list_filter = ["campaign"]
+    date_hierarchy = "inspected_at"
+    inlines = [InspectionIssueInline]
+
+
+@admin.register(InspectionIssue)
+class InspectionIssueAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "inspection", "status", "closed_at"]
+    list_filter = ["status"]
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["kind", "campaign", "reviewer", "reviewed_on", "outcome"]
+    list_filter = ["kind", "outcome", "campaign"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "campaign", "room", "status", "asked_at", "answered_at"]
+    list_filter = ["status", "campaign"]
+    search_fields = ["body", "answer"]

@@ -1,0 +1,134 @@
+"""What was said and decided: coordination meetings, reviews, and residents' questions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models.places import Campaign, Unit
+
+
+class Meeting(models.Model):
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("项目")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("单元"),
+        help_text=_("留空表示全项目"),
+    )
+    title = models.CharField(_("会议名称"), max_length=200)
+    held_at = models.DateTimeField(_("召开时间"))
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+    attendees = models.TextField(_("参会各方"), help_text=_("例如：物业、施工单位、居民代表"))
+    summary = models.TextField(_("会议纪要"), blank=True)
+
+    class Meta:
+        verbose_name = _("协调会")
+        verbose_name_plural = _("协调会")
+        ordering = ["-held_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingDecision(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("待落实")
+        IN_PROGRESS = "in_progress", _("落实中")
+        DONE = "done", _("已落实")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("协调会")
+    )
+    text = models.TextField(_("决定事项"))
+    is_commitment = models.BooleanField(
+        _("对居民的承诺"), default=False, help_text=_("例如：中午不施工、恢复绿化")
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        verbose_name = _("会议决定")
+        verbose_name_plural = _("会议决定")
+        ordering = ["meeting", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Review(models.Model):
+    class Kind(models.TextChoices):
+        LAWYER = "lawyer", _("律师审核合同")
+        SUBDISTRICT = "subdistrict", _("街道办审核程序")
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("审核通过")
+        CHANGES_REQUESTED = "changes_requested", _("需修改")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("项目")
+    )
+    kind = models.CharField(_("审核类型"), max_length=20, choices=Kind.choices)
+    reviewer = models.CharField(_("审核人"), max_length=100)
+    organisation = models.CharField(_("单位"), max_length=200, blank=True)
+    reviewed_on = models.DateField(_("审核日期"))
+    outcome = models.CharField(_("结论"), max_length=20, choices=Outcome.choices)
+    notes = models.TextField(_("意见"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
+
+    class Meta:
+        verbose_name = _("审核")
+        verbose_name_plural = _("审核")
+        ordering = ["-reviewed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reviewed_on}"
+
+
+class Question(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", _("待回复")
+        ANSWERED = "answered", _("已回复待审核")
+        PUBLISHED = "published", _("已公开")
+        HIDDEN = "hidden", _("不公开")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="questions", verbose_name=_("项目")
+    )
+    room = models.CharField(_("房号（选填）"), max_length=20, blank=True)
+    body = models.TextField(_("问题"), max_length=2000)
+    asked_at = models.DateTimeField(_("提问时间"), auto_now_add=True)
+    answer = models.TextField(_("回复"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("回复人"),
+    )
+    answered_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.NEW)
+
+    class Meta:
+        verbose_name = _("居民提问")
+        verbose_name_plural = _("居民提问")
+        ordering = ["-asked_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="question_published_has_answer",
+                condition=~Q(status="published") | ~Q(answer=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:40]

@@ -1,0 +1,70 @@
+from django.contrib import admin
+
+from consultations.models import Consent, FloorCoefficient, Proposal, Share, Visit, VisitConcern
+
+
+class VisitConcernInline(admin.TabularInline):
+    model = VisitConcern
+    extra = 0
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["household", "visitor", "visited_at", "channel", "reached", "attitude", "next_step_on"]
+    list_filter = ["attitude", "channel", "reached", "household__unit__building__campaign"]
+    list_select_related = ["household__unit__building", "visitor"]
+    date_hierarchy = "visited_at"
+    inlines = [VisitConcernInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class FloorCoefficientInline(admin.TabularInline):
+    model = FloorCoefficient
+    extra = 0
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "status",
+        "total_cost",
+        "subsidy",
+        "maintenance_fund",
+        "self_funded",
+        "rule",
+        "published_at",
+    ]
+    list_filter = ["status", "rule", "elevator__unit__building__campaign"]
+    list_select_related = ["elevator__unit__building"]
+    readonly_fields = ["self_funded"]
+    inlines = [FloorCoefficientInline]
+
+
+@admin.register(Share)
+class ShareAdmin(admin.ModelAdmin):
+    list_display = ["household", "proposal", "amount"]
+    list_filter = ["proposal__elevator__unit__building__campaign"]
+    list_select_related = ["household__unit__building", "proposal__elevator__unit__building"]
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    """Read-only: signed consents are never edited or deleted, here or anywhere."""
+
+    list_display = ["household", "proposal", "decision", "method", "signed_at", "witness"]
+    list_filter = ["decision", "method", "proposal__elevator__unit__building__campaign"]
+    list_select_related = ["household__unit__building", "proposal__elevator__unit__building", "witness"]
+    date_hierarchy = "signed_at"
+    exclude = ["signature"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

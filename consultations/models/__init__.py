@@ -1,0 +1,14 @@
+from consultations.models.consents import Consent, Decision
+from consultations.models.proposals import FloorCoefficient, Proposal, Share
+from consultations.models.visits import Concern, Visit, VisitConcern
+
+__all__ = [
+    "Concern",
+    "Consent",
+    "Decision",
+    "FloorCoefficient",
+    "Proposal",
+    "Share",
+    "Visit",
+    "VisitConcern",
+]

@@ -1,0 +1,176 @@
+"""Signed consent (签字同意): immutable records; a change of mind supersedes, never edits.
+
+The database keeps at most one current consent per household and proposal: each household's
+consents to a proposal form one chain (only one record may start it, and each record may be
+superseded once), and the current consent is the chain's end.
+"""
+
+import hashlib
+import json
+from datetime import UTC
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models.proposals import MONEY, Proposal
+from households.models import Household
+
+
+class Decision(models.TextChoices):
+    AGREE = "agree", _("同意")
+    AGREE_NOT_PAYING = "agree_not_paying", _("同意暂不出资")
+    DISAGREE = "disagree", _("不同意")
+    ABSTAIN = "abstain", _("弃权")
+
+
+def money(amount) -> str:
+    """Canonical text of an amount of yuan: always two decimals, whatever was typed."""
+    return f"{Decimal(amount):.2f}"
+
+
+class ImmutableRecordError(Exception):
+    """A signed record was about to be changed or deleted."""
+
+
+class ConsentQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(superseded_by__isnull=True)
+
+    def for_user(self, user):
+        return self.filter(household__in=Household.objects.for_user(user))
+
+    def update(self, **kwargs):
+        raise ImmutableRecordError("Signed consents are never edited.")
+
+    def delete(self):
+        raise ImmutableRecordError("Signed consents are never deleted.")
+
+
+class Consent(models.Model):
+    class Method(models.TextChoices):
+        TABLET = "tablet", _("平板签名")
+        PAPER = "paper", _("纸质表扫描件")
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="consents", verbose_name=_("住户")
+    )
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.PROTECT, related_name="consents", verbose_name=_("方案")
+    )
+    share_amount = models.DecimalField(_("签字时的应出资（元）"), **MONEY)
+    decision = models.CharField(_("意见"), max_length=20, choices=Decision.choices)
+    signer_name = models.CharField(_("签字人"), max_length=50)
+    method = models.CharField(_("签字方式"), max_length=20, choices=Method.choices)
+    signature = models.BinaryField(_("签名或扫描件"))
+    signature_type = models.CharField(_("文件类型"), max_length=50)
+    witness = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="witnessed_consents",
+        verbose_name=_("见证人"),
+    )
+    signed_at = models.DateTimeField(_("签字时间"))
+    content_hash = models.CharField(_("内容摘要（SHA-256）"), max_length=64)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("取代的记录"),
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("签字同意")
+        verbose_name_plural = _("签字同意")
+        ordering = ["household", "proposal", "signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "proposal"],
+                condition=Q(supersedes__isnull=True),
+                name="consent_one_chain_per_household_proposal",
+            ),
+            models.CheckConstraint(
+                name="consent_hash_is_sha256", condition=Q(content_hash__regex=r"^[0-9a-f]{64}$")
+            ),
+            models.CheckConstraint(
+                name="consent_share_not_negative", condition=Q(share_amount__gte=0)
+            ),
+            models.CheckConstraint(
+                name="consent_signer_named", condition=~Q(signer_name="")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} · {self.get_decision_display()}"
+
+    # Immutability: a stored consent is never changed or removed.
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ImmutableRecordError("Signed consents are never edited.")
+        if not self.content_hash:
+            self.content_hash = self.compute_hash()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableRecordError("Signed consents are never deleted.")
+
+    @property
+    def is_current(self) -> bool:
+        try:
+            return self.superseded_by is None
+        except Consent.DoesNotExist:
+            return True
+
+    @property
+    def counts_as_agreement(self) -> bool:
+        return self.decision in {Decision.AGREE, Decision.AGREE_NOT_PAYING}
+
+    def signed_content(self) -> dict:
+        """Exactly what was signed, in plain values: the basis of the hash."""
+        proposal = self.proposal
+        return {
+            "proposal": {
+                "id": proposal.pk,
+                "elevator": proposal.elevator_id,
+                "version": proposal.version,
+                "total_cost": money(proposal.total_cost),
+                "subsidy": money(proposal.subsidy),
+                "maintenance_fund": money(proposal.maintenance_fund),
+                "self_funded": money(proposal.self_funded),
+                "rule": proposal.rule,
+            },
+            "household": {"id": self.household_id, "room": self.household.room},
+            "share": money(self.share_amount),
+            "decision": self.decision,
+            "signer_name": self.signer_name,
+            "signed_at": self.signed_at.astimezone(UTC).isoformat(),
+            "signature_sha256": hashlib.sha256(bytes(self.signature)).hexdigest(),
+            "supersedes": self.supersedes_id,
+        }
+
+    def compute_hash(self) -> str:
+        canonical = json.dumps(
+            self.signed_content(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def hash_matches(self) -> bool:
+        return self.content_hash == self.compute_hash()
+
+    def supersede(self, **fields) -> "Consent":
+        """Record a change of mind: a new consent for the same household and proposal that
+        replaces this one. Raises IntegrityError if someone superseded it first."""
+        with transaction.atomic():
+            return Consent.objects.create(
+                household=self.household,
+                proposal=self.proposal,
+                supersedes=self,
+                **fields,
+            )

@@ -1,0 +1,103 @@
+"""Door-knock visits (走访记录): who went, whom they reached, what they heard."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from households.models import Household
+
+
+class Concern(models.TextChoices):
+    COST = "cost", _("费用分摊")
+    NOISE = "noise", _("噪音与施工干扰")
+    FUND = "fund", _("维修资金使用")
+    LOW_FLOOR = "low_floor", _("低楼层不受益")
+    SAFETY = "safety", _("施工与使用安全")
+    OTHER = "other", _("其他")
+
+
+class VisitQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(household__in=Household.objects.for_user(user))
+
+
+class Visit(models.Model):
+    class Channel(models.TextChoices):
+        DOOR = "door", _("上门")
+        PHONE = "phone", _("电话")
+        WECHAT = "wechat", _("微信")
+        VIA_LEAD = "via_lead", _("经牵头人")
+
+    class Reached(models.TextChoices):
+        OWNER = "owner", _("产权人")
+        FAMILY = "family", _("家属")
+        TENANT = "tenant", _("租户")
+        NOBODY = "nobody", _("无人在家")
+
+    class Attitude(models.TextChoices):
+        SUPPORT = "support", _("支持")
+        UNDECIDED = "undecided", _("观望")
+        OPPOSE = "oppose", _("反对")
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="visits", verbose_name=_("住户")
+    )
+    visitor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("走访人"),
+    )
+    visited_at = models.DateTimeField(_("走访时间"))
+    channel = models.CharField(_("方式"), max_length=20, choices=Channel.choices)
+    reached = models.CharField(_("接触对象"), max_length=20, choices=Reached.choices)
+    attitude = models.CharField(_("态度"), max_length=20, choices=Attitude.choices, blank=True)
+    notes = models.TextField(_("记录"), blank=True)
+    next_step = models.CharField(_("下一步"), max_length=200, blank=True)
+    next_step_on = models.DateField(_("下一步日期"), null=True, blank=True)
+    idempotency_key = models.UUIDField(_("提交编号"), default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visited_at", "-pk"]
+        indexes = [models.Index(fields=["household", "-visited_at"], name="visit_household_latest")]
+        constraints = [
+            models.CheckConstraint(
+                name="visit_attitude_needs_someone_reached",
+                condition=~Q(reached="nobody") | Q(attitude=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.visited_at:%Y-%m-%d}"
+
+    @property
+    def concern_labels(self) -> list[str]:
+        return [Concern(c.concern).label for c in self.concerns.all()]
+
+
+class VisitConcern(models.Model):
+    """One worry a household raised during a visit; a table so the database can rank them."""
+
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="concerns", verbose_name=_("走访记录")
+    )
+    concern = models.CharField(_("顾虑"), max_length=20, choices=Concern.choices)
+
+    class Meta:
+        verbose_name = _("顾虑")
+        verbose_name_plural = _("顾虑")
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "concern"], name="visit_concern_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_concern_display()

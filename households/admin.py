@@ -1,0 +1,55 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from households.models import Assignment, Household, Owner
+
+
+class OwnerInline(admin.TabularInline):
+    model = Owner
+    extra = 0
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "floor", "area", "occupancy", "elderly", "mobility_impaired"]
+    list_filter = [
+        "unit__building__campaign",
+        "unit__building",
+        "occupancy",
+        "elderly",
+        "mobility_impaired",
+    ]
+    list_select_related = ["unit__building"]
+    search_fields = ["room"]
+    inlines = [OwnerInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+
+@admin.register(Owner)
+class OwnerAdmin(admin.ModelAdmin):
+    list_display = ["masked_name", "household", "masked_phone", "is_primary", "lives_elsewhere"]
+    list_filter = ["lives_elsewhere", "household__unit__building__campaign"]
+    list_select_related = ["household__unit__building"]
+    search_fields = ["household__room"]
+
+    @admin.display(description=_("姓名"))
+    def masked_name(self, owner: Owner) -> str:
+        return owner.masked_name
+
+    @admin.display(description=_("电话"))
+    def masked_phone(self, owner: Owner) -> str:
+        return owner.masked_phone
+
+    def get_queryset(self, request):
+        households = Household.objects.for_user(request.user)
+        return super().get_queryset(request).filter(household__in=households)
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "community", "building", "unit"]
+    list_filter = ["role", "community"]
+    list_select_related = ["user", "community", "building", "unit__building"]
+    search_fields = ["user__username"]

@@ -1,0 +1,247 @@
+"""Households, their owners, and who is assigned to knock on which doors."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Building, Community, Unit
+from households.privacy import mask_name, mask_phone
+
+
+class Role(models.TextChoices):
+    SECRETARY = "secretary", _("社区书记")
+    GRID_WORKER = "grid_worker", _("网格员")
+    BUILDING_LEAD = "building_lead", _("楼栋长/牵头人")
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def of(self, user):
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+
+def roles_of(user) -> set[str]:
+    """The roles a user holds through their assignments (empty for anonymous users)."""
+    if not user.is_authenticated:
+        return set()
+    return set(Assignment.objects.filter(user=user).values_list("role", flat=True))
+
+
+class Assignment(models.Model):
+    """Where a staff member works: a secretary's community, a worker's buildings or units,
+    a lead's one building. The role's Django group carries what they may do."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("用户"),
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("社区")
+    )
+    building = models.ForeignKey(
+        Building,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("楼栋"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("单元"),
+    )
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("分工")
+        verbose_name_plural = _("分工")
+        ordering = ["user__username", "role"]
+        constraints = [
+            models.CheckConstraint(
+                name="assignment_scope_fits_role",
+                condition=(
+                    Q(role=Role.SECRETARY, building__isnull=True, unit__isnull=True)
+                    | Q(role=Role.BUILDING_LEAD, building__isnull=False, unit__isnull=True)
+                    | Q(role=Role.GRID_WORKER, building__isnull=False, unit__isnull=True)
+                    | Q(role=Role.GRID_WORKER, building__isnull=True, unit__isnull=False)
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "community"],
+                condition=Q(role=Role.SECRETARY),
+                name="assignment_secretary_once_per_community",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "building"],
+                condition=Q(building__isnull=False),
+                name="assignment_building_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "unit"], condition=Q(unit__isnull=False), name="assignment_unit_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(role=Role.BUILDING_LEAD),
+                name="assignment_lead_has_one_building",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.unit or self.building or self.community
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        group, _created = Group.objects.get_or_create(name=self.role)
+        self.user.groups.add(group)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        if not Assignment.objects.filter(user=self.user, role=self.role).exists():
+            self.user.groups.remove(*Group.objects.filter(name=self.role))
+        return result
+
+    def clean(self) -> None:
+        building = self.unit.building if self.unit_id else self.building
+        if building and building.campaign.community_id != self.community_id:
+            raise ValidationError(_("楼栋或单元不属于所选社区。"))
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The households this user may see: a secretary's community, a worker's or lead's
+        buildings and units. Superusers see everything; everyone else sees nothing."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        mine = Assignment.objects.filter(user=user)
+        return self.filter(
+            Exists(
+                mine.filter(
+                    role=Role.SECRETARY, community=OuterRef("unit__building__campaign__community")
+                )
+            )
+            | Exists(mine.filter(building=OuterRef("unit__building")))
+            | Exists(mine.filter(unit=OuterRef("unit")))
+        )
+
+    def in_campaign(self, campaign):
+        return self.filter(unit__building__campaign=campaign)
+
+    def vulnerable(self):
+        return self.filter(Q(elderly=True) | Q(mobility_impaired=True))
+
+
+class Household(models.Model):
+    class Occupancy(models.TextChoices):
+        OWNER_OCCUPIED = "owner_occupied", _("自住")
+        RENTED = "rented", _("出租")
+        ABSENTEE = "absentee", _("人户分离")
+        VACANT = "vacant", _("空置")
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="households", verbose_name=_("单元")
+    )
+    room = models.CharField(_("房号"), max_length=10)
+    floor = models.PositiveSmallIntegerField(_("楼层"))
+    area = models.DecimalField(
+        _("建筑面积（㎡）"),
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(0.01)],
+    )
+    occupancy = models.CharField(
+        _("居住情况"), max_length=20, choices=Occupancy.choices, default=Occupancy.OWNER_OCCUPIED
+    )
+    elderly = models.BooleanField(_("有70岁以上老人"), default=False)
+    mobility_impaired = models.BooleanField(_("有行动不便者"), default=False)
+    needs_note = models.TextField(_("需求备注（仅工作人员可见）"), blank=True)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("住户")
+        verbose_name_plural = _("住户")
+        ordering = ["unit__building__sort_order", "unit__building__name", "unit__name", "floor", "room"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "room"], name="household_room_unique"),
+            models.CheckConstraint(name="household_floor_positive", condition=Q(floor__gt=0)),
+            models.CheckConstraint(name="household_area_positive", condition=Q(area__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.room}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("households:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.unit_id and self.floor and self.floor > self.unit.floors:
+            raise ValidationError({"floor": _("楼层超出该单元的楼层数。")})
+
+    @property
+    def is_vulnerable(self) -> bool:
+        return self.elderly or self.mobility_impaired
+
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9\- ]{6,18}[0-9]$", _("请输入有效的电话号码，例如 13812341234。")
+)
+id_tail_validator = RegexValidator(r"^[0-9Xx]{0,4}$", _("身份证号最多只记录后4位。"))
+
+
+class Owner(models.Model):
+    """A property owner (产权人). Co-owners share one vote: the household votes once."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="owners", verbose_name=_("住户")
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("电话"), max_length=20, blank=True, validators=[phone_validator])
+    id_tail = models.CharField(
+        _("身份证后4位"), max_length=4, blank=True, validators=[id_tail_validator]
+    )
+    is_primary = models.BooleanField(_("主要联系人"), default=True)
+    lives_elsewhere = models.BooleanField(_("不在本处居住"), default=False)
+
+    class Meta:
+        verbose_name = _("产权人")
+        verbose_name_plural = _("产权人")
+        ordering = ["household", "-is_primary", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(is_primary=True),
+                name="owner_one_primary_per_household",
+            ),
+            models.CheckConstraint(
+                name="owner_id_tail_at_most_four",
+                condition=LessThanOrEqual(Length("id_tail"), 4),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.masked_name
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)

@@ -1,0 +1,23 @@
+"""Masking of personal data (PIPL): what strangers and public pages may see of a person."""
+
+import re
+
+PHONE_DIGITS = re.compile(r"\D")
+
+
+def mask_phone(phone: str) -> str:
+    """138****1234 for a mobile number; keep only the last four digits of anything else."""
+    digits = PHONE_DIGITS.sub("", phone or "")
+    if len(digits) == 11:
+        return f"{digits[:3]}****{digits[-4:]}"
+    if len(digits) > 4:
+        return "*" * (len(digits) - 4) + digits[-4:]
+    return "*" * len(digits)
+
+
+def mask_name(name: str) -> str:
+    """张* for 张三, 欧阳** for 欧阳娜娜 is not attempted: the first character and one star per rest."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1)

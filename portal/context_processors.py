@@ -1,0 +1,9 @@
+from households.models import roles_of
+
+
+def roles(request) -> dict:
+    """The signed-in user's roles, for the navigation (one query per page, none for guests)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"user_roles": set()}
+    return {"user_roles": roles_of(user) | ({"secretary"} if user.is_superuser else set())}

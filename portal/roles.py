@@ -1,0 +1,96 @@
+"""What each role may do, as Django groups and permissions. Where they may do it is each
+user's Assignment (households.models). Groups are brought in line after every migrate."""
+
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+
+from households.models import Role
+
+DOMAIN_APPS = ("campaigns", "households", "consultations")
+
+GRID_WORKER_PERMISSIONS = [
+    "campaigns.view_campaign",
+    "campaigns.view_building",
+    "campaigns.view_unit",
+    "campaigns.view_elevator",
+    "campaigns.view_milestone",
+    "campaigns.view_meeting",
+    "campaigns.view_meetingdecision",
+    "campaigns.add_progressupdate",
+    "campaigns.view_progressupdate",
+    "campaigns.add_inspection",
+    "campaigns.view_inspection",
+    "campaigns.add_inspectionissue",
+    "campaigns.view_inspectionissue",
+    "campaigns.view_question",
+    "households.view_household",
+    "households.change_household",
+    "households.view_owner",
+    "households.change_owner",
+    "consultations.add_visit",
+    "consultations.change_visit",
+    "consultations.view_visit",
+    "consultations.view_proposal",
+    "consultations.view_share",
+    "consultations.add_consent",
+    "consultations.view_consent",
+]
+BUILDING_LEAD_PERMISSIONS = [
+    "campaigns.view_campaign",
+    "campaigns.view_building",
+    "campaigns.view_unit",
+    "campaigns.view_elevator",
+    "campaigns.view_milestone",
+    "campaigns.view_meeting",
+    "campaigns.view_meetingdecision",
+    "households.view_household",
+    "households.view_owner",
+    "consultations.add_visit",
+    "consultations.change_visit",
+    "consultations.view_visit",
+    "consultations.view_proposal",
+    "consultations.view_share",
+    "consultations.view_consent",
+]
+# Signed and said records are never deleted, not even by the secretary.
+NEVER_DELETED = {"consent", "visit", "visitconcern", "share", "meeting", "meetingdecision"}
+
+
+def secretary_permissions() -> list[Permission]:
+    permissions = Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS)
+    return [
+        p
+        for p in permissions.select_related("content_type")
+        if not (p.codename.startswith("delete_") and p.content_type.model in NEVER_DELETED)
+        and not (p.codename == "change_consent")
+    ]
+
+
+def permissions_named(names: list[str]) -> list[Permission]:
+    wanted = {tuple(name.split(".")) for name in names}
+    found = [
+        p
+        for p in Permission.objects.filter(
+            content_type__app_label__in=DOMAIN_APPS
+        ).select_related("content_type")
+        if (p.content_type.app_label, p.codename) in wanted
+    ]
+    missing = wanted - {(p.content_type.app_label, p.codename) for p in found}
+    if missing:
+        raise LookupError(f"Unknown permissions for roles: {sorted(missing)}")
+    return found
+
+
+def sync_role_groups(using: str = "default", **kwargs) -> None:
+    """Create each role's group with exactly its permissions (idempotent)."""
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    wanted = {
+        Role.SECRETARY: secretary_permissions(),
+        Role.GRID_WORKER: permissions_named(GRID_WORKER_PERMISSIONS),
+        Role.BUILDING_LEAD: permissions_named(BUILDING_LEAD_PERMISSIONS),
+    }
+    for role, permissions in wanted.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role.value)
+        group.permissions.set(permissions)

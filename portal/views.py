@@ -1,0 +1,75 @@
+"""Pages that span the apps: the home page, each role's start page, the public project page."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from campaigns.models import Campaign, Unit
+from consultations.models import Proposal
+from consultations.progress import with_progress
+from households.models import Household, Role, roles_of
+from portal.access import campaigns_for, secretary_required
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    campaigns = Campaign.objects.public().select_related("community")
+    return render(request, "portal/home.html", {"campaigns": campaigns})
+
+
+@require_GET
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Send each role to its own start page after login."""
+    roles = roles_of(request.user)
+    if request.user.is_superuser or Role.SECRETARY in roles:
+        return redirect("secretary")
+    if roles & {Role.GRID_WORKER, Role.BUILDING_LEAD}:
+        return redirect("households:my_doors")
+    return render(request, "portal/no_role.html", status=403)
+
+
+@require_GET
+@secretary_required
+def secretary(request: HttpRequest) -> HttpResponse:
+    campaigns = list(campaigns_for(request.user).select_related("community"))
+    units = with_progress(
+        Unit.objects.filter(building__campaign__in=campaigns).select_related("building")
+    )
+    published = {
+        p.elevator.unit_id: p
+        for p in Proposal.objects.published()
+        .filter(elevator__unit__in=units.values("pk"))
+        .select_related("elevator")
+    }
+    by_campaign: dict[int, list] = {c.pk: [] for c in campaigns}
+    for unit in units:
+        unit.published_proposal = published.get(unit.pk)
+        by_campaign[unit.building.campaign_id].append(unit)
+    sections = [(campaign, by_campaign[campaign.pk]) for campaign in campaigns]
+    return render(request, "portal/secretary.html", {"sections": sections})
+
+
+@require_GET
+def public_campaign(request: HttpRequest, slug: str) -> HttpResponse:
+    """The residents' project page: counts only, nothing personal."""
+    campaign = get_object_or_404(Campaign.objects.public().select_related("community"), slug=slug)
+    units = with_progress(Unit.objects.filter(building__campaign=campaign).select_related("building"))
+    context = {
+        "campaign": campaign,
+        "units": units,
+        "milestones": campaign.milestones.all(),
+        "updates": campaign.updates.filter(status="published")[:5],
+        "vulnerable_count": Household.objects.in_campaign(campaign).vulnerable().count(),
+    }
+    return render(request, "campaigns/public.html", context)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and uptime checks: the process is up and the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,158 @@
+"""Small hand-written factories: each makes one valid object, with anything overridable."""
+
+import itertools
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from campaigns.models import Building, Campaign, Community, Elevator, Unit
+from consultations.models import Consent, Proposal, Share, Visit
+from households.models import Assignment, Household, Owner, Role
+
+_numbers = itertools.count(1)
+PASSWORD = "test-password-123"
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+)
+
+
+def _n() -> int:
+    return next(_numbers)
+
+
+def make_user(username: str | None = None, **kw):
+    username = username or f"user{_n()}"
+    return get_user_model().objects.create_user(username=username, password=PASSWORD, **kw)
+
+
+def make_community(**kw) -> Community:
+    n = _n()
+    return Community.objects.create(
+        **{"name": f"社区{n}", "subdistrict": "沌口街道", "district": "武汉经开区", **kw}
+    )
+
+
+def make_campaign(**kw) -> Campaign:
+    n = _n()
+    if "community" not in kw:
+        kw["community"] = make_community()
+    return Campaign.objects.create(**{"slug": f"campaign-{n}", "title": f"电梯更新{n}", **kw})
+
+
+def make_building(**kw) -> Building:
+    if "campaign" not in kw:
+        kw["campaign"] = make_campaign()
+    return Building.objects.create(**{"name": f"{_n()}栋", **kw})
+
+
+def make_unit(**kw) -> Unit:
+    if "building" not in kw:
+        kw["building"] = make_building()
+    return Unit.objects.create(**{"name": f"{_n()}单元", "floors": 10, **kw})
+
+
+def make_elevator(**kw) -> Elevator:
+    if "unit" not in kw:
+        kw["unit"] = make_unit()
+    return Elevator.objects.create(
+        **{"install_year": 2005, "floors_served": 10, "quote": Decimal("420000.00"), **kw}
+    )
+
+
+def make_household(**kw) -> Household:
+    if "unit" not in kw:
+        kw["unit"] = make_unit()
+    floor = kw.pop("floor", 3)
+    room = kw.pop("room", f"{floor}{_n():02d}")
+    return Household.objects.create(
+        **{"floor": floor, "room": room, "area": Decimal("88.50"), **kw}
+    )
+
+
+def make_owner(**kw) -> Owner:
+    if "household" not in kw:
+        kw["household"] = make_household()
+    return Owner.objects.create(**{"name": "张三", "phone": "13812341234", **kw})
+
+
+def make_assignment(user=None, role: str = Role.GRID_WORKER, **kw) -> Assignment:
+    """A grid worker on a new unit unless told otherwise; the community follows the place."""
+    user = user or make_user()
+    if role == Role.SECRETARY:
+        kw.setdefault("community", make_community())
+    elif "unit" not in kw and "building" not in kw:
+        if role == Role.BUILDING_LEAD:
+            kw["building"] = make_building()
+        else:
+            kw["unit"] = make_unit()
+    place = kw.get("unit") or kw.get("building")
+    if place is not None and "community" not in kw:
+        building = place.building if isinstance(place, Unit) else place
+        kw["community"] = building.campaign.community
+    return Assignment.objects.create(user=user, role=role, **kw)
+
+
+def make_visit(**kw) -> Visit:
+    if "household" not in kw:
+        kw["household"] = make_household()
+    if "visitor" not in kw:
+        kw["visitor"] = make_user()
+    return Visit.objects.create(
+        **{
+            "visited_at": timezone.now() - timedelta(hours=1),
+            "channel": Visit.Channel.DOOR,
+            "reached": Visit.Reached.OWNER,
+            "attitude": Visit.Attitude.SUPPORT,
+            **kw,
+        }
+    )
+
+
+def make_proposal(**kw) -> Proposal:
+    if "elevator" not in kw:
+        kw["elevator"] = make_elevator()
+    if "created_by" not in kw:
+        kw["created_by"] = make_user()
+    if kw.get("status") == Proposal.Status.PUBLISHED:
+        kw.setdefault("published_at", timezone.now())
+    return Proposal.objects.create(
+        **{
+            "version": 1,
+            "total_cost": Decimal("420000.00"),
+            "subsidy": Decimal("150000.00"),
+            "maintenance_fund": Decimal("120000.00"),
+            **kw,
+        }
+    )
+
+
+def make_share(**kw) -> Share:
+    if "proposal" not in kw:
+        kw["proposal"] = make_proposal()
+    if "household" not in kw:
+        kw["household"] = make_household(unit=kw["proposal"].elevator.unit)
+    return Share.objects.create(**{"amount": Decimal("7500.00"), **kw})
+
+
+def make_consent(**kw) -> Consent:
+    if "proposal" not in kw:
+        kw["proposal"] = make_proposal(status=Proposal.Status.PUBLISHED)
+    if "household" not in kw:
+        kw["household"] = make_household(unit=kw["proposal"].elevator.unit)
+    if "witness" not in kw:
+        kw["witness"] = make_user()
+    return Consent.objects.create(
+        **{
+            "share_amount": Decimal("7500.00"),
+            "decision": "agree",
+            "signer_name": "张三",
+            "method": Consent.Method.TABLET,
+            "signature": PNG_1PX,
+            "signature_type": "image/png",
+            "signed_at": timezone.now(),
+            **kw,
+        }
+    )
