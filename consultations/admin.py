@@ -10,7 +10,15 @@ class VisitConcernInline(admin.TabularInline):
 
 @admin.register(Visit)
 class VisitAdmin(admin.ModelAdmin):
-    list_display = ["household", "visitor", "visited_at", "channel", "reached", "attitude", "next_step_on"]
+    list_display = [
+        "household",
+        "visitor",
+        "visited_at",
+        "channel",
+        "reached",
+        "attitude",
+        "next_step_on",
+    ]
     list_filter = ["attitude", "channel", "reached", "household__unit__building__campaign"]
     list_select_related = ["household__unit__building", "visitor"]
     date_hierarchy = "visited_at"
@@ -56,7 +64,11 @@ class ConsentAdmin(admin.ModelAdmin):
 
     list_display = ["household", "proposal", "decision", "method", "signed_at", "witness"]
     list_filter = ["decision", "method", "proposal__elevator__unit__building__campaign"]
-    list_select_related = ["household__unit__building", "proposal__elevator__unit__building", "witness"]
+    list_select_related = [
+        "household__unit__building",
+        "proposal__elevator__unit__building",
+        "witness",
+    ]
     date_hierarchy = "signed_at"
     exclude = ["signature"]
 

@@ -91,7 +91,9 @@ class Assignment(models.Model):
                 name="assignment_building_once",
             ),
             models.UniqueConstraint(
-                fields=["user", "unit"], condition=Q(unit__isnull=False), name="assignment_unit_once"
+                fields=["user", "unit"],
+                condition=Q(unit__isnull=False),
+                name="assignment_unit_once",
             ),
             models.UniqueConstraint(
                 fields=["user"],
@@ -104,21 +106,19 @@ class Assignment(models.Model):
         where = self.unit or self.building or self.community
         return f"{self.user} · {self.get_role_display()} · {where}"
 
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        group, _created = Group.objects.get_or_create(name=self.role)
-        self.user.groups.add(group)
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        if not Assignment.objects.filter(user=self.user, role=self.role).exists():
-            self.user.groups.remove(*Group.objects.filter(name=self.role))
-        return result
-
     def clean(self) -> None:
         building = self.unit.building if self.unit_id else self.building
         if building and building.campaign.community_id != self.community_id:
             raise ValidationError(_("楼栋或单元不属于所选社区。"))
+
+
+def sync_role_groups_of(user) -> None:
+    """Make the user's role groups exactly the roles of their assignments. Runs after every
+    save or delete of an assignment, bulk deletes included (see households/apps.py)."""
+    wanted = set(Assignment.objects.filter(user=user).values_list("role", flat=True))
+    role_groups = Group.objects.filter(name__in=Role.values)
+    user.groups.remove(*[group for group in role_groups if group.name not in wanted])
+    user.groups.add(*[Group.objects.get_or_create(name=role)[0] for role in wanted])
 
 
 class HouseholdQuerySet(models.QuerySet):
@@ -177,7 +177,13 @@ class Household(models.Model):
     class Meta:
         verbose_name = _("住户")
         verbose_name_plural = _("住户")
-        ordering = ["unit__building__sort_order", "unit__building__name", "unit__name", "floor", "room"]
+        ordering = [
+            "unit__building__sort_order",
+            "unit__building__name",
+            "unit__name",
+            "floor",
+            "room",
+        ]
         constraints = [
             models.UniqueConstraint(fields=["unit", "room"], name="household_room_unique"),
             models.CheckConstraint(name="household_floor_positive", condition=Q(floor__gt=0)),

@@ -16,7 +16,7 @@ def mask_phone(phone: str) -> str:
 
 
 def mask_name(name: str) -> str:
-    """张* for 张三, 欧阳** for 欧阳娜娜 is not attempted: the first character and one star per rest."""
+    """The first character, then one star per remaining character (at least one): 张三 → 张*."""
     name = (name or "").strip()
     if not name:
         return ""

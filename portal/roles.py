@@ -63,7 +63,7 @@ def secretary_permissions() -> list[Permission]:
         p
         for p in permissions.select_related("content_type")
         if not (p.codename.startswith("delete_") and p.content_type.model in NEVER_DELETED)
-        and not (p.codename == "change_consent")
+        and p.codename != "change_consent"
     ]
 
 
@@ -71,9 +71,9 @@ def permissions_named(names: list[str]) -> list[Permission]:
     wanted = {tuple(name.split(".")) for name in names}
     found = [
         p
-        for p in Permission.objects.filter(
-            content_type__app_label__in=DOMAIN_APPS
-        ).select_related("content_type")
+        for p in Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS).select_related(
+            "content_type"
+        )
         if (p.content_type.app_label, p.codename) in wanted
     ]
     missing = wanted - {(p.content_type.app_label, p.codename) for p in found}

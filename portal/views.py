@@ -56,7 +56,9 @@ def secretary(request: HttpRequest) -> HttpResponse:
 def public_campaign(request: HttpRequest, slug: str) -> HttpResponse:
     """The residents' project page: counts only, nothing personal."""
     campaign = get_object_or_404(Campaign.objects.public().select_related("community"), slug=slug)
-    units = with_progress(Unit.objects.filter(building__campaign=campaign).select_related("building"))
+    units = with_progress(
+        Unit.objects.filter(building__campaign=campaign).select_related("building")
+    )
     context = {
         "campaign": campaign,
         "units": units,

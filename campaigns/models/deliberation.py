@@ -105,7 +105,7 @@ class Question(models.Model):
         Campaign, on_delete=models.CASCADE, related_name="questions", verbose_name=_("项目")
     )
     room = models.CharField(_("房号（选填）"), max_length=20, blank=True)
-    body = models.TextField(_("问题"), max_length=2000)
+    body = models.TextField(_("提问内容"), max_length=2000)
     asked_at = models.DateTimeField(_("提问时间"), auto_now_add=True)
     answer = models.TextField(_("回复"), blank=True)
     answered_by = models.ForeignKey(

@@ -172,7 +172,8 @@ class Elevator(models.Model):
                 name="elevator_floors_served_positive", condition=Q(floors_served__gt=0)
             ),
             models.CheckConstraint(
-                name="elevator_quote_not_negative", condition=Q(quote__isnull=True) | Q(quote__gte=0)
+                name="elevator_quote_not_negative",
+                condition=Q(quote__isnull=True) | Q(quote__gte=0),
             ),
         ]
 

@@ -102,9 +102,7 @@ class Consent(models.Model):
             models.CheckConstraint(
                 name="consent_share_not_negative", condition=Q(share_amount__gte=0)
             ),
-            models.CheckConstraint(
-                name="consent_signer_named", condition=~Q(signer_name="")
-            ),
+            models.CheckConstraint(name="consent_signer_named", condition=~Q(signer_name="")),
         ]
 
     def __str__(self) -> str:

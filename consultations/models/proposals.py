@@ -48,7 +48,9 @@ class Proposal(models.Model):
         Elevator, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("电梯")
     )
     version = models.PositiveSmallIntegerField(_("版本"))
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
     total_cost = models.DecimalField(_("总费用（元）"), **MONEY)
     subsidy = models.DecimalField(_("政府补贴（元）"), **MONEY)
     maintenance_fund = models.DecimalField(_("维修资金（元）"), **MONEY)
@@ -64,7 +66,10 @@ class Proposal(models.Model):
     )
     notes = models.TextField(_("说明"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("起草人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("起草人"),
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
@@ -193,7 +198,9 @@ class Share(models.Model):
         verbose_name_plural = _("分摊份额")
         ordering = ["proposal", "household__floor", "household__room"]
         constraints = [
-            models.UniqueConstraint(fields=["proposal", "household"], name="share_household_unique"),
+            models.UniqueConstraint(
+                fields=["proposal", "household"], name="share_household_unique"
+            ),
             models.CheckConstraint(name="share_not_negative", condition=Q(amount__gte=0)),
         ]
 

@@ -58,7 +58,9 @@ class Visit(models.Model):
     notes = models.TextField(_("记录"), blank=True)
     next_step = models.CharField(_("下一步"), max_length=200, blank=True)
     next_step_on = models.DateField(_("下一步日期"), null=True, blank=True)
-    idempotency_key = models.UUIDField(_("提交编号"), default=uuid.uuid4, unique=True, editable=False)
+    idempotency_key = models.UUIDField(
+        _("提交编号"), default=uuid.uuid4, unique=True, editable=False
+    )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 

@@ -1,0 +1,207 @@
+"""The invented people and numbers behind ``seed_demo``: the 宁康园 reference campaign.
+
+Names, phones and notes are made up. The seed's unit (1栋1单元) has 20 households on
+10 floors; two more buildings give lists and dashboards something to show.
+"""
+
+from decimal import Decimal
+
+DEMO_PASSWORD = "ningkang-demo"
+CAMPAIGN_SLUG = "ningkang-2026"
+
+COMMUNITY = {
+    "name": "宁康园社区",
+    "subdistrict": "沌口街道",
+    "district": "武汉经开区",
+    "city": "武汉市",
+}
+CAMPAIGN = {
+    "title": "宁康园社区老旧电梯更新（2026年“开门一件事”）",
+    "summary": (
+        "宁康园小区高层住宅的电梯已使用超过15年，故障频发，不少高龄老人上下楼困难。"
+        "社区党委把老旧电梯更新作为今年的“开门一件事”：网格员逐户上门讲政策、算细账，"
+        "听取每一户的需求和顾虑，多方协商确定费用分摊，取得业主签字同意后组织施工。"
+    ),
+    "status": "consulting",
+}
+
+USERS = [
+    # username, full name (given, family), role
+    ("secretary", ("书记", "刘"), "secretary"),
+    ("grid1", ("网格员", "王"), "grid_worker"),
+    ("grid2", ("网格员", "陈"), "grid_worker"),
+    ("lead1", ("楼栋长", "赵"), "building_lead"),
+]
+
+# building, unit, floors, rooms per floor, elevator install year, quote
+UNITS = [
+    ("1栋", "1单元", 10, 2, 2006, Decimal("398000.00")),
+    ("2栋", "1单元", 11, 2, 2008, Decimal("415000.00")),
+    ("2栋", "2单元", 11, 2, 2008, Decimal("415000.00")),
+    ("3栋", "1单元", 12, 2, 2009, Decimal("432000.00")),
+]
+
+SURNAMES = "张李王刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+GIVEN_NAMES = [
+    "建国",
+    "秀英",
+    "德福",
+    "桂兰",
+    "志强",
+    "丽华",
+    "文明",
+    "淑珍",
+    "国平",
+    "玉梅",
+    "长青",
+    "美玲",
+    "宏伟",
+    "春梅",
+    "立新",
+    "秀云",
+    "建华",
+    "玉兰",
+    "志远",
+    "桂芳",
+]
+
+# The seed unit, room by room: occupancy, elderly, mobility-impaired, story.
+# story: how far the campaign got with this household (see seed_demo).
+SEED_UNIT = {
+    "101": ("owner_occupied", True, False, "agree"),
+    "102": ("owner_occupied", False, False, "undecided"),
+    "201": ("owner_occupied", True, False, "agree"),
+    "202": ("owner_occupied", False, False, "disagree"),
+    "301": ("owner_occupied", False, False, "undecided"),
+    "302": ("rented", False, False, "agree_not_paying"),
+    "401": ("owner_occupied", False, False, "agree"),
+    "402": ("owner_occupied", True, False, "agree"),
+    "501": ("owner_occupied", False, False, "agree"),
+    "502": ("absentee", False, False, "agree_on_paper"),
+    "601": ("owner_occupied", True, False, "changed_mind"),
+    "602": ("owner_occupied", False, True, "agree"),
+    "701": ("owner_occupied", False, False, "agree"),
+    "702": ("owner_occupied", False, False, "undecided"),
+    "801": ("vacant", False, False, "not_reached"),
+    "802": ("owner_occupied", False, False, "nobody_home"),
+    "901": ("owner_occupied", True, False, "agree"),
+    "902": ("absentee", False, False, "not_reached"),
+    "1001": ("owner_occupied", True, True, "agree"),
+    "1002": ("owner_occupied", False, False, "agree"),
+}
+
+AREAS = [
+    Decimal(a)
+    for a in (
+        "68.42",
+        "89.15",
+        "76.30",
+        "112.60",
+        "95.08",
+        "63.75",
+        "104.22",
+        "82.90",
+        "118.35",
+        "71.46",
+        "99.80",
+        "86.12",
+        "61.95",
+        "108.40",
+        "92.33",
+        "77.58",
+    )
+]
+
+FLOOR_COEFFICIENTS = {
+    1: "0.000",
+    2: "0.600",
+    3: "0.700",
+    4: "0.800",
+    5: "0.900",
+    6: "1.000",
+    7: "1.100",
+    8: "1.200",
+    9: "1.300",
+    10: "1.400",
+    11: "1.500",
+    12: "1.600",
+}
+
+NOTES_BY_STORY = {
+    "agree": "讲解了补贴政策和本户分摊金额，业主表示早就盼着换电梯。",
+    "agree_not_paying": "租户转达了联系方式，电话联系到业主，业主同意但希望年后再出资。",
+    "agree_on_paper": "业主在外地工作，通过亲属联系上，寄回纸质签字表。",
+    "changed_mind": "第一次担心维修资金被挪用，解释资金监管流程后改变了意见。",
+    "disagree": "住二楼，认为电梯对自家用处不大，不愿分摊费用。",
+    "undecided": "对分摊金额有疑问，想等协调会再决定。",
+    "nobody_home": "连续两次上门无人应答，留了联系卡。",
+}
+
+MEETINGS = [
+    {
+        "title": "1栋1单元电梯更新第一次协调会",
+        "days_ago": 26,
+        "place": "社区党群服务中心二楼会议室",
+        "attendees": "社区党委、物业公司、电梯公司、施工单位、1栋1单元居民代表8人",
+        "summary": "介绍更新方案和补贴政策，居民就施工时间、材料运输和费用分摊提出意见。",
+        "decisions": [
+            ("中午12:00至14:00、晚上20:00以后不进行有噪音的施工。", True, "open"),
+            ("材料运输走北侧消防通道，不占用单元门口通道，安排专人看护。", True, "open"),
+            ("完工后由施工单位负责恢复楼前草坪和绿化。", True, "open"),
+        ],
+    },
+    {
+        "title": "费用分摊方案协商会",
+        "days_ago": 12,
+        "place": "1栋架空层",
+        "attendees": "社区书记、网格员、楼栋长、物业公司、居民代表12人",
+        "summary": "确定“政府补贴 + 维修资金 + 居民自筹”的分摊方式，一楼住户免出资。",
+        "decisions": [
+            ("采用楼层系数 × 建筑面积分摊居民自筹部分，一楼免出资。", False, "done"),
+            ("维修资金使用部分按程序公示7天。", True, "in_progress"),
+        ],
+    },
+]
+
+MILESTONES = [
+    ("完成全部入户走访", -23, True),
+    ("完成业主意愿征询签字", 22, False),
+    ("律师审核更新合同", 27, False),
+    ("街道办程序审核", 32, False),
+    ("旧电梯拆除", 48, False),
+    ("新电梯安装调试", 97, False),
+    ("特种设备检验验收", 117, False),
+    ("新电梯投入使用", 128, False),
+]
+
+UPDATES = [
+    (
+        "入户走访全部完成",
+        23,
+        "published",
+        "网格员和楼栋长完成1栋1单元全部20户的走访，逐户讲解补贴政策和分摊金额。",
+    ),
+    (
+        "费用分摊方案公示",
+        10,
+        "published",
+        "经协商会讨论，费用分摊方案（第2版）已公示，一楼住户免出资。详情见本页“政策与费用”。",
+    ),
+    ("施工单位进场准备（草稿）", 0, "draft", "待签字完成后发布。"),
+]
+
+QUESTIONS = [
+    (
+        "一楼也要出钱吗？",
+        "101",
+        "本方案一楼住户免出资，二楼及以上按楼层系数和面积分摊。",
+        "published",
+    ),
+    (
+        "施工期间怎么上下楼？",
+        "",
+        "施工期间约两个月，社区将安排志愿者为高龄和行动不便的居民提供帮助。",
+        "published",
+    ),
+    ("维修资金用了以后还够不够用？", "", "", "new"),
+]

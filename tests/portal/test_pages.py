@@ -1,0 +1,95 @@
+import pytest
+from django.urls import reverse
+
+from households.models import Role
+from tests.factories import (
+    make_assignment,
+    make_building,
+    make_campaign,
+    make_consent,
+    make_elevator,
+    make_household,
+    make_owner,
+    make_proposal,
+    make_unit,
+    make_visit,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def campaign_with_households(count: int):
+    """A campaign with one unit of ``count`` households, each with an owner, a visit and a
+    signed consent, so that every per-row relation a page might touch is populated."""
+    campaign = make_campaign()
+    unit = make_unit(building=make_building(campaign=campaign), floors=max(count, 1))
+    proposal = make_proposal(elevator=make_elevator(unit=unit), status="published")
+    for i in range(count):
+        household = make_household(unit=unit, floor=i + 1, room=f"{i + 1}01", elderly=i % 3 == 0)
+        make_owner(household=household, name="王秀英", phone="13912345678")
+        make_visit(household=household, notes="家里有老人，盼着换电梯")
+        make_consent(household=household, proposal=proposal)
+    return campaign, unit
+
+
+def test_the_home_page_lists_public_campaigns(client):
+    campaign = make_campaign(title="宁康园社区老旧电梯更新")
+    hidden = make_campaign(title="内部测试项目", is_public=False)
+    response = client.get(reverse("home"))
+    assert campaign.title in response.text
+    assert hidden.title not in response.text
+
+
+def test_the_public_campaign_page_shows_counts_and_nothing_personal(client):
+    campaign, _unit = campaign_with_households(6)
+    response = client.get(campaign.get_absolute_url())
+    assert response.status_code == 200
+    text = response.text
+    assert campaign.title in text
+    for personal in ("王秀英", "王*", "13912345678", "139****5678", "5678", "家里有老人"):
+        assert personal not in text
+    assert "2 户家中有高龄或行动不便的居民" in text  # vulnerability only as a count
+
+
+def test_a_campaign_that_is_not_public_has_no_public_page(client):
+    campaign = make_campaign(is_public=False)
+    assert client.get(campaign.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_public_page_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, size
+):
+    campaign, _unit = campaign_with_households(size)
+    with django_assert_max_num_queries(6):
+        client.get(campaign.get_absolute_url())
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_secretary_overview_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, size
+):
+    campaign, _unit = campaign_with_households(size)
+    secretary = make_assignment(role=Role.SECRETARY, community=campaign.community).user
+    client.force_login(secretary)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("secretary"))
+    row = f'<td class="num">{size}</td>'
+    assert row in response.text
+
+
+def test_the_secretary_sees_only_their_own_communitys_campaigns(client):
+    mine, _ = campaign_with_households(1)
+    other, _ = campaign_with_households(1)
+    client.force_login(make_assignment(role=Role.SECRETARY, community=mine.community).user)
+    text = client.get(reverse("secretary")).text
+    assert mine.title in text
+    assert other.title not in text
+
+
+def test_pages_switch_to_english_when_asked(client):
+    make_campaign(title="宁康园社区老旧电梯更新")
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    text = client.get(reverse("home")).text
+    assert "Staff login" in text
+    assert "工作人员登录" not in text

@@ -1,0 +1,117 @@
+"""Every URL in the URL conf answers without a server error for the role allowed to use it."""
+
+from io import StringIO
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from campaigns.models import Campaign
+from households.models import Household
+
+pytestmark = pytest.mark.django_db
+
+# Every named URL outside the admin, with who may use it. A new URL must be added here.
+SITE_URLS = {
+    "home": "anonymous",
+    "start": "secretary",
+    "secretary": "secretary",
+    "public_campaign": "anonymous",
+    "healthz": "anonymous",
+    "login": "anonymous",
+    "logout": "secretary",
+    "households:my_doors": "grid1",
+    "households:detail": "grid1",
+    "set_language": "anonymous",
+}
+
+
+def named_patterns(patterns, prefix="") -> set[str]:
+    names = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            names |= named_patterns(pattern.url_patterns, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(prefix + pattern.name)
+    return names
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", stdout=StringIO())
+    users = {u.username: u for u in get_user_model().objects.all()}
+    campaign = Campaign.objects.get(slug="ningkang-2026")
+    household = Household.objects.for_user(users["grid1"]).first()
+    return {"users": users, "campaign": campaign, "household": household}
+
+
+def client_for(demo, role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(demo["users"][role])
+    return client
+
+
+def site_url(name: str, demo) -> str:
+    kwargs = {
+        "public_campaign": {"slug": demo["campaign"].slug},
+        "households:detail": {"pk": demo["household"].pk},
+    }.get(name, {})
+    return reverse(name, kwargs=kwargs)
+
+
+def test_every_site_url_is_listed_with_the_role_that_uses_it():
+    assert named_patterns(get_resolver().url_patterns) == set(SITE_URLS)
+
+
+@pytest.mark.parametrize("name", sorted(SITE_URLS))
+def test_each_site_url_answers_its_role_without_a_server_error(demo, name):
+    client = client_for(demo, SITE_URLS[name])
+    url = site_url(name, demo)
+    response = client.post(url) if name in {"logout", "set_language"} else client.get(url)
+    assert response.status_code in {200, 302}, (url, response.status_code)
+
+
+def admin_urls(demo) -> list[str]:
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        if model._meta.app_label not in {"campaigns", "households", "consultations"}:
+            continue
+        info = (model._meta.app_label, model._meta.model_name)
+        urls.append(reverse("admin:app_list", args=[info[0]]))
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+        urls.append(reverse("admin:{}_{}_add".format(*info)))
+        first = model._default_manager.first()
+        if first is not None:
+            for view in ("change", "history", "delete"):
+                urls.append(reverse(f"admin:{info[0]}_{info[1]}_{view}", args=[first.pk]))
+    return sorted(set(urls))
+
+
+def test_every_admin_page_answers_the_secretary_without_a_server_error(demo):
+    client = client_for(demo, "secretary")
+    answers = {url: client.get(url).status_code for url in admin_urls(demo)}
+    assert len(answers) > 60
+    errors = {url: status for url, status in answers.items() if status >= 500}
+    assert not errors
+    assert answers[reverse("admin:index")] == 200
+
+
+def test_signed_consents_cannot_be_changed_or_deleted_in_the_admin(demo):
+    from consultations.models import Consent
+
+    client = client_for(demo, "secretary")
+    consent = Consent.objects.first()
+    change = reverse("admin:consultations_consent_change", args=[consent.pk])
+    delete = reverse("admin:consultations_consent_delete", args=[consent.pk])
+    assert client.get(change).status_code == 200  # read-only view
+    assert client.post(change, {"decision": "disagree"}).status_code == 403
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    consent.refresh_from_db()
+    assert consent.hash_matches()
