@@ -26,11 +26,11 @@ CAMPAIGN = {
 }
 
 USERS = [
-    # username, full name (given, family), role
-    ("secretary", ("书记", "刘"), "secretary"),
-    ("grid1", ("网格员", "王"), "grid_worker"),
-    ("grid2", ("网格员", "陈"), "grid_worker"),
-    ("lead1", ("楼栋长", "赵"), "building_lead"),
+    # username, name as shown to colleagues, role
+    ("secretary", "刘书记", "secretary"),
+    ("grid1", "网格员小王", "grid_worker"),
+    ("grid2", "网格员小陈", "grid_worker"),
+    ("lead1", "楼栋长老赵", "building_lead"),
 ]
 
 # building, unit, floors, rooms per floor, elevator install year, quote

@@ -1,8 +1,9 @@
 """Signed consent (签字同意): immutable records; a change of mind supersedes, never edits.
 
 The database keeps at most one current consent per household and proposal: each household's
-consents to a proposal form one chain (only one record may start it, and each record may be
-superseded once), and the current consent is the chain's end.
+consents to a proposal form one chain (only one record may start it, each record may be
+superseded once, and only by a record of the same household and proposal: a trigger, see
+migration 0002), and the current consent is the chain's end.
 """
 
 import hashlib
@@ -114,6 +115,8 @@ class Consent(models.Model):
             raise ImmutableRecordError("Signed consents are never edited.")
         if not self.content_hash:
             self.content_hash = self.compute_hash()
+        # Always an INSERT: an object carrying an existing pk fails instead of overwriting it.
+        kwargs.update(force_insert=True, force_update=False)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Elevator
@@ -13,6 +13,8 @@ from consultations.allocation import allocate
 from households.models import Household
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+PARTS = F("subsidy") + F("maintenance_fund") + F("self_funded")
+HALF_CENT = Value(Decimal("0.005"))
 
 
 class ProposalQuerySet(models.QuerySet):
@@ -98,9 +100,11 @@ class Proposal(models.Model):
                     ground_floor_amount__gte=0,
                 ),
             ),
+            # Within half a cent rather than "equal": SQLite does this sum in binary floating
+            # point, and with amounts stored to the cent the two mean the same.
             models.CheckConstraint(
                 name="proposal_parts_add_up",
-                condition=Q(total_cost=F("subsidy") + F("maintenance_fund") + F("self_funded")),
+                condition=Q(total_cost__gt=PARTS - HALF_CENT, total_cost__lt=PARTS + HALF_CENT),
             ),
             models.CheckConstraint(
                 name="proposal_published_has_time",

@@ -108,9 +108,11 @@ def test_database_rejects_a_second_elevator_for_the_same_unit():
 
 @pytest.mark.parametrize("year", [1949, 2101])
 def test_database_rejects_an_implausible_install_year(year):
-    with pytest.raises(IntegrityError, match="elevator_install_year_plausible"):
-        with transaction.atomic():
-            make_elevator(install_year=year)
+    with (
+        pytest.raises(IntegrityError, match="elevator_install_year_plausible"),
+        transaction.atomic(),
+    ):
+        make_elevator(install_year=year)
 
 
 @pytest.mark.parametrize("year", [1950, 2100])
@@ -119,9 +121,11 @@ def test_install_years_at_the_edges_of_the_plausible_range_are_accepted(year):
 
 
 def test_database_rejects_an_elevator_serving_no_floors():
-    with pytest.raises(IntegrityError, match="elevator_floors_served_positive"):
-        with transaction.atomic():
-            make_elevator(floors_served=0)
+    with (
+        pytest.raises(IntegrityError, match="elevator_floors_served_positive"),
+        transaction.atomic(),
+    ):
+        make_elevator(floors_served=0)
 
 
 def test_database_rejects_a_negative_quote():
@@ -163,9 +167,8 @@ def test_a_draft_update_needs_no_publication_time():
 
 def test_database_rejects_publishing_a_question_that_has_no_answer():
     question = Question.objects.create(campaign=make_campaign(), body="一楼要出钱吗？")
-    with pytest.raises(IntegrityError, match="question_published_has_answer"):
-        with transaction.atomic():
-            Question.objects.filter(pk=question.pk).update(status="published")
+    with pytest.raises(IntegrityError, match="question_published_has_answer"), transaction.atomic():
+        Question.objects.filter(pk=question.pk).update(status="published")
 
 
 def test_an_answered_question_may_be_published():
@@ -175,9 +178,11 @@ def test_an_answered_question_may_be_published():
 
 
 def test_database_rejects_a_closed_inspection_issue_without_a_closing_time():
-    with pytest.raises(IntegrityError, match="inspection_issue_closed_has_time"):
-        with transaction.atomic():
-            make_issue(status="closed")
+    with (
+        pytest.raises(IntegrityError, match="inspection_issue_closed_has_time"),
+        transaction.atomic(),
+    ):
+        make_issue(status="closed")
 
 
 def test_an_issue_closed_with_a_time_is_accepted():

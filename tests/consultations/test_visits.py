@@ -36,16 +36,20 @@ def test_the_same_concern_may_be_raised_again_on_a_later_visit():
 
 @pytest.mark.parametrize("attitude", list(Visit.Attitude))
 def test_database_rejects_an_attitude_when_nobody_was_reached(attitude):
-    with pytest.raises(IntegrityError, match="visit_attitude_needs_someone_reached"):
-        with transaction.atomic():
-            make_visit(reached=Visit.Reached.NOBODY, attitude=attitude)
+    with (
+        pytest.raises(IntegrityError, match="visit_attitude_needs_someone_reached"),
+        transaction.atomic(),
+    ):
+        make_visit(reached=Visit.Reached.NOBODY, attitude=attitude)
 
 
 def test_database_rejects_changing_a_visit_with_an_attitude_to_nobody_reached():
     visit = make_visit(reached=Visit.Reached.OWNER, attitude=Visit.Attitude.OPPOSE)
-    with pytest.raises(IntegrityError, match="visit_attitude_needs_someone_reached"):
-        with transaction.atomic():
-            Visit.objects.filter(pk=visit.pk).update(reached=Visit.Reached.NOBODY)
+    with (
+        pytest.raises(IntegrityError, match="visit_attitude_needs_someone_reached"),
+        transaction.atomic(),
+    ):
+        Visit.objects.filter(pk=visit.pk).update(reached=Visit.Reached.NOBODY)
 
 
 def test_a_visit_where_nobody_was_home_is_accepted_without_an_attitude():

@@ -93,3 +93,9 @@ def test_pages_switch_to_english_when_asked(client):
     text = client.get(reverse("home")).text
     assert "Staff login" in text
     assert "工作人员登录" not in text
+
+
+def test_pages_are_chinese_even_when_the_browser_asks_for_english(client):
+    text = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"}).text
+    assert "工作人员登录" in text
+    assert 'lang="zh-hans"' in text

@@ -126,12 +126,11 @@ class Command(BaseCommand):
     def seed_users(self) -> dict:
         User = get_user_model()
         users = {}
-        for username, (first, last), role in demo.USERS:
+        for username, display_name, role in demo.USERS:
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={
-                    "first_name": first,
-                    "last_name": last,
+                    "first_name": display_name,
                     "is_staff": role == Role.SECRETARY,
                 },
             )
