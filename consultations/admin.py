@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from consultations.models import Consent, FloorCoefficient, Proposal, Share, Visit, VisitConcern
 
@@ -9,7 +10,7 @@ class VisitConcernInline(admin.TabularInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(SimpleHistoryAdmin):
     list_display = [
         "household",
         "visitor",

@@ -1,18 +1,29 @@
 """The one place that decides who may see or change a household."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from households.models import Household
+from households.models import Assignment, Household
 
 
-def get_household_for(user, pk: int, *, write: bool = False) -> Household:
+def get_household_for(
+    user, pk: int, *, write: bool = False, perm: str = "households.change_household"
+) -> Household:
     """The household if it is in the user's scope (404 otherwise, whatever the id);
-    PermissionDenied when they may only read it and asked to write."""
+    PermissionDenied when asked to write and the user lacks ``perm``."""
     household = get_object_or_404(
         Household.objects.for_user(user).select_related("unit__building__campaign__community"),
         pk=pk,
     )
-    if write and not user.has_perm("households.change_household"):
+    if write and not user.has_perm(perm):
         raise PermissionDenied
     return household
+
+
+def works_on(user, household: Household) -> bool:
+    """Whether the user is assigned to this household's unit or building: the people who
+    knock on this door and may see the owners' full phone numbers to call them."""
+    return Assignment.objects.filter(
+        Q(unit=household.unit_id) | Q(building=household.unit.building_id), user=user
+    ).exists()

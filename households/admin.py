@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from households.models import Assignment, Household, Owner
+from households.models import Assignment, Household, Owner, TraceAttempt
 
 
 class OwnerInline(admin.TabularInline):
@@ -11,11 +11,20 @@ class OwnerInline(admin.TabularInline):
 
 @admin.register(Household)
 class HouseholdAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "floor", "area", "occupancy", "elderly", "mobility_impaired"]
+    list_display = [
+        "__str__",
+        "floor",
+        "area",
+        "occupancy",
+        "owner_trace",
+        "elderly",
+        "mobility_impaired",
+    ]
     list_filter = [
         "unit__building__campaign",
         "unit__building",
         "occupancy",
+        "owner_trace",
         "elderly",
         "mobility_impaired",
     ]
@@ -53,3 +62,14 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_filter = ["role", "community"]
     list_select_related = ["user", "community", "building", "unit__building"]
     search_fields = ["user__username"]
+
+
+@admin.register(TraceAttempt)
+class TraceAttemptAdmin(admin.ModelAdmin):
+    list_display = ["household", "worker", "attempted_at", "method", "result"]
+    list_filter = ["result", "method", "household__unit__building__campaign"]
+    list_select_related = ["household__unit__building", "worker"]
+    date_hierarchy = "attempted_at"
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

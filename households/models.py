@@ -121,6 +121,15 @@ def sync_role_groups_of(user) -> None:
     user.groups.add(*[Group.objects.get_or_create(name=role)[0] for role in wanted])
 
 
+class OwnerTrace(models.TextChoices):
+    """How far the search for an owner who lives elsewhere has come."""
+
+    UNKNOWN = "unknown", _("未找到产权人")
+    CONTACT_FOUND = "contact_found", _("已找到联系方式")
+    REACHED = "reached", _("已联系上产权人")
+    REFUSED = "refused", _("产权人拒绝沟通")
+
+
 class HouseholdQuerySet(models.QuerySet):
     def for_user(self, user):
         """The households this user may see: a secretary's community, a worker's or lead's
@@ -145,6 +154,16 @@ class HouseholdQuerySet(models.QuerySet):
 
     def vulnerable(self):
         return self.filter(Q(elderly=True) | Q(mobility_impaired=True))
+
+    def unvisited(self):
+        return self.filter(visits__isnull=True)
+
+    def owner_elsewhere(self):
+        """Rented flats and absentee owners (人户分离): the owner must be found and reached."""
+        return self.filter(occupancy__in=Household.OWNER_ELSEWHERE)
+
+    def owner_untraced(self):
+        return self.owner_elsewhere().exclude(owner_trace=OwnerTrace.REACHED)
 
 
 class Household(models.Model):
@@ -171,6 +190,9 @@ class Household(models.Model):
     elderly = models.BooleanField(_("有70岁以上老人"), default=False)
     mobility_impaired = models.BooleanField(_("有行动不便者"), default=False)
     needs_note = models.TextField(_("需求备注（仅工作人员可见）"), blank=True)
+    owner_trace = models.CharField(
+        _("产权人联系情况"), max_length=20, choices=OwnerTrace.choices, default=OwnerTrace.UNKNOWN
+    )
 
     objects = HouseholdQuerySet.as_manager()
 
@@ -194,15 +216,21 @@ class Household(models.Model):
         return f"{self.unit} {self.room}"
 
     def get_absolute_url(self) -> str:
-        return reverse("households:detail", args=[self.pk])
+        return reverse("consultations:household", args=[self.pk])
 
     def clean(self) -> None:
         if self.unit_id and self.floor and self.floor > self.unit.floors:
             raise ValidationError({"floor": _("楼层超出该单元的楼层数。")})
 
+    OWNER_ELSEWHERE = (Occupancy.RENTED, Occupancy.ABSENTEE)
+
     @property
     def is_vulnerable(self) -> bool:
         return self.elderly or self.mobility_impaired
+
+    @property
+    def owner_lives_elsewhere(self) -> bool:
+        return self.occupancy in self.OWNER_ELSEWHERE
 
 
 phone_validator = RegexValidator(
@@ -251,3 +279,38 @@ class Owner(models.Model):
     @property
     def masked_name(self) -> str:
         return mask_name(self.name)
+
+
+class TraceAttempt(models.Model):
+    """One try at finding or reaching an owner who lives elsewhere (人户分离)."""
+
+    class Method(models.TextChoices):
+        PHONE = "phone", _("电话")
+        WECHAT = "wechat", _("微信")
+        RELATIVE = "relative", _("通过亲属")
+        NEIGHBOUR = "neighbour", _("通过邻居")
+        TENANT = "tenant", _("通过租户")
+        PROPERTY = "property", _("通过物业或房管")
+        OTHER = "other", _("其他")
+
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="trace_attempts", verbose_name=_("住户")
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="trace_attempts",
+        verbose_name=_("经办人"),
+    )
+    attempted_at = models.DateTimeField(_("时间"))
+    method = models.CharField(_("途径"), max_length=20, choices=Method.choices)
+    result = models.CharField(_("结果"), max_length=20, choices=OwnerTrace.choices)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("寻找产权人记录")
+        verbose_name_plural = _("寻找产权人记录")
+        ordering = ["-attempted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.get_result_display()}"

@@ -28,6 +28,8 @@ GRID_WORKER_PERMISSIONS = [
     "households.change_household",
     "households.view_owner",
     "households.change_owner",
+    "households.add_traceattempt",
+    "households.view_traceattempt",
     "consultations.add_visit",
     "consultations.change_visit",
     "consultations.view_visit",
@@ -46,6 +48,7 @@ BUILDING_LEAD_PERMISSIONS = [
     "campaigns.view_meetingdecision",
     "households.view_household",
     "households.view_owner",
+    "households.view_traceattempt",
     "consultations.add_visit",
     "consultations.change_visit",
     "consultations.view_visit",
@@ -54,7 +57,15 @@ BUILDING_LEAD_PERMISSIONS = [
     "consultations.view_consent",
 ]
 # Signed and said records are never deleted, not even by the secretary.
-NEVER_DELETED = {"consent", "visit", "visitconcern", "share", "meeting", "meetingdecision"}
+NEVER_DELETED = {
+    "consent",
+    "visit",
+    "visitconcern",
+    "share",
+    "meeting",
+    "meetingdecision",
+    "traceattempt",
+}
 
 
 def secretary_permissions() -> list[Permission]:

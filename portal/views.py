@@ -27,7 +27,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if request.user.is_superuser or Role.SECRETARY in roles:
         return redirect("secretary")
     if roles & {Role.GRID_WORKER, Role.BUILDING_LEAD}:
-        return redirect("households:my_doors")
+        return redirect("consultations:my_doors")
     return render(request, "portal/no_role.html", status=403)
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from households.models import Household
 
@@ -65,6 +66,9 @@ class Visit(models.Model):
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
     objects = VisitQuerySet.as_manager()
+    # Workers never delete visits; a correction is an edit, and the history keeps who changed
+    # what and when.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("走访记录")
@@ -85,6 +89,14 @@ class Visit(models.Model):
     def concern_labels(self) -> list[str]:
         return [Concern(c.concern).label for c in self.concerns.all()]
 
+    @property
+    def was_corrected(self) -> bool:
+        return (self.updated_at - self.created_at).total_seconds() > 2
+
+    @property
+    def concern_values(self) -> list[str]:
+        return [c.concern for c in self.concerns.all()]
+
 
 class VisitConcern(models.Model):
     """One worry a household raised during a visit; a table so the database can rank them."""
@@ -94,9 +106,12 @@ class VisitConcern(models.Model):
     )
     concern = models.CharField(_("顾虑"), max_length=20, choices=Concern.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("顾虑")
         verbose_name_plural = _("顾虑")
+        ordering = ["visit", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["visit", "concern"], name="visit_concern_unique"),
         ]

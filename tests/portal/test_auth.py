@@ -25,8 +25,8 @@ def test_a_wrong_password_shows_the_form_again_with_the_username_kept(client):
     ("role", "landing"),
     [
         (Role.SECRETARY, "secretary"),
-        (Role.GRID_WORKER, "households:my_doors"),
-        (Role.BUILDING_LEAD, "households:my_doors"),
+        (Role.GRID_WORKER, "consultations:my_doors"),
+        (Role.BUILDING_LEAD, "consultations:my_doors"),
     ],
 )
 def test_each_role_lands_on_its_own_start_page_after_login(client, role, landing):
@@ -57,10 +57,10 @@ def test_logout_is_a_post_that_ends_the_session(client):
     response = client.post("/accounts/logout/")
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
-    assert client.get(reverse("households:my_doors")).status_code == 302
+    assert client.get(reverse("consultations:my_doors")).status_code == 302
 
 
-@pytest.mark.parametrize("name", ["start", "secretary", "households:my_doors"])
+@pytest.mark.parametrize("name", ["start", "secretary", "consultations:my_doors"])
 def test_anonymous_visitors_are_sent_to_login_from_staff_pages(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 302

@@ -38,7 +38,7 @@ from consultations.models import (
     Visit,
     VisitConcern,
 )
-from households.models import Assignment, Household, Owner, Role
+from households.models import Assignment, Household, Owner, OwnerTrace, Role, TraceAttempt
 from portal import demo_data as demo
 
 SEED_NAMESPACE = uuid.UUID("6f1c1a52-6d0e-4c1b-9f59-5a3e0c1e2026")
@@ -337,9 +337,50 @@ class Command(BaseCommand):
             self.seed_household_story(household, story, proposal, i, grid1, lead1)
         self.seed_other_units(units[1:], users, grid2)
 
+    def trace(self, household, worker, days_ago: int, method: str, result: str, note: str):
+        """Record a search for an owner who lives elsewhere, once per household and result."""
+        if TraceAttempt.objects.filter(household=household, result=result).exists():
+            return
+        TraceAttempt.objects.create(
+            household=household,
+            worker=worker,
+            attempted_at=self.at(days_ago, hour=20),
+            method=method,
+            result=result,
+            note=note,
+        )
+        Household.objects.filter(pk=household.pk).update(owner_trace=result)
+        self.created += 1
+
     def seed_household_story(self, household, story, proposal, i, grid1, lead1) -> None:
         key = f"{demo.CAMPAIGN_SLUG}-{household.unit_id}-{household.room}"
+        if household.owner_lives_elsewhere and story != "not_reached":
+            self.trace(
+                household,
+                grid1,
+                25,
+                TraceAttempt.Method.TENANT,
+                OwnerTrace.CONTACT_FOUND,
+                "租户提供了业主的电话。",
+            )
+            self.trace(
+                household,
+                grid1,
+                20,
+                TraceAttempt.Method.PHONE,
+                OwnerTrace.REACHED,
+                "电话联系上业主，约定再详谈。",
+            )
         if story == "not_reached":
+            if household.owner_lives_elsewhere:
+                self.trace(
+                    household,
+                    grid1,
+                    12,
+                    TraceAttempt.Method.PROPERTY,
+                    OwnerTrace.UNKNOWN,
+                    "物业登记的电话已停机，继续通过邻居打听。",
+                )
             return
         if story == "nobody_home":
             for n, days in enumerate((15, 6)):

@@ -1,0 +1,147 @@
+"""Forms a worker fills in at the door. Every error says what to fix; nothing typed is lost."""
+
+import uuid
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models import Concern, Visit
+from households.models import OwnerTrace, TraceAttempt
+
+NOTE_LIMIT = 5000
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class PillRadioSelect(forms.RadioSelect):
+    """Radio buttons drawn as large tap targets."""
+
+    template_name = "consultations/widgets/pills.html"
+    option_template_name = "django/forms/widgets/radio_option.html"
+
+
+class PillCheckboxSelect(forms.CheckboxSelectMultiple):
+    template_name = "consultations/widgets/pills.html"
+    option_template_name = "django/forms/widgets/checkbox_option.html"
+
+
+class VisitForm(forms.ModelForm):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    visited_at = forms.DateTimeField(
+        label=_("走访时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    concerns = forms.MultipleChoiceField(
+        label=_("顾虑（可多选）"),
+        choices=Concern.choices,
+        required=False,
+        widget=PillCheckboxSelect,
+    )
+    notes = forms.CharField(
+        label=_("记录"),
+        required=False,
+        max_length=NOTE_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_LIMIT}),
+    )
+    next_step_on = forms.DateField(
+        label=_("下一步日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    class Meta:
+        model = Visit
+        fields = ["channel", "reached", "attitude", "notes", "next_step", "next_step_on"]
+        widgets = {
+            "channel": PillRadioSelect,
+            "reached": PillRadioSelect,
+            "attitude": PillRadioSelect,
+            "next_step": forms.TextInput(attrs={"placeholder": _("例如：周末再来，带上分摊明细")}),
+        }
+
+    field_order = [
+        "channel",
+        "reached",
+        "attitude",
+        "concerns",
+        "notes",
+        "next_step",
+        "next_step_on",
+        "visited_at",
+        "idempotency_key",
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        # Pills offer the real choices only: no "---------".
+        self.fields["channel"].choices = Visit.Channel.choices
+        self.fields["reached"].choices = Visit.Reached.choices
+        self.fields["attitude"].choices = Visit.Attitude.choices
+        self.fields["attitude"].required = False
+        if self.instance.pk:
+            self.fields["idempotency_key"].required = False
+            self.initial.setdefault("concerns", self.instance.concern_values)
+            self.initial.setdefault(
+                "visited_at", timezone.localtime(self.instance.visited_at).replace(tzinfo=None)
+            )
+        else:
+            self.initial.setdefault("idempotency_key", uuid.uuid4())
+            self.initial.setdefault(
+                "visited_at", timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
+            )
+            self.initial.setdefault("channel", Visit.Channel.DOOR)
+            self.initial.setdefault("reached", Visit.Reached.OWNER)
+
+    def clean_visited_at(self):
+        visited_at = self.cleaned_data["visited_at"]
+        if visited_at > timezone.now() + CLOCK_SKEW:
+            raise forms.ValidationError(_("走访时间不能晚于现在。"))
+        return visited_at
+
+    def clean_next_step_on(self):
+        next_step_on = self.cleaned_data["next_step_on"]
+        if next_step_on and next_step_on < timezone.localdate():
+            raise forms.ValidationError(_("下一步日期不能早于今天。"))
+        return next_step_on
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reached") == Visit.Reached.NOBODY and cleaned.get("attitude"):
+            self.add_error("attitude", _("无人在家时无法记录态度，请不要选择态度。"))
+        return cleaned
+
+    def save(self, commit: bool = True) -> Visit:
+        visit = super().save(commit=False)
+        visit.visited_at = self.cleaned_data["visited_at"]
+        if not visit.pk:
+            visit.idempotency_key = self.cleaned_data["idempotency_key"]
+        if commit:
+            visit.save()
+            self.save_concerns(visit)
+        return visit
+
+    def save_concerns(self, visit: Visit) -> None:
+        from consultations.models import VisitConcern
+
+        wanted = set(self.cleaned_data.get("concerns") or [])
+        have = set(visit.concerns.values_list("concern", flat=True))
+        for concern in have - wanted:
+            visit.concerns.filter(concern=concern).first().delete()  # recorded in the history
+        for concern in sorted(wanted - have):
+            VisitConcern.objects.create(visit=visit, concern=concern)
+
+
+class TraceAttemptForm(forms.ModelForm):
+    class Meta:
+        model = TraceAttempt
+        fields = ["method", "result", "note"]
+        widgets = {"method": PillRadioSelect, "result": PillRadioSelect}
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["result"].choices = OwnerTrace.choices
+        self.fields["method"].choices = TraceAttempt.Method.choices

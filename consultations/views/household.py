@@ -1,0 +1,164 @@
+"""One household: its facts, owners, share, owner trace and visits; logging a visit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from consultations.doors import door_counts, door_status, with_door_status
+from consultations.forms import TraceAttemptForm, VisitForm
+from consultations.models import Share, Visit
+from consultations.views.doors import doors_for
+from households.access import get_household_for, works_on
+from households.models import Household
+
+ADD_VISIT = "consultations.add_visit"
+CHANGE_VISIT = "consultations.change_visit"
+ADD_TRACE = "households.add_traceattempt"
+
+
+def household_context(request: HttpRequest, household: Household, **extra) -> dict:
+    share = (
+        Share.objects.filter(household=household, proposal__status="published")
+        .select_related("proposal")
+        .first()
+    )
+    annotated = with_door_status(Household.objects.filter(pk=household.pk)).get()
+    return {
+        "household": household,
+        "status": door_status(annotated),
+        "annotated": annotated,
+        "owners": household.owners.all(),
+        "may_call": works_on(request.user, household),
+        "share": share,
+        "visits": household.visits.select_related("visitor").prefetch_related("concerns")[:100],
+        "trace_attempts": household.trace_attempts.select_related("worker")[:20],
+        "may_log": request.user.has_perm(ADD_VISIT),
+        "may_trace": request.user.has_perm(ADD_TRACE),
+        "form": VisitForm(),
+        "trace_form": TraceAttemptForm(),
+        **extra,
+    }
+
+
+@require_http_methods(["GET"])
+@login_required
+def household_page(request: HttpRequest, pk: int) -> HttpResponse:
+    household = get_household_for(request.user, pk)
+    return render(request, "consultations/household.html", household_context(request, household))
+
+
+def save_visit(form: VisitForm, household: Household, user) -> tuple[Visit, bool]:
+    """Create the visit once per idempotency key: a replay returns the visit already saved."""
+    key = form.cleaned_data["idempotency_key"]
+    existing = Visit.objects.filter(idempotency_key=key).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            visit = form.save(commit=False)
+            visit.household = household
+            visit.visitor = user
+            visit.save()
+            form.save_concerns(visit)
+            return visit, True
+    except IntegrityError:  # the same key won a race a moment ago
+        return get_object_or_404(Visit, idempotency_key=key), False
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the visit form (an HTMX fragment, or the household page with the form open).
+    POST: save the visit once, then show the updated timeline or list row."""
+    household = get_household_for(request.user, pk, write=True, perm=ADD_VISIT)
+    from_list = request.POST.get("return_to", request.GET.get("return_to")) == "list"
+    if request.method == "GET":
+        if not request.htmx:
+            return redirect(household.get_absolute_url() + "?log=1#log")
+        return render_visit_slot(request, household, VisitForm(), from_list, open_form=True)
+
+    form = VisitForm(request.POST)
+    if not form.is_valid():
+        return render_visit_slot(request, household, form, from_list, open_form=True, status=422)
+    visit, created = save_visit(form, household, request.user)
+    if visit.household_id != household.pk:
+        return HttpResponse(_("这个表单已经提交给了另一户，请刷新页面后重新填写。"), status=409)
+    if not request.htmx:
+        if created:
+            messages.success(request, _("已保存 %(room)s 的走访记录。") % {"room": household.room})
+        return redirect(household.get_absolute_url() + "#visits")
+    return render_visit_slot(request, household, VisitForm(), from_list, saved=visit)
+
+
+def render_visit_slot(
+    request, household, form, from_list, *, open_form=False, saved=None, status=200
+) -> HttpResponse:
+    """The part of the page that holds the visit form: the list row or the visits panel."""
+    if from_list:
+        row = with_door_status(
+            Household.objects.filter(pk=household.pk).select_related("unit__building")
+        ).get()
+        row.status = door_status(row)
+        context = {
+            "household": row,
+            "form": form,
+            "open_form": open_form,
+            "saved": saved,
+            "counts": door_counts(doors_for(request.user)) if saved else None,
+            "today": timezone.localdate(),
+        }
+        return render(request, "consultations/my_doors.html#door-row", context, status=status)
+    context = household_context(request, household, form=form, open_form=open_form, saved=saved)
+    return render(request, "consultations/household.html#visits", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a visit. Nothing is deleted; the history keeps who changed what and when."""
+    visit = get_object_or_404(
+        Visit.objects.for_user(request.user).select_related("household"), pk=pk
+    )
+    household = get_household_for(request.user, visit.household_id, write=True, perm=CHANGE_VISIT)
+    form = VisitForm(request.POST or None, instance=visit)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("走访记录已更正。"))
+        return redirect(household.get_absolute_url() + "#visits")
+    status = 422 if request.method == "POST" else 200
+    history = visit.history.select_related("history_user").order_by("-history_date")[:20]
+    context = {"visit": visit, "household": household, "form": form, "history": history}
+    return render(request, "consultations/visit_edit.html", context, status=status)
+
+
+@require_POST
+@login_required
+def log_trace(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record one try at finding or reaching an owner who lives elsewhere."""
+    household = get_household_for(request.user, pk, write=True, perm=ADD_TRACE)
+    form = TraceAttemptForm(request.POST)
+    if form.is_valid():
+        with transaction.atomic():
+            attempt = form.save(commit=False)
+            attempt.household = household
+            attempt.worker = request.user
+            attempt.attempted_at = timezone.now()
+            attempt.save()
+            Household.objects.filter(pk=household.pk).update(owner_trace=attempt.result)
+        household.refresh_from_db()
+        if not request.htmx:
+            messages.success(request, _("已记录寻找产权人的情况。"))
+            return redirect(household.get_absolute_url() + "#trace")
+        form = TraceAttemptForm()
+    elif not request.htmx:
+        context = household_context(request, household, trace_form=form)
+        return render(request, "consultations/household.html", context, status=422)
+    context = household_context(request, household, trace_form=form)
+    status = 200 if not form.errors else 422
+    return render(request, "consultations/household.html#trace", context, status=status)

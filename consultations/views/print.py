@@ -1,0 +1,70 @@
+"""Printed walk sheets (走访表): the paper fallback when the tablet dies.
+
+A sheet lists only the households the user may see, so a worker printing a building that they
+share with others gets their own doors only; a unit or building with none of them is a 404.
+"""
+
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from consultations.doors import door_counts, door_status, with_door_status
+from households.models import Household
+from portal.pdf import pdf_response, render_pdf
+
+
+def walk_sheets(households) -> list[dict]:
+    """One sheet per unit: its households in floor order with their status, and the counts.
+    Two queries, plus one count per unit, however many households there are."""
+    doors = (
+        with_door_status(households)
+        .select_related("unit__building__campaign__community")
+        .prefetch_related("owners")
+        .order_by(
+            "unit__building__sort_order",
+            "unit__building__name",
+            "unit__name",
+            "floor",
+            "room",
+        )
+    )
+    sheets = []
+    for unit, rows in groupby(doors, key=lambda household: household.unit):
+        rows = list(rows)
+        for household in rows:
+            household.status = door_status(household)
+        counts = door_counts(with_door_status(households.filter(unit=unit)))
+        sheets.append({"unit": unit, "households": rows, "counts": counts})
+    if not sheets:
+        raise Http404(_("没有可打印的住户。"))
+    return sheets
+
+
+def walk_sheet_response(request: HttpRequest, sheets: list[dict], place: str) -> HttpResponse:
+    context = {
+        "sheets": sheets,
+        "place": place,
+        "printed_on": timezone.localdate(),
+        "printed_by": request.user.get_full_name() or request.user.get_username(),
+    }
+    pdf = render_pdf("consultations/print/walk_sheet.html", context, request)
+    return pdf_response(pdf, _("走访表-%(place)s.pdf") % {"place": place})
+
+
+@require_GET
+@login_required
+def unit_walk_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    sheets = walk_sheets(Household.objects.for_user(request.user).filter(unit_id=pk))
+    unit = sheets[0]["unit"]
+    return walk_sheet_response(request, sheets, f"{unit.building.name}{unit.name}")
+
+
+@require_GET
+@login_required
+def building_walk_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    sheets = walk_sheets(Household.objects.for_user(request.user).filter(unit__building_id=pk))
+    return walk_sheet_response(request, sheets, sheets[0]["unit"].building.name)

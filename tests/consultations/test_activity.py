@@ -1,0 +1,46 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from households.models import Role
+from tests.factories import make_assignment, make_household, make_user, make_visit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team():
+    """Two workers in one community, with visits today and earlier."""
+    first = make_assignment(user=make_user("worker-a", first_name="小王"))
+    community = first.community
+    second = make_assignment(user=make_user("worker-b", first_name="小陈"), unit=first.unit)
+    households = [make_household(unit=first.unit, floor=n, room=f"{n}01") for n in range(1, 4)]
+    now = timezone.now()
+    make_visit(household=households[0], visitor=first.user, visited_at=now)
+    make_visit(household=households[1], visitor=first.user, visited_at=now)
+    make_visit(household=households[2], visitor=second.user, visited_at=now - timedelta(days=3))
+    secretary = make_assignment(role=Role.SECRETARY, community=community).user
+    return first.user, second.user, secretary
+
+
+def test_a_worker_sees_what_they_logged_today_and_not_the_team_table(client, team):
+    first, _second, _secretary = team
+    client.force_login(first)
+    context = client.get(reverse("consultations:activity")).context
+    assert len(context["mine_today"]) == 2
+    assert context["team"] is None
+
+
+def test_the_secretary_sees_visits_per_worker_per_day(client, team, django_assert_max_num_queries):
+    _first, _second, secretary = team
+    client.force_login(secretary)
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("consultations:activity"))
+    table = response.context["team"]
+    rows = {row["name"]: row for row in table["rows"]}
+    assert rows["小王"]["cells"][0] == 2  # today
+    assert rows["小王"]["total"] == 2
+    assert rows["小陈"]["cells"][3] == 1  # three days ago
+    assert len(table["days"]) == 14

@@ -1,0 +1,234 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from consultations.doors import DoorStatus
+from households.models import Household, OwnerTrace, Role
+from tests.factories import (
+    make_assignment,
+    make_building,
+    make_consent,
+    make_elevator,
+    make_household,
+    make_owner,
+    make_proposal,
+    make_share,
+    make_unit,
+    make_visit,
+)
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate
+
+
+def worker_with_doors(count: int, **assignment):
+    assignment = make_assignment(**assignment)
+    unit = assignment.unit or make_unit(building=assignment.building)
+    households = []
+    for i in range(count):
+        household = make_household(unit=unit, floor=i % 10 + 1, room=f"{i % 10 + 1}{i:02d}")
+        make_owner(household=household, name="李桂兰", phone="13800138000")
+        make_visit(household=household)
+        households.append(household)
+    return assignment.user, households
+
+
+def doors_page(client, user, show=""):
+    client.force_login(user)
+    return client.get(reverse("consultations:my_doors"), {"show": show} if show else {})
+
+
+def test_my_doors_lists_only_the_households_in_my_assignment(client):
+    me, mine = worker_with_doors(3)
+    _other, theirs = worker_with_doors(2)
+    text = doors_page(client, me).text
+    for household in mine:
+        assert household.get_absolute_url() in text
+    for household in theirs:
+        assert household.get_absolute_url() not in text
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_my_doors_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, size):
+    me, _ = worker_with_doors(size)
+    client.force_login(me)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("consultations:my_doors"))
+    assert response.status_code == 200
+
+
+def test_my_doors_counts_who_was_reached_and_who_is_still_to_go(client):
+    assignment = make_assignment()
+    unit = assignment.unit
+    reached = make_household(unit=unit, floor=1, room="101")
+    make_visit(household=reached)
+    nobody = make_household(unit=unit, floor=1, room="102")
+    make_visit(household=nobody, reached="nobody", attitude="")
+    make_household(unit=unit, floor=2, room="201")
+    text = doors_page(client, assignment.user).text
+    assert "3 户：已接触 1 户，还差 2 户" in text
+
+
+def status_of(client, user, household) -> str:
+    client.force_login(user)
+    return client.get(household.get_absolute_url()).context["status"]
+
+
+def test_each_door_shows_where_it_stands(client):
+    assignment = make_assignment()
+    unit = assignment.unit
+    proposal = make_proposal(elevator=make_elevator(unit=unit), status="published")
+    fresh = make_household(unit=unit, floor=1, room="101")
+    nobody = make_household(unit=unit, floor=1, room="102")
+    make_visit(household=nobody, reached="nobody", attitude="")
+    undecided = make_household(unit=unit, floor=2, room="201")
+    make_visit(household=undecided, attitude="undecided")
+    signed = make_household(unit=unit, floor=2, room="202")
+    make_visit(household=signed, attitude="oppose")
+    make_consent(household=signed, proposal=proposal, decision="agree_not_paying")
+    absent = make_household(unit=unit, floor=3, room="301", occupancy="absentee")
+    make_visit(household=absent, reached="tenant", attitude="support")
+    user = assignment.user
+    assert status_of(client, user, fresh) == DoorStatus.NOT_VISITED
+    assert status_of(client, user, nobody) == DoorStatus.NOBODY_HOME
+    assert status_of(client, user, undecided) == DoorStatus.UNDECIDED
+    assert status_of(client, user, signed) == DoorStatus.SIGNED_NOT_PAYING
+    assert status_of(client, user, absent) == DoorStatus.OWNER_UNTRACED
+    Household.objects.filter(pk=absent.pk).update(owner_trace=OwnerTrace.REACHED)
+    assert status_of(client, user, absent) == DoorStatus.SUPPORT
+
+
+@pytest.fixture
+def mixed_doors():
+    """One household for each filter, in one worker's unit."""
+    assignment = make_assignment()
+    unit = assignment.unit
+    doors = {
+        "unvisited": make_household(unit=unit, floor=1, room="101"),
+        "overdue": make_household(unit=unit, floor=1, room="102"),
+        "due_today": make_household(unit=unit, floor=2, room="201"),
+        "later": make_household(unit=unit, floor=2, room="202"),
+        "against": make_household(unit=unit, floor=3, room="301"),
+        "absentee": make_household(unit=unit, floor=3, room="302", occupancy="absentee"),
+        "elderly": make_household(unit=unit, floor=4, room="401", elderly=True),
+    }
+    make_visit(
+        household=doors["overdue"],
+        attitude="undecided",
+        next_step_on=TODAY() - timedelta(days=2),
+    )
+    make_visit(household=doors["due_today"], attitude="support", next_step_on=TODAY())
+    make_visit(
+        household=doors["later"], attitude="support", next_step_on=TODAY() + timedelta(days=3)
+    )
+    make_visit(household=doors["against"], attitude="oppose")
+    make_visit(household=doors["elderly"], attitude="support")
+    return assignment.user, doors
+
+
+@pytest.mark.parametrize(
+    ("show", "expected"),
+    [
+        ("unvisited", {"unvisited", "absentee"}),
+        ("follow_up", {"overdue", "due_today"}),
+        ("undecided", {"overdue"}),
+        ("against", {"against"}),
+        ("owner_untraced", {"absentee"}),
+        ("vulnerable", {"elderly"}),
+        ("", {"unvisited", "overdue", "due_today", "later", "against", "absentee", "elderly"}),
+        (
+            "no-such-filter",
+            {"unvisited", "overdue", "due_today", "later", "against", "absentee", "elderly"},
+        ),
+    ],
+)
+def test_the_door_filters_pick_the_right_households(client, mixed_doors, show, expected):
+    user, doors = mixed_doors
+    listed = {h.pk for h in doors_page(client, user, show).context["households"]}
+    assert listed == {doors[name].pk for name in expected}
+
+
+def test_an_htmx_filter_swaps_only_the_list(client, mixed_doors):
+    user, _doors = mixed_doors
+    client.force_login(user)
+    response = client.get(
+        reverse("consultations:my_doors"), {"show": "unvisited"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div id="door-list">')
+    assert "<html" not in response.text
+    assert "HX-Request" in response["Vary"]
+
+
+def test_the_follow_up_queue_lists_overdue_and_due_today_only(client, mixed_doors):
+    user, doors = mixed_doors
+    client.force_login(user)
+    context = client.get(reverse("consultations:follow_ups")).context
+    assert [h.pk for h in context["overdue"]] == [doors["overdue"].pk]
+    assert [h.pk for h in context["due_today"]] == [doors["due_today"].pk]
+
+
+def test_a_grid_worker_of_another_building_gets_404_for_my_household(client):
+    _me, mine = worker_with_doors(1)
+    stranger = make_assignment(building=make_building()).user
+    client.force_login(stranger)
+    assert client.get(mine[0].get_absolute_url()).status_code == 404
+
+
+def test_the_assigned_worker_gets_a_tap_to_call_link_and_others_a_masked_number(client):
+    me, mine = worker_with_doors(1)
+    client.force_login(me)
+    text = client.get(mine[0].get_absolute_url()).text
+    assert 'href="tel:13800138000"' in text
+    assert "138****8000" in text
+    community = mine[0].unit.building.campaign.community
+    secretary = make_assignment(role=Role.SECRETARY, community=community).user
+    client.force_login(secretary)
+    text = client.get(mine[0].get_absolute_url()).text
+    assert "138****8000" in text
+    assert "13800138000" not in text
+
+
+def test_the_household_page_shows_its_share_once_a_proposal_is_published(client):
+    me, mine = worker_with_doors(1)
+    share = make_share(
+        household=mine[0],
+        proposal=make_proposal(elevator=make_elevator(unit=mine[0].unit)),
+        amount="8123.45",
+    )
+    client.force_login(me)
+    assert "8,123.45" not in client.get(mine[0].get_absolute_url()).text  # still a draft
+    share.proposal.status = "published"
+    share.proposal.published_at = timezone.now()
+    share.proposal.save()
+    assert "¥8,123.45" in client.get(mine[0].get_absolute_url()).text
+
+
+def test_a_building_lead_sees_every_unit_of_their_building(client):
+    building = make_building()
+    lead = make_assignment(role=Role.BUILDING_LEAD, building=building).user
+    households = [make_household(unit=make_unit(building=building)) for _ in range(2)]
+    client.force_login(lead)
+    for household in households:
+        assert client.get(household.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_the_household_page_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, size
+):
+    me, mine = worker_with_doors(1)
+    for _ in range(size):
+        make_visit(household=mine[0])
+    client.force_login(me)
+    with django_assert_max_num_queries(14):
+        response = client.get(mine[0].get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_a_user_with_assignments_can_be_deleted():
+    assignment = make_assignment()
+    assignment.user.delete()
+    assert not type(assignment).objects.filter(pk=assignment.pk).exists()
