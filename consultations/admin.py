@@ -33,6 +33,11 @@ class FloorCoefficientInline(admin.TabularInline):
     model = FloorCoefficient
     extra = 0
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None or obj.status == Proposal.Status.DRAFT
+
+    has_add_permission = has_delete_permission = has_change_permission
+
 
 @admin.register(Proposal)
 class ProposalAdmin(admin.ModelAdmin):
@@ -51,9 +56,31 @@ class ProposalAdmin(admin.ModelAdmin):
     readonly_fields = ["self_funded"]
     inlines = [FloorCoefficientInline]
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        """Published and superseded versions are what households signed: read-only."""
+        if obj is not None and obj.status != Proposal.Status.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.status != Proposal.Status.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Share)
 class ShareAdmin(admin.ModelAdmin):
+    """Shares are written by publishing a proposal; here they are only read."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
     list_display = ["household", "proposal", "amount"]
     list_filter = ["proposal__elevator__unit__building__campaign"]
     list_select_related = ["household__unit__building", "proposal__elevator__unit__building"]

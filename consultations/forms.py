@@ -7,7 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import Concern, Visit
+from consultations.models import Concern, Consent, Decision, Visit
+from consultations.signing import SignatureError, scan_from_upload, signature_from_data_url
 from households.models import OwnerTrace, TraceAttempt
 
 NOTE_LIMIT = 5000
@@ -145,3 +146,57 @@ class TraceAttemptForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["result"].choices = OwnerTrace.choices
         self.fields["method"].choices = TraceAttempt.Method.choices
+
+
+class ConsentForm(forms.Form):
+    """One household's signed answer: on the tablet's pad or as a scanned paper form."""
+
+    decision = forms.ChoiceField(
+        label=_("业主意见"), choices=Decision.choices, widget=PillRadioSelect
+    )
+    signer_name = forms.CharField(
+        label=_("签字人姓名（按业主本人书写）"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": _("请填写签字人姓名。")},
+    )
+    method = forms.ChoiceField(
+        label=_("签字方式"),
+        choices=Consent.Method.choices,
+        initial=Consent.Method.TABLET,
+        widget=PillRadioSelect,
+    )
+    signature = forms.CharField(required=False, widget=forms.HiddenInput)
+    scan = forms.FileField(
+        label=_("纸质签字表扫描件（JPEG、PNG 或 PDF，10 MB 以内）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+    expected_current = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean_signer_name(self) -> str:
+        name = self.cleaned_data["signer_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("请填写签字人姓名。"))
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        method = cleaned.get("method")
+        try:
+            if method == Consent.Method.TABLET:
+                cleaned["signature_bytes"] = signature_from_data_url(cleaned.get("signature", ""))
+                cleaned["signature_type"] = "image/png"
+            elif method == Consent.Method.PAPER:
+                if not cleaned.get("scan"):
+                    raise SignatureError(_("请上传纸质签字表的扫描件。"))
+                cleaned["signature_bytes"], cleaned["signature_type"] = scan_from_upload(
+                    cleaned["scan"]
+                )
+        except SignatureError as error:
+            self.add_error("signature" if method == Consent.Method.TABLET else "scan", str(error))
+        return cleaned

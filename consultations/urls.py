@@ -1,6 +1,7 @@
 from django.urls import path
 
-from consultations.views import activity, doors, household
+from consultations import proposal_urls
+from consultations.views import activity, consent, doors, household
 from consultations.views import print as print_views
 
 app_name = "consultations"
@@ -12,10 +13,19 @@ urlpatterns = [
     path("households/<int:pk>/trace/", household.log_trace, name="log_trace"),
     path("visits/<int:pk>/edit/", household.edit_visit, name="edit_visit"),
     path("activity/", activity.activity, name="activity"),
+    path("households/<int:pk>/sign/", consent.sign, name="sign"),
+    path("consents/<int:pk>/signature/", consent.signature_file, name="signature_file"),
+    path("units/<int:pk>/consent/", consent.unit_consent, name="unit_consent"),
     path("units/<int:pk>/walk-sheet.pdf", print_views.unit_walk_sheet, name="unit_walk_sheet"),
     path(
         "buildings/<int:pk>/walk-sheet.pdf",
         print_views.building_walk_sheet,
         name="building_walk_sheet",
     ),
+    path(
+        "households/<int:pk>/cost-sheet.pdf",
+        print_views.household_cost_sheet,
+        name="cost_sheet",
+    ),
+    *proposal_urls.urlpatterns,
 ]

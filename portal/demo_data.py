@@ -23,6 +23,8 @@ CAMPAIGN = {
         "听取每一户的需求和顾虑，多方协商确定费用分摊，取得业主签字同意后组织施工。"
     ),
     "status": "consulting",
+    # The reference case worked until every household of the unit had signed.
+    "consent_rule": "unanimous",
 }
 
 USERS = [

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from campaigns.models import Campaign, Unit
 from consultations.models import Proposal
 from consultations.progress import with_progress
+from consultations.standing import tallies_by_unit
 from households.models import Household, Role, roles_of
 from portal.access import campaigns_for, secretary_required
 
@@ -44,9 +45,13 @@ def secretary(request: HttpRequest) -> HttpResponse:
         .filter(elevator__unit__in=units.values("pk"))
         .select_related("elevator")
     }
+    units = list(units)
+    rules = {c.pk: c.consent_rule for c in campaigns}
+    tallies = tallies_by_unit(units, lambda unit: rules[unit.building.campaign_id])
     by_campaign: dict[int, list] = {c.pk: [] for c in campaigns}
     for unit in units:
         unit.published_proposal = published.get(unit.pk)
+        unit.tally = tallies[unit.pk]
         by_campaign[unit.building.campaign_id].append(unit)
     sections = [(campaign, by_campaign[campaign.pk]) for campaign in campaigns]
     return render(request, "portal/secretary.html", {"sections": sections})

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from consultations.costs import explain_share
 from consultations.doors import door_counts, door_status, with_door_status
 from consultations.forms import TraceAttemptForm, VisitForm
-from consultations.models import Share, Visit
+from consultations.models import Consent, Share, Visit
 from consultations.views.doors import doors_for
 from households.access import get_household_for, works_on
 from households.models import Household
@@ -27,6 +28,14 @@ def household_context(request: HttpRequest, household: Household, **extra) -> di
         .select_related("proposal")
         .first()
     )
+    consent = (
+        Consent.objects.current()
+        .filter(household=household, proposal=share.proposal)
+        .select_related("witness")
+        .first()
+        if share
+        else None
+    )
     annotated = with_door_status(Household.objects.filter(pk=household.pk)).get()
     return {
         "household": household,
@@ -35,6 +44,8 @@ def household_context(request: HttpRequest, household: Household, **extra) -> di
         "owners": household.owners.all(),
         "may_call": works_on(request.user, household),
         "share": share,
+        "explanation": explain_share(share.proposal, household) if share else None,
+        "consent": consent,
         "visits": household.visits.select_related("visitor").prefetch_related("concerns")[:100],
         "trace_attempts": household.trace_attempts.select_related("worker")[:20],
         "may_log": request.user.has_perm(ADD_VISIT),

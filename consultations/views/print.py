@@ -1,18 +1,25 @@
-"""Printed walk sheets (走访表): the paper fallback when the tablet dies.
+"""Printed documents for the door: walk sheets (走访表) and a household's cost sheet.
 
-A sheet lists only the households the user may see, so a worker printing a building that they
-share with others gets their own doors only; a unit or building with none of them is a 404.
+A walk sheet lists only the households the user may see, so a worker printing a building that
+they share with others gets their own doors only; a unit or building with none of them is a 404.
+The cost sheet (费用分摊明细单) shows one household how its share of the published proposal
+was computed, for the resident to keep.
 """
 
 from itertools import groupby
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from consultations.costs import explain_share
 from consultations.doors import door_counts, door_status, with_door_status
+from consultations.models import Proposal
+from households.access import get_household_for
 from households.models import Household
 from portal.pdf import pdf_response, render_pdf
 
@@ -68,3 +75,37 @@ def unit_walk_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 def building_walk_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     sheets = walk_sheets(Household.objects.for_user(request.user).filter(unit__building_id=pk))
     return walk_sheet_response(request, sheets, sheets[0]["unit"].building.name)
+
+
+@require_GET
+@login_required
+def household_cost_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """One page for the resident: the elevator's cost, its parts, how this household's share
+    was computed, and the amount. Owners' names masked, no phone numbers."""
+    household = get_household_for(request.user, pk)
+    proposal = Proposal.objects.published().filter(elevator__unit=household.unit_id).first()
+    if proposal is None:
+        return not_printable(request, _("该单元还没有已公示的费用分摊方案，暂无分摊明细单可打印。"))
+    try:
+        explanation = explain_share(proposal, household)
+    except ValueError:  # not in the published list, and no split to work out for it either
+        return not_printable(request, _("本户不在已公示的费用分摊方案中，暂无分摊明细单可打印。"))
+    unit = household.unit
+    context = {
+        "household": household,
+        "unit": unit,
+        "campaign": unit.building.campaign,
+        "owners": [owner.masked_name for owner in household.owners.all()],
+        "proposal": proposal,
+        "explanation": explanation,
+        "printed_on": timezone.localdate(),
+    }
+    pdf = render_pdf("consultations/print/cost_sheet.html", context, request)
+    place = f"{unit.building.name}{unit.name}{household.room}"
+    return pdf_response(pdf, _("费用分摊明细单-%(place)s.pdf") % {"place": place})
+
+
+def not_printable(request: HttpRequest, reason: str) -> HttpResponse:
+    """The site's 404 page, with the reason on top of it."""
+    messages.error(request, reason)
+    return render(request, "404.html", status=404)

@@ -1,0 +1,114 @@
+"""Taking a signature: checking what was drawn or scanned, and recording the consent once.
+
+The checks look at the bytes, not at names or declared types: a PNG drawn on the tablet must
+decode as a PNG with ink on it; a scanned paper form must really be a JPEG, PNG or PDF.
+"""
+
+import base64
+import binascii
+import io
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
+
+from consultations.models import Consent, Proposal, Share
+from households.models import Household
+
+SIGNATURE_LIMIT = 1024 * 1024  # a drawn signature is a few dozen kilobytes
+SCAN_LIMIT = 10 * 1024 * 1024
+PNG_DATA_URL = "data:image/png;base64,"
+MAX_PIXELS = 40_000_000
+
+
+class SignatureError(ValueError):
+    """What was signed or uploaded cannot be accepted; the message says why."""
+
+
+class ConsentConflict(Exception):
+    """Someone recorded this household's answer in the meantime."""
+
+
+def signature_from_data_url(data_url: str) -> bytes:
+    """The PNG bytes of a signature drawn on the pad, refusing empty or broken drawings."""
+    if not data_url:
+        raise SignatureError(_("请业主在签名框内签名。"))
+    if not data_url.startswith(PNG_DATA_URL):
+        raise SignatureError(_("签名格式不正确，请清除后重新签名。"))
+    try:
+        png = base64.b64decode(data_url[len(PNG_DATA_URL) :], validate=True)
+    except (binascii.Error, ValueError):
+        raise SignatureError(_("签名格式不正确，请清除后重新签名。")) from None
+    if len(png) > SIGNATURE_LIMIT:
+        raise SignatureError(_("签名图片过大，请清除后重新签名。"))
+    image = _open_image(png, {"PNG"})
+    if not _has_ink(image):
+        raise SignatureError(_("签名框是空白的，请业主签名。"))
+    return png
+
+
+def scan_from_upload(upload) -> tuple[bytes, str]:
+    """The bytes and content type of a scanned paper form (JPEG, PNG or PDF)."""
+    if upload.size > SCAN_LIMIT:
+        raise SignatureError(
+            _("扫描件不能超过 %(mb)s MB，请压缩或降低分辨率后再上传。")
+            % {"mb": SCAN_LIMIT // 2**20}
+        )
+    data = upload.read()
+    if data.startswith(b"%PDF-"):
+        if b"%%EOF" not in data[-2048:]:
+            raise SignatureError(_("PDF 文件不完整，请重新扫描后上传。"))
+        return data, "application/pdf"
+    image = _open_image(data, {"JPEG", "PNG"})
+    return data, f"image/{image.format.lower()}"
+
+
+def _open_image(data: bytes, formats: set[str]) -> Image.Image:
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.format not in formats or image.width * image.height > MAX_PIXELS:
+            raise SignatureError(_("文件不是可用的图片，请上传 JPEG、PNG 或 PDF。"))
+        image.load()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise SignatureError(_("文件不是可用的图片，请上传 JPEG、PNG 或 PDF。")) from None
+    return image
+
+
+def _has_ink(image: Image.Image) -> bool:
+    """Whether anything darker than the paper was drawn (transparent counts as paper)."""
+    rgba = image.convert("RGBA")
+    paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    grey = Image.alpha_composite(paper, rgba).convert("L")
+    return grey.point(lambda value: 255 if value < 200 else 0).getbbox() is not None
+
+
+def record_consent(
+    *,
+    household: Household,
+    proposal: Proposal,
+    expected_current: int | None,
+    **fields,
+) -> Consent:
+    """Record the household's answer to the published proposal, superseding the answer the
+    worker saw (``expected_current``). Raises ConsentConflict if that is no longer current,
+    so two workers at one door never leave two current consents."""
+    if proposal.status != Proposal.Status.PUBLISHED:
+        raise SignatureError(_("这个方案版本已不是公示的签字版本，请刷新后按最新版本签字。"))
+    share = Share.objects.get(proposal=proposal, household=household)
+    try:
+        with transaction.atomic():
+            Household.objects.select_for_update().get(pk=household.pk)
+            current = (
+                Consent.objects.current().filter(household=household, proposal=proposal).first()
+            )
+            if (current.pk if current else None) != expected_current:
+                raise ConsentConflict
+            return Consent.objects.create(
+                household=household,
+                proposal=proposal,
+                share_amount=share.amount,
+                supersedes=current,
+                **fields,
+            )
+    except IntegrityError:
+        raise ConsentConflict from None

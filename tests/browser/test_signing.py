@@ -1,0 +1,67 @@
+"""The owner signs on the tablet with a finger (here: the mouse), and the unit's tally moves."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from consultations.models import Consent
+from households.models import Household
+
+PASSWORD = "ningkang-demo"
+
+
+def participation(page: Page) -> str:
+    return page.locator(".measure").nth(1).locator(".num").inner_text()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_grid1_takes_a_signature_on_the_pad_and_the_tally_moves(live_server, page: Page, tmp_path):
+    call_command("seed_demo", stdout=StringIO())
+    household = Household.objects.get(unit__building__name="1栋", unit__name="1单元", room="102")
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("#id_username").fill("grid1")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("button.primary").click()
+    expect(page).to_have_url(live_server.url + "/doors/")
+
+    page.goto(f"{live_server.url}/units/{household.unit_id}/consent/")
+    before = participation(page)
+    assert before.startswith("70.0%")  # 14 of the 20 households have signed
+
+    page.goto(live_server.url + household.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_contain_text("102")
+    page.locator("#consent").get_by_role("link", name="签字", exact=True).click()
+    expect(page.get_by_text("您家应出资")).to_be_visible()
+
+    page.get_by_label("同意", exact=True).check()
+    page.get_by_label("签字人姓名（按业主本人书写）").fill("李秀英")
+    canvas = page.locator("[data-signature] canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 40, box["y"] + box["height"] * 0.6)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(
+            box["x"] + 40 + step * 30, box["y"] + box["height"] * (0.3 if step % 2 else 0.7)
+        )
+    page.mouse.up()
+    signature = page.locator('[data-signature] input[name="signature"]').input_value()
+    assert signature.startswith("data:image/png;base64,")
+    page.screenshot(path=tmp_path / "signing.png", full_page=True)
+    page.get_by_role("button", name="确认签字").click()
+
+    expect(page).to_have_url(live_server.url + household.get_absolute_url() + "#consent")
+    expect(page.locator("#consent")).to_contain_text("李秀英")
+    consent = Consent.objects.current().get(household=household, proposal__status="published")
+    assert (consent.decision, consent.method, consent.witness.username) == (
+        "agree",
+        "tablet",
+        "grid1",
+    )
+    assert consent.hash_matches()
+
+    page.goto(f"{live_server.url}/units/{household.unit_id}/consent/")
+    assert participation(page).startswith("75.0%")

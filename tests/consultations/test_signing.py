@@ -1,0 +1,70 @@
+"""Checking what was drawn or scanned, before a consent is recorded."""
+
+import base64
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from consultations.signing import (
+    SCAN_LIMIT,
+    SignatureError,
+    scan_from_upload,
+    signature_from_data_url,
+)
+from tests.consultations.signatures import data_url, impostor, jpeg_scan, pdf_scan, png_bytes
+
+
+def test_a_drawn_signature_is_accepted_as_png_bytes():
+    png = png_bytes()
+    assert signature_from_data_url(data_url(png)) == png
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("", "请业主在签名框内签名"),
+        (data_url(png_bytes(ink=False)), "签名框是空白的"),
+        (data_url(png_bytes(ink=False, mode="RGB")), "签名框是空白的"),
+        ("data:image/svg+xml;base64,PHN2Zy8+", "签名格式不正确"),
+        ("data:image/png;base64,%%%not-base64%%%", "签名格式不正确"),
+        ("data:image/png;base64," + base64.b64encode(b"GIF89a....").decode(), "不是可用的图片"),
+        ("javascript:alert(1)", "签名格式不正确"),
+    ],
+)
+def test_an_empty_or_broken_signature_is_refused_with_a_clear_message(value, message):
+    with pytest.raises(SignatureError, match=message):
+        signature_from_data_url(value)
+
+
+def test_a_huge_signature_is_refused():
+    noise = data_url(b"\x89PNG\r\n\x1a\n" + b"\0" * (1024 * 1024 + 1))
+    with pytest.raises(SignatureError, match="签名图片过大"):
+        signature_from_data_url(noise)
+
+
+@pytest.mark.parametrize(
+    ("upload", "content_type"), [(jpeg_scan(), "image/jpeg"), (pdf_scan(), "application/pdf")]
+)
+def test_a_scanned_paper_form_is_accepted_by_its_content(upload, content_type):
+    data, kind = scan_from_upload(upload)
+    assert kind == content_type
+    assert data.startswith(b"%PDF-") or data.startswith(b"\xff\xd8")
+
+
+def test_a_scan_is_judged_by_its_content_not_its_name():
+    jpeg_named_pdf = jpeg_scan(name="form.pdf")
+    assert scan_from_upload(jpeg_named_pdf)[1] == "image/jpeg"
+    with pytest.raises(SignatureError, match="JPEG、PNG 或 PDF"):
+        scan_from_upload(impostor())
+
+
+def test_a_truncated_pdf_is_refused():
+    with pytest.raises(SignatureError, match="PDF 文件不完整"):
+        scan_from_upload(SimpleUploadedFile("x.pdf", b"%PDF-1.4\n" + b"0" * 5000))
+
+
+def test_a_20_mb_scan_is_refused_before_it_is_read():
+    big = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"0" * (20 * 1024 * 1024))
+    assert big.size > SCAN_LIMIT
+    with pytest.raises(SignatureError, match="不能超过 10 MB"):
+        scan_from_upload(big)
