@@ -9,10 +9,10 @@ PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
 # gettext compiles the translations; pango and harfbuzz serve WeasyPrint; poppler-utils lets
-# the tests read PDFs back; chromium runs the browser journeys (Playwright drives Debian's
+# the tests read PDFs back (zbar-tools decodes their QR codes); chromium runs the browser journeys (Playwright drives Debian's
 # build); fonts-wqy-microhei shows Chinese in its screenshots. PDFs embed the project's own font.
 SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	poppler-utils chromium fonts-wqy-microhei
+	poppler-utils zbar-tools chromium fonts-wqy-microhei
 
 .PHONY: run test lint bench messages makemessages system-deps clean
 

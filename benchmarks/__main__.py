@@ -13,7 +13,7 @@ from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
-ROUNDS = 15
+ROUNDS = 7
 
 
 def setup_django(sqlite_path: Path) -> None:
@@ -82,8 +82,12 @@ def main() -> int:
                 ("home", "/", None),
                 ("public project page", slug, None),
                 ("secretary overview", "/secretary/", "secretary"),
-                ("my doors (grid1)", "/households/", "grid1"),
+                ("my doors (grid1)", "/doors/", "grid1"),
                 ("household page", household.get_absolute_url(), "grid1"),
+                ("sign page", f"/households/{household.pk}/sign/", "grid1"),
+                ("unit vote page", f"/units/{household.unit_id}/consent/", "grid1"),
+                ("proposals of the unit", f"/units/{household.unit_id}/proposals/", "secretary"),
+                ("walk sheet PDF", f"/units/{household.unit_id}/walk-sheet.pdf", "grid1"),
             ]
             rows = []
             for size_label in ("demo (88 households)", "large (+2,000 households)"):

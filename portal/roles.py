@@ -9,7 +9,9 @@ from households.models import Role
 
 DOMAIN_APPS = ("campaigns", "households", "consultations")
 
-GRID_WORKER_PERMISSIONS = [
+# What everyone who knocks on doors may do: see their buildings, households, proposals and
+# signatures, and log and correct visits.
+DOOR_KNOCKER_PERMISSIONS = [
     "campaigns.view_campaign",
     "campaigns.view_building",
     "campaigns.view_unit",
@@ -17,6 +19,21 @@ GRID_WORKER_PERMISSIONS = [
     "campaigns.view_milestone",
     "campaigns.view_meeting",
     "campaigns.view_meetingdecision",
+    "households.view_household",
+    "households.view_owner",
+    "households.view_traceattempt",
+    "consultations.add_visit",
+    "consultations.change_visit",
+    "consultations.view_visit",
+    "consultations.view_proposal",
+    "consultations.view_share",
+    "consultations.view_consent",
+]
+BUILDING_LEAD_PERMISSIONS = DOOR_KNOCKER_PERMISSIONS
+# Grid workers also trace absentee owners, keep household data right, take signatures, and
+# report progress and site inspections.
+GRID_WORKER_PERMISSIONS = [
+    *DOOR_KNOCKER_PERMISSIONS,
     "campaigns.add_progressupdate",
     "campaigns.view_progressupdate",
     "campaigns.add_inspection",
@@ -24,37 +41,10 @@ GRID_WORKER_PERMISSIONS = [
     "campaigns.add_inspectionissue",
     "campaigns.view_inspectionissue",
     "campaigns.view_question",
-    "households.view_household",
     "households.change_household",
-    "households.view_owner",
     "households.change_owner",
     "households.add_traceattempt",
-    "households.view_traceattempt",
-    "consultations.add_visit",
-    "consultations.change_visit",
-    "consultations.view_visit",
-    "consultations.view_proposal",
-    "consultations.view_share",
     "consultations.add_consent",
-    "consultations.view_consent",
-]
-BUILDING_LEAD_PERMISSIONS = [
-    "campaigns.view_campaign",
-    "campaigns.view_building",
-    "campaigns.view_unit",
-    "campaigns.view_elevator",
-    "campaigns.view_milestone",
-    "campaigns.view_meeting",
-    "campaigns.view_meetingdecision",
-    "households.view_household",
-    "households.view_owner",
-    "households.view_traceattempt",
-    "consultations.add_visit",
-    "consultations.change_visit",
-    "consultations.view_visit",
-    "consultations.view_proposal",
-    "consultations.view_share",
-    "consultations.view_consent",
 ]
 # Signed and said records are never deleted, not even by the secretary.
 NEVER_DELETED = {

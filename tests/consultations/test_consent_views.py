@@ -226,3 +226,14 @@ def test_signing_moves_the_tally_on_the_unit_page(client, door):
     assert after.agree_count == 1
     assert after.passed and not before.passed
     assert after.participation_area == 1
+
+
+def test_a_20_mb_scan_posted_to_the_page_gets_a_message_and_records_nothing(client, door):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    household, _proposal, _worker = door
+    big = SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"0" * (20 * 1024 * 1024), "image/jpeg")
+    response = sign(client, household, method="paper", signature="", scan=big)
+    assert response.status_code == 422
+    assert "不能超过 10 MB" in response.text
+    assert not Consent.objects.exists()
