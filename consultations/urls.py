@@ -1,7 +1,7 @@
 from django.urls import path
 
 from consultations import proposal_urls
-from consultations.views import activity, consent, doors, household
+from consultations.views import activity, consent, doors, household, packet
 from consultations.views import print as print_views
 
 app_name = "consultations"
@@ -27,5 +27,8 @@ urlpatterns = [
         print_views.household_cost_sheet,
         name="cost_sheet",
     ),
+    path("units/<int:pk>/packet.pdf", packet.unit_packet, name="unit_packet"),
+    path("campaigns/<slug:slug>/packet.pdf", packet.campaign_packet, name="campaign_packet"),
+    path("households/<int:pk>/consent-form.pdf", packet.consent_form, name="consent_form"),
     *proposal_urls.urlpatterns,
 ]

@@ -1,25 +1,36 @@
 """Printed documents: a template rendered to PDF by WeasyPrint, and the response that carries it.
 
-Every printed document goes through ``render_pdf``. Its URL fetcher serves the project's own
-static files (fonts, stylesheets, images) and refuses everything else, so no URL that finds its
-way into a template, or into a value shown by one, can make the server fetch anything from
-the network or read files outside ``static/``. A refused resource is just missing from the PDF.
+Every printed document goes through ``html_to_pdf`` (``render_pdf`` for one template,
+``html_to_pdfs`` for several at once). Its URL fetcher serves the project's own
+static files (fonts, stylesheets, images) and decodes PNG and JPEG ``data:`` URIs (signatures
+and QR codes are put into the page that way: decoding one fetches nothing), and refuses
+everything else, so no URL that finds its way into a template, or into a value shown by one,
+can make the server fetch anything from the network or read files outside ``static/``. A
+refused resource is just missing from the PDF.
 """
 
+import base64
+import binascii
+import io
 import logging
 import mimetypes
+import multiprocessing
 import posixpath
 import re
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from itertools import repeat
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
+import django
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from pypdf import PdfReader, PdfWriter
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -27,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 # What relative URLs in a print template resolve against when there is no request.
 DEFAULT_BASE_URL = "http://localhost/"
+# What a data: URI may carry: images put into a page by the code (signatures, QR codes).
+DATA_URI_TYPES = {"image/png", "image/jpeg"}
 
 
 class RefusedURL(ValueError):
@@ -35,7 +48,8 @@ class RefusedURL(ValueError):
 
 class StaticFilesOnly(URLFetcher):
     """Serve ``/static/...`` URLs on ``base_url``'s host, and file:// URLs inside the project's
-    ``static/`` folder, from the static files. Refuse anything else, without opening it."""
+    ``static/`` folder, from the static files; decode PNG and JPEG ``data:`` URIs. Refuse
+    anything else, without opening it."""
 
     def __init__(self, base_url: str) -> None:
         super().__init__()
@@ -44,6 +58,8 @@ class StaticFilesOnly(URLFetcher):
         self.static_prefix = urlsplit(settings.STATIC_URL).path  # "/static/"
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url[:5].lower() == "data:":
+            return data_uri_response(url)
         found = self.locate(url)
         if found is None:
             logger.warning("Refused to fetch %s for a PDF", url[:200])
@@ -74,13 +90,64 @@ class StaticFilesOnly(URLFetcher):
         return None
 
 
+def data_uri_response(url: str) -> URLFetcherResponse:
+    """The image a ``data:`` URI (RFC 2397) carries, decoded in memory: nothing is fetched.
+    Only PNG and JPEG images (signatures, scans, QR codes); any other type is refused."""
+    header, comma, payload = url[5:].partition(",")
+    media_type, _semicolon, parameters = header.partition(";")
+    if not comma or media_type.strip().lower() not in DATA_URI_TYPES:
+        raise RefusedURL(f"only PNG and JPEG images may come as data: URIs: {url[:40]}")
+    body = unquote_to_bytes(payload)
+    if "base64" in (p.strip().lower() for p in parameters.split(";")):
+        try:
+            body = base64.b64decode(re.sub(rb"\s+", b"", body), validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise RefusedURL("a data: URI with broken base64") from error
+    return URLFetcherResponse(url, body, {"Content-Type": media_type.strip().lower()})
+
+
 def render_pdf(template_name: str, context: dict, request: HttpRequest | None = None) -> bytes:
     """Render a print template to PDF bytes. With a request, links in the PDF point at the
     site the request came to."""
     html = render_to_string(template_name, context, request=request)
-    base_url = request.build_absolute_uri("/") if request else DEFAULT_BASE_URL
+    return html_to_pdf(html, base_url_for(request))[0]
+
+
+def base_url_for(request: HttpRequest | None) -> str:
+    """What relative URLs in a print template resolve against."""
+    return request.build_absolute_uri("/") if request else DEFAULT_BASE_URL
+
+
+def html_to_pdf(html: str, base_url: str) -> tuple[bytes, int]:
+    """A rendered print template as PDF bytes, and its number of pages."""
     document = HTML(string=html, base_url=base_url, url_fetcher=StaticFilesOnly(base_url))
-    return document.write_pdf()
+    document = document.render()
+    return document.write_pdf(), len(document.pages)
+
+
+def html_to_pdfs(htmls: list[str], base_url: str, jobs: int = 1) -> list[tuple[bytes, int]]:
+    """Several documents at once, each as (PDF bytes, pages), in order. With ``jobs`` above 1,
+    in that many worker processes: WeasyPrint is single-threaded, and each document's pages
+    leave memory with its worker's task."""
+    if jobs <= 1 or len(htmls) <= 1:
+        return [html_to_pdf(html, base_url) for html in htmls]
+    context = multiprocessing.get_context("forkserver")  # workers from a clean process
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(htmls)), mp_context=context, initializer=django.setup
+    ) as pool:
+        return list(pool.map(html_to_pdf, htmls, repeat(base_url)))
+
+
+def merge_pdfs(parts: list[tuple[bytes, str]], title: str = "") -> bytes:
+    """One PDF of several, in order; each part becomes a bookmark named by its title."""
+    writer = PdfWriter()
+    for pdf, name in parts:
+        writer.append(PdfReader(io.BytesIO(pdf)), outline_item=name)
+    if title:
+        writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from consultations.views.verify import verify_consent
 from portal import views
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("secretary/", views.secretary, name="secretary"),
     path("c/<slug:slug>/", views.public_campaign, name="public_campaign"),
     path("healthz", views.healthz, name="healthz"),
+    path("v/<str:code>/", verify_consent, name="verify_consent"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from campaigns.models import Campaign
 from consultations.models import Proposal
+from consultations.packet import verification_code
 from households.models import Household
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +43,10 @@ SITE_URLS = {
     "consultations:proposal": "grid1",
     "consultations:edit_proposal": "secretary",
     "consultations:publish_proposal": "secretary",
+    "consultations:unit_packet": "secretary",
+    "consultations:campaign_packet": "secretary",
+    "consultations:consent_form": "grid1",
+    "verify_consent": "anonymous",
     "set_language": "anonymous",
 }
 POSTED = {
@@ -109,6 +114,10 @@ def site_url(name: str, demo) -> str:
         "consultations:proposal": {"pk": proposal.pk},
         "consultations:edit_proposal": {"pk": draft.pk},
         "consultations:publish_proposal": {"pk": draft.pk},
+        "consultations:unit_packet": {"pk": household.unit_id},
+        "consultations:campaign_packet": {"slug": demo["campaign"].slug},
+        "consultations:consent_form": {"pk": household.pk},
+        "verify_consent": {"code": verification_code(household.consents.first())},
     }.get(name, {})
     return reverse(name, kwargs=kwargs)
 

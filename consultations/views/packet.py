@@ -1,0 +1,119 @@
+"""Printing the legal record: a unit's or a campaign's consent packet, and one household's form.
+
+The packets (业主签字同意材料) carry every owner's full name: only the secretary of the
+campaign's community (or a superuser) may print them; anyone else gets a 404. A household's
+consent form (业主意见表) may be printed by whoever may see the household (its grid worker,
+building lead, secretary): blank for signing on paper, or as signed.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from campaigns.models import Campaign, Unit
+from consultations.models import Proposal
+from consultations.packet import (
+    FORM_TEMPLATE,
+    build_packet,
+    decision_choices,
+    household_pages,
+    render_packet,
+)
+from consultations.views.print import not_printable
+from households.access import get_household_for
+from households.models import Assignment, Role
+from portal.pdf import pdf_response, render_pdf
+
+
+def packet_campaigns_for(user):
+    """The campaigns whose packets this user may print: those of the communities they are
+    secretary of; every campaign for a superuser."""
+    if user.is_superuser:
+        return Campaign.objects.all()
+    communities = Assignment.objects.of(user).filter(role=Role.SECRETARY).values("community")
+    return Campaign.objects.filter(community__in=communities)
+
+
+@require_GET
+@login_required
+def unit_packet(request: HttpRequest, pk: int) -> HttpResponse:
+    """One unit's packet: its vote on the published proposal, every household's form."""
+    unit = get_object_or_404(
+        Unit.objects.select_related("building__campaign__community").filter(
+            building__campaign__in=packet_campaigns_for(request.user)
+        ),
+        pk=pk,
+    )
+    campaign = unit.building.campaign
+    packet = build_packet(
+        campaign, [unit], base_url=request.build_absolute_uri("/"), whole_campaign=False
+    )
+    if not packet.sections:
+        return not_printable(request, _("该单元还没有已公示的费用分摊方案，暂无签字材料可打印。"))
+    pdf, _pages = render_packet(packet, request)
+    place = f"{unit.building.name}{unit.name}"
+    return pdf_response(pdf, _("签字材料-%(place)s.pdf") % {"place": place})
+
+
+@require_GET
+@login_required
+def campaign_packet(request: HttpRequest, slug: str) -> HttpResponse:
+    """The campaign's packet: a list of its units, then each unit's packet. For a large
+    campaign, ``manage.py consent_packet`` prints the same file faster (in parallel)."""
+    campaign = get_object_or_404(
+        packet_campaigns_for(request.user).select_related("community"), slug=slug
+    )
+    packet = build_packet(campaign, base_url=request.build_absolute_uri("/"))
+    if not packet.sections:
+        return not_printable(
+            request, _("这个项目还没有公示费用分摊方案的单元，暂无签字材料可打印。")
+        )
+    pdf, _pages = render_packet(packet, request)
+    return pdf_response(pdf, _("签字材料-%(campaign)s.pdf") % {"campaign": campaign.slug})
+
+
+@require_GET
+@login_required
+def consent_form(request: HttpRequest, pk: int) -> HttpResponse:
+    """One household's consent form for the published proposal. As signed when the household
+    has signed it (``?signed=1`` insists: 404 if it has not), blank and pre-filled otherwise
+    (``?blank=1`` asks for a blank one even after signing)."""
+    household = get_household_for(request.user, pk)
+    proposal = (
+        Proposal.objects.published()
+        .filter(elevator__unit=household.unit_id)
+        .select_related("elevator")
+        .first()
+    )
+    if proposal is None:
+        return not_printable(request, _("该单元还没有已公示的费用分摊方案，暂无意见表可打印。"))
+    pages, _changes = household_pages(
+        {household.unit_id: proposal}, [household], request.build_absolute_uri("/")
+    )
+    page = pages[household.pk]
+    blank = request.GET.get("blank") == "1"
+    if page.record and not blank:
+        mode = "signed"
+    elif request.GET.get("signed") == "1" and not blank:
+        return not_printable(request, _("本户还没有签字，只能打印空白意见表。"))
+    elif page.share is None:
+        return not_printable(request, _("本户不在已公示的费用分摊方案中，暂无意见表可打印。"))
+    else:
+        mode = "blank"
+    unit = household.unit
+    context = {
+        "page": page,
+        "unit": unit,
+        "campaign": unit.building.campaign,
+        "proposal": proposal,
+        "mode": mode,
+        "decisions": decision_choices(),
+        "printed_at": timezone.localtime(),
+    }
+    pdf = render_pdf(FORM_TEMPLATE, context, request)
+    place = f"{unit.building.name}{unit.name}{household.room}"
+    name = _("签字意见表-%(place)s.pdf") if mode == "signed" else _("空白意见表-%(place)s.pdf")
+    return pdf_response(pdf, name % {"place": place})

@@ -1,0 +1,32 @@
+"""The public verification page a printed consent's QR code opens.
+
+Anyone holding the paper can check that the record exists, whether it is still the household's
+current answer, and whether the stored record still matches its hash. Only the room and the
+decision are shown: no names, no phone numbers.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from consultations.models import Consent
+from consultations.packet import find_by_code
+
+
+@require_GET
+def verify_consent(request: HttpRequest, code: str) -> HttpResponse:
+    consent = find_by_code(code)
+    if consent is None:
+        return render(request, "consultations/verify.html", {"code": code}, status=404)
+    consent = Consent.objects.select_related(
+        "household__unit__building", "proposal", "superseded_by"
+    ).get(pk=consent.pk)
+    context = {
+        "code": code,
+        "consent": consent,
+        "current": consent.is_current,
+        "matches": consent.hash_matches(),
+    }
+    response = render(request, "consultations/verify.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
