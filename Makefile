@@ -34,6 +34,7 @@ lint: $(BIN)/.installed
 
 bench: $(BIN)/.installed system-deps messages
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.packet
 
 messages: $(BIN)/.installed
 	$(MANAGE) compilemessages --ignore=$(VENV) -v0
