@@ -59,12 +59,6 @@ def _latest_visit(field: str) -> Subquery:
 
 def with_door_status(households: QuerySet) -> QuerySet:
     """Annotate households with their latest visit, follow-up and signed decision."""
-    current_decision = (
-        Consent.objects.current()
-        .filter(household=OuterRef("pk"), proposal__status="published")
-        .order_by("-signed_at")
-        .values("decision")[:1]
-    )
     visit_count = (
         Visit.objects.filter(household=OuterRef("pk"))
         .order_by()
@@ -82,7 +76,7 @@ def with_door_status(households: QuerySet) -> QuerySet:
         ever_reached=Exists(
             Visit.objects.filter(household=OuterRef("pk")).exclude(reached=Visit.Reached.NOBODY)
         ),
-        decision=Subquery(current_decision),
+        decision=Consent.objects.decision_of_outer_household(),
     )
 
 

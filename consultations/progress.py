@@ -23,11 +23,7 @@ def _households_where(condition) -> Coalesce:
 
 
 def _current_consent(**filters) -> Exists:
-    return Exists(
-        Consent.objects.current().filter(
-            household=OuterRef("pk"), proposal__status="published", **filters
-        )
-    )
+    return Exists(Consent.objects.in_force().filter(household=OuterRef("pk"), **filters))
 
 
 def with_progress(units: QuerySet) -> QuerySet:

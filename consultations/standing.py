@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from consultations.doors import door_status, with_door_status
@@ -103,16 +102,10 @@ def tallies_by_unit(units, rule_of) -> dict[int, object]:
     ``rule_of(unit)`` names the rule (the unit's campaign's). Decisions are the current answers
     to each unit's published proposal, exactly as on the unit's own page.
     """
-    decision = (
-        Consent.objects.current()
-        .filter(household=OuterRef("pk"), proposal__status="published")
-        .order_by("-signed_at")
-        .values("decision")[:1]
-    )
     votes: dict[int, list] = {unit.pk: [] for unit in units}
     rows = (
         Household.objects.filter(unit__in=list(votes))
-        .annotate(decision=Subquery(decision))
+        .annotate(decision=Consent.objects.decision_of_outer_household())
         .values_list("unit", "area", "decision")
     )
     for unit_id, area, vote in rows:

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models.proposals import MONEY, Proposal
@@ -39,6 +39,19 @@ class ImmutableRecordError(Exception):
 class ConsentQuerySet(models.QuerySet):
     def current(self):
         return self.filter(superseded_by__isnull=True)
+
+    def in_force(self):
+        """The answers that count: current, and to the proposal version now published."""
+        return self.current().filter(proposal__status="published")
+
+    def decision_of_outer_household(self) -> Subquery:
+        """The in-force decision of the household an outer queryset is on (or NULL)."""
+        return Subquery(
+            self.in_force()
+            .filter(household=OuterRef("pk"))
+            .order_by("-signed_at")
+            .values("decision")[:1]
+        )
 
     def for_user(self, user):
         return self.filter(household__in=Household.objects.for_user(user))
