@@ -20,7 +20,9 @@ run: $(BIN)/.installed system-deps messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (demo accounts: see README.md)"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@# The background worker (the campaign's consent packet) runs beside the web server.
+	$(MANAGE) db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(BIN)/.installed system-deps messages
 	$(BIN)/pytest

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from consultations.models import Consent, FloorCoefficient, Proposal, Share, Visit, VisitConcern
+from consultations.models import (
+    Consent,
+    FloorCoefficient,
+    PacketFile,
+    Proposal,
+    Share,
+    Visit,
+    VisitConcern,
+)
 
 
 class VisitConcernInline(admin.TabularInline):
@@ -107,4 +115,19 @@ class ConsentAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PacketFile)
+class PacketFileAdmin(admin.ModelAdmin):
+    """The record of every packet generated: read-only (the worker writes it)."""
+
+    list_display = ["campaign", "status", "requested_by", "requested_at", "pages", "sha256"]
+    list_filter = ["status", "campaign"]
+    list_select_related = ["campaign", "requested_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

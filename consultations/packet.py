@@ -20,6 +20,7 @@ the number of households.
 import base64
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -405,13 +406,16 @@ PACKET_TEMPLATE = "consultations/print/packet.html"
 FORM_TEMPLATE = "consultations/print/consent_form.html"
 
 
-def render_packet(packet: Packet, request=None, *, jobs: int = 1) -> tuple[bytes, int]:
+def render_packet(
+    packet: Packet, request=None, *, jobs: int = 1, progress: Callable[[], None] | None = None
+) -> tuple[bytes, int]:
     """The packet as PDF bytes, and its number of pages.
 
     Each unit's section is a document of its own, with its own page numbers (第 N 页 / 共 M
     页) and its own draft mark while its vote has not passed: it is that unit's complete
     record, and can be filed on its own. A campaign's packet puts a list of the parts first,
-    with where each starts, and joins them; ``jobs`` renders that many sections at once."""
+    with where each starts, and joins them; ``jobs`` renders that many sections at once.
+    ``progress()`` is called as each section is rendered, and once more when they are joined."""
     base_url = base_url_for(request)
     common = {"packet": packet, "decisions": decision_choices(), "printed_at": packet.printed_at}
     htmls = [
@@ -420,7 +424,7 @@ def render_packet(packet: Packet, request=None, *, jobs: int = 1) -> tuple[bytes
         )
         for s in packet.sections
     ]
-    parts = html_to_pdfs(htmls, base_url, jobs)
+    parts = html_to_pdfs(htmls, base_url, jobs, done=progress)
     if not packet.whole_campaign:
         if len(parts) != 1:
             raise ValueError("a unit's packet needs exactly one unit with a published proposal")
@@ -435,6 +439,8 @@ def render_packet(packet: Packet, request=None, *, jobs: int = 1) -> tuple[bytes
     titles = [str(_("单元列表")), *(s.place for s in packet.sections)]
     title = f"{packet.campaign.title} · {_('业主签字同意材料汇编')}"
     pdf = merge_pdfs(list(zip([contents, *(p for p, _n in parts)], titles, strict=True)), title)
+    if progress is not None:
+        progress()
     return pdf, contents_pages + sum(n for _pdf, n in parts)
 
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from consultations import proposal_urls
-from consultations.views import activity, consent, doors, household, packet
+from consultations.views import activity, consent, doors, household, packet, packet_files
 from consultations.views import print as print_views
 
 app_name = "consultations"
@@ -28,7 +28,15 @@ urlpatterns = [
         name="cost_sheet",
     ),
     path("units/<int:pk>/packet.pdf", packet.unit_packet, name="unit_packet"),
-    path("campaigns/<slug:slug>/packet.pdf", packet.campaign_packet, name="campaign_packet"),
+    path("campaigns/<slug:slug>/packet.pdf", packet_files.campaign_packet, name="campaign_packet"),
+    path("campaigns/<slug:slug>/packet/", packet_files.packet_page, name="packet_page"),
+    path(
+        "campaigns/<slug:slug>/packet/generate/",
+        packet_files.request_packet_view,
+        name="request_packet",
+    ),
+    path("packets/<int:pk>/status/", packet_files.packet_status, name="packet_status"),
+    path("packets/<int:pk>/download/", packet_files.packet_download, name="packet_download"),
     path("households/<int:pk>/consent-form.pdf", packet.consent_form, name="consent_form"),
     *proposal_urls.urlpatterns,
 ]

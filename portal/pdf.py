@@ -18,6 +18,7 @@ import multiprocessing
 import posixpath
 import re
 import unicodedata
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 from pathlib import Path
@@ -125,17 +126,25 @@ def html_to_pdf(html: str, base_url: str) -> tuple[bytes, int]:
     return document.write_pdf(), len(document.pages)
 
 
-def html_to_pdfs(htmls: list[str], base_url: str, jobs: int = 1) -> list[tuple[bytes, int]]:
+def html_to_pdfs(
+    htmls: list[str], base_url: str, jobs: int = 1, done: Callable[[], None] | None = None
+) -> list[tuple[bytes, int]]:
     """Several documents at once, each as (PDF bytes, pages), in order. With ``jobs`` above 1,
     in that many worker processes: WeasyPrint is single-threaded, and each document's pages
-    leave memory with its worker's task."""
+    leave memory with its worker's task. ``done()`` is called as each document is ready."""
     if jobs <= 1 or len(htmls) <= 1:
-        return [html_to_pdf(html, base_url) for html in htmls]
+        return [_reported(html_to_pdf(html, base_url), done) for html in htmls]
     context = multiprocessing.get_context("forkserver")  # workers from a clean process
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(htmls)), mp_context=context, initializer=django.setup
     ) as pool:
-        return list(pool.map(html_to_pdf, htmls, repeat(base_url)))
+        return [_reported(part, done) for part in pool.map(html_to_pdf, htmls, repeat(base_url))]
+
+
+def _reported(part: tuple[bytes, int], done: Callable[[], None] | None) -> tuple[bytes, int]:
+    if done is not None:
+        done()
+    return part
 
 
 def merge_pdfs(parts: list[tuple[bytes, str]], title: str = "") -> bytes:
@@ -156,11 +165,17 @@ def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpRespo
     Old clients read the ASCII ``filename``; current ones the RFC 5987 ``filename*``. The
     documents carry personal data, so nothing between the server and the reader may keep one.
     """
-    fallback = ascii_filename(filename)
-    disposition = "inline" if inline else "attachment"
     response = HttpResponse(pdf, content_type="application/pdf")
+    return private_document(response, filename, inline=inline)
+
+
+def private_document(response: HttpResponse, filename: str, *, inline: bool = True):
+    """Name a document response (an ASCII name for old clients, the real one for current
+    ones) and keep it out of every cache between the server and the reader."""
+    disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = (
-        f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+        f'{disposition}; filename="{ascii_filename(filename)}"; '
+        f"filename*=UTF-8''{quote(filename, safe='')}"
     )
     response["Cache-Control"] = "private, no-store"
     return response

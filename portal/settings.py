@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "portal",
     "campaigns",
     "households",
@@ -134,6 +136,13 @@ STORAGES = {
         )
     },
 }
+
+# Background work (the campaign's consent packet): a queue kept in the database, so a task
+# waits for a worker through restarts. Run one with ``python manage.py db_worker``.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Generated packets name every owner: kept outside MEDIA_ROOT, served only to the secretary.
+PACKET_ROOT = Path(env_str("PACKET_ROOT", default=str(BASE_DIR / "var" / "packets")))
+PACKET_JOBS = env_int("PACKET_JOBS", 2, minimum=1)  # processes rendering units at once
 
 # Uploads: signatures and scanned forms are small; anything larger is refused early.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)

@@ -156,3 +156,24 @@ def make_consent(**kw) -> Consent:
             **kw,
         }
     )
+
+
+def make_voted_unit(decisions, rule="majority", campaign=None, **consent):
+    """A unit with one household per decision (None: not signed) from the second floor up,
+    each with an owner (full name and phone), and a published proposal with their shares."""
+    campaign = campaign or make_campaign(consent_rule=rule)
+    unit = make_unit(building=make_building(campaign=campaign), floors=12)
+    households = []
+    for i, _decision in enumerate(decisions):
+        household = make_household(unit=unit, floor=i + 2, room=f"{i + 2}01", area=Decimal(80 + i))
+        make_owner(household=household, name=f"欧阳{'一二三四五六七八九十'[i % 10]}华")
+        households.append(household)
+    proposal = make_proposal(elevator=make_elevator(unit=unit))
+    proposal.publish()
+    shares = {s.household_id: s.amount for s in proposal.shares.all()}
+    for household, decision in zip(households, decisions, strict=True):
+        if decision:
+            fields = {"share_amount": shares[household.pk], "decision": decision, **consent}
+            make_consent(household=household, proposal=proposal, **fields)
+    unit = Unit.objects.select_related("building__campaign__community").get(pk=unit.pk)
+    return unit, households, proposal

@@ -1,4 +1,5 @@
 from consultations.models.consents import Consent, Decision
+from consultations.models.packets import PacketFile
 from consultations.models.proposals import FloorCoefficient, Proposal, Share
 from consultations.models.visits import Concern, Visit, VisitConcern
 
@@ -7,6 +8,7 @@ __all__ = [
     "Consent",
     "Decision",
     "FloorCoefficient",
+    "PacketFile",
     "Proposal",
     "Share",
     "Visit",

@@ -60,23 +60,6 @@ def unit_packet(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def campaign_packet(request: HttpRequest, slug: str) -> HttpResponse:
-    """The campaign's packet: a list of its units, then each unit's packet. For a large
-    campaign, ``manage.py consent_packet`` prints the same file faster (in parallel)."""
-    campaign = get_object_or_404(
-        packet_campaigns_for(request.user).select_related("community"), slug=slug
-    )
-    packet = build_packet(campaign, base_url=request.build_absolute_uri("/"))
-    if not packet.sections:
-        return not_printable(
-            request, _("这个项目还没有公示费用分摊方案的单元，暂无签字材料可打印。")
-        )
-    pdf, _pages = render_packet(packet, request)
-    return pdf_response(pdf, _("签字材料-%(campaign)s.pdf") % {"campaign": campaign.slug})
-
-
-@require_GET
-@login_required
 def consent_form(request: HttpRequest, pk: int) -> HttpResponse:
     """One household's consent form for the published proposal. As signed when the household
     has signed it (``?signed=1`` insists: 404 if it has not), blank and pre-filled otherwise

@@ -12,7 +12,6 @@ from django.urls import reverse
 from consultations.models import Consent
 from consultations.packet import verification_code
 from households.models import Role
-from tests.consultations.test_packet import packet_unit
 from tests.factories import (
     make_assignment,
     make_building,
@@ -22,6 +21,7 @@ from tests.factories import (
     make_proposal,
     make_unit,
     make_user,
+    make_voted_unit,
 )
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def text_and_pages(pdf: bytes, tmp_path: Path) -> tuple[str, int]:
 @pytest.fixture
 def door():
     """A grid worker's unit: 201 has signed (agree), 301 has not."""
-    unit, households, proposal = packet_unit(["agree", None])
+    unit, households, proposal = make_voted_unit(["agree", None])
     worker = make_assignment(unit=unit).user
     return worker, households, proposal
 
@@ -127,7 +127,7 @@ def test_no_form_without_a_published_proposal_or_a_share_in_it(client):
     assert response.status_code == 404
     assert "还没有已公示的费用分摊方案" in response.content.decode()
 
-    unit, _households, _proposal = packet_unit([None])
+    unit, _households, _proposal = make_voted_unit([None])
     newcomer = make_household(unit=unit, floor=9, room="901")  # registered after publishing
     client.force_login(make_assignment(unit=unit).user)
     response = client.get(url(newcomer))

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.consultations.test_packet import packet_unit
-from tests.factories import make_campaign
+from tests.factories import make_campaign, make_voted_unit
 
 pytestmark = pytest.mark.django_db
 needs_poppler = pytest.mark.skipif(
@@ -23,9 +22,9 @@ needs_poppler = pytest.mark.skipif(
 @pytest.fixture
 def campaign():
     """Two units with a published proposal (2 and 3 households), one vote passed."""
-    first, _h, _p = packet_unit(["agree", "agree"])
+    first, _h, _p = make_voted_unit(["agree", "agree"])
     campaign = first.building.campaign
-    packet_unit(["agree", "disagree", None], campaign=campaign)
+    make_voted_unit(["agree", "disagree", None], campaign=campaign)
     return campaign
 
 

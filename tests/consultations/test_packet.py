@@ -9,7 +9,6 @@ import re
 import shutil
 import socket
 import subprocess
-from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -41,10 +40,10 @@ from tests.factories import (
     make_consent,
     make_elevator,
     make_household,
-    make_owner,
     make_proposal,
     make_unit,
     make_user,
+    make_voted_unit,
 )
 
 pytestmark = pytest.mark.django_db
@@ -84,27 +83,6 @@ def write(pdf: bytes, folder: Path, name: str = "packet.pdf") -> Path:
 
 
 # --- small units ----------------------------------------------------------------------------
-
-
-def packet_unit(decisions, rule="majority", campaign=None, **consent):
-    """A unit with one household per decision (None: not signed) from the second floor up,
-    each with an owner (full name and phone), and a published proposal with their shares."""
-    campaign = campaign or make_campaign(consent_rule=rule)
-    unit = make_unit(building=make_building(campaign=campaign), floors=12)
-    households = []
-    for i, _decision in enumerate(decisions):
-        household = make_household(unit=unit, floor=i + 2, room=f"{i + 2}01", area=Decimal(80 + i))
-        make_owner(household=household, name=f"欧阳{'一二三四五六七八九十'[i % 10]}华")
-        households.append(household)
-    proposal = make_proposal(elevator=make_elevator(unit=unit))
-    proposal.publish()
-    shares = {s.household_id: s.amount for s in proposal.shares.all()}
-    for household, decision in zip(households, decisions, strict=True):
-        if decision:
-            fields = {"share_amount": shares[household.pk], "decision": decision, **consent}
-            make_consent(household=household, proposal=proposal, **fields)
-    unit = Unit.objects.select_related("building__campaign__community").get(pk=unit.pk)
-    return unit, households, proposal
 
 
 def unit_packet_pdf(unit, base_url="http://testserver/") -> tuple[bytes, int, object]:
@@ -267,7 +245,7 @@ def test_every_page_of_a_packet_before_the_rule_is_met_says_draft(demo):
 
 @needs_poppler
 def test_the_draft_mark_goes_once_the_rule_is_met(tmp_path):
-    unit, households, _proposal = packet_unit(["agree", "agree", "disagree"], rule="majority")
+    unit, households, _proposal = make_voted_unit(["agree", "agree", "disagree"], rule="majority")
     pdf, pages, packet = unit_packet_pdf(unit)
     assert packet.sections[0].passed and not packet.is_draft
     path = write(pdf, tmp_path)
@@ -290,7 +268,7 @@ def test_the_draft_mark_goes_once_the_rule_is_met(tmp_path):
 @needs_poppler
 def test_a_url_typed_into_a_name_prints_as_text_and_fetches_nothing(tmp_path, monkeypatch):
     typed = f'<img src="{METADATA_SERVICE}">'
-    unit, _households, _proposal = packet_unit(["agree"], signer_name=typed)
+    unit, _households, _proposal = make_voted_unit(["agree"], signer_name=typed)
     Owner.objects.filter(household__unit=unit).update(name=f"<img src={METADATA_SERVICE}x>")
     fetched = []
     original = StaticFilesOnly.fetch
@@ -363,7 +341,7 @@ def test_only_real_png_and_jpeg_bytes_become_images():
 @needs_poppler
 def test_a_pdf_scan_is_named_with_its_sha256(tmp_path):
     scan = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    unit, _households, _proposal = packet_unit(
+    unit, _households, _proposal = make_voted_unit(
         ["agree"], method="paper", signature=scan, signature_type="application/pdf"
     )
     pdf, _pages, _packet = unit_packet_pdf(unit)
@@ -403,7 +381,7 @@ def test_a_verification_code_finds_its_consent_only_with_the_right_hash():
 
 
 def test_a_changed_mind_is_the_current_answer_and_the_old_one_is_listed():
-    unit, households, proposal = packet_unit([None, "agree"])
+    unit, households, proposal = make_voted_unit([None, "agree"])
     first = make_consent(household=households[0], proposal=proposal, decision=Decision.DISAGREE)
     first.supersede(
         share_amount=first.share_amount,
@@ -427,7 +405,7 @@ def test_a_changed_mind_is_the_current_answer_and_the_old_one_is_listed():
 
 
 def test_a_campaign_packet_leaves_out_units_without_a_published_proposal():
-    unit, _households, _proposal = packet_unit(["agree"])
+    unit, _households, _proposal = make_voted_unit(["agree"])
     campaign = unit.building.campaign
     bare = make_unit(building=unit.building)
     make_household(unit=bare)
@@ -446,8 +424,8 @@ def count_queries(unit) -> int:
 
 
 def test_loading_a_packet_takes_the_same_queries_for_3_or_12_households():
-    small, _h, _p = packet_unit(["agree", None, "disagree"])
-    large, households, _proposal = packet_unit(["agree", None, "disagree", "abstain"] * 3)
+    small, _h, _p = make_voted_unit(["agree", None, "disagree"])
+    large, households, _proposal = make_voted_unit(["agree", None, "disagree", "abstain"] * 3)
     first = Consent.objects.current().get(household=households[0])
     first.supersede(
         share_amount=first.share_amount,
@@ -463,7 +441,7 @@ def test_loading_a_packet_takes_the_same_queries_for_3_or_12_households():
 
 
 def test_a_campaign_with_more_units_costs_queries_per_unit_not_per_household():
-    unit, _h, _p = packet_unit(["agree", "agree"])
+    unit, _h, _p = make_voted_unit(["agree", "agree"])
     campaign = unit.building.campaign
 
     def campaign_queries():
@@ -472,9 +450,9 @@ def test_a_campaign_with_more_units_costs_queries_per_unit_not_per_household():
         return len(queries)
 
     one = campaign_queries()
-    packet_unit(["agree"] * 6, campaign=campaign)
+    make_voted_unit(["agree"] * 6, campaign=campaign)
     two = campaign_queries()
-    packet_unit(["agree"] * 9, campaign=campaign)
+    make_voted_unit(["agree"] * 9, campaign=campaign)
     assert campaign_queries() - two == two - one  # a fixed number per unit
 
 
@@ -490,7 +468,7 @@ def campaign_url(campaign) -> str:
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
-    unit, _h, _p = packet_unit(["agree"])
+    unit, _h, _p = make_voted_unit(["agree"])
     for url in (unit_url(unit), campaign_url(unit.building.campaign)):
         response = client.get(url)
         assert response.status_code == 302
@@ -498,7 +476,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
 
 
 def test_grid_workers_leads_and_other_secretaries_get_404(client):
-    unit, _h, _p = packet_unit(["agree"])
+    unit, _h, _p = make_voted_unit(["agree"])
     campaign = unit.building.campaign
     others = [
         make_assignment(unit=unit).user,  # the unit's own grid worker
@@ -512,20 +490,21 @@ def test_grid_workers_leads_and_other_secretaries_get_404(client):
         assert client.get(campaign_url(campaign)).status_code == 404
 
 
-def test_the_communitys_secretary_prints_the_campaign_packet(client):
-    unit, _h, _p = packet_unit(["agree", "agree"])
+def test_the_communitys_secretary_is_sent_to_where_the_campaign_packet_is_made(client):
+    """A campaign is too large to print in a request: it is made in the background
+    (tests/consultations/test_packet_files.py)."""
+    unit, _h, _p = make_voted_unit(["agree", "agree"])
     campaign = unit.building.campaign
     secretary = make_assignment(role=Role.SECRETARY, community=campaign.community).user
     client.force_login(secretary)
     response = client.get(campaign_url(campaign))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("consultations:packet_page", args=[campaign.slug])
     assert client.post(campaign_url(campaign)).status_code == 405
 
 
 def test_a_superuser_prints_any_units_packet(client):
-    unit, _h, _p = packet_unit(["agree"])
+    unit, _h, _p = make_voted_unit(["agree"])
     client.force_login(make_user(is_superuser=True))
     assert client.get(unit_url(unit)).status_code == 200
 
@@ -538,14 +517,22 @@ def test_a_unit_or_campaign_without_a_published_proposal_is_a_404_that_says_why(
     response = client.get(unit_url(unit))
     assert response.status_code == 404
     assert "还没有已公示的费用分摊方案" in response.content.decode()
-    assert client.get(campaign_url(campaign)).status_code == 404
+    for url in (
+        campaign_url(campaign),
+        reverse("consultations:packet_page", args=[campaign.slug]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "还没有公示费用分摊方案" in response.content.decode()
+    generate = reverse("consultations:request_packet", args=[campaign.slug])
+    assert client.post(generate).status_code == 404
     assert client.get(reverse("consultations:unit_packet", args=[999999])).status_code == 404
 
 
 def test_a_published_proposal_of_another_unit_does_not_count(client):
     """The packet is about the unit's own published version only."""
-    unit, _h, proposal = packet_unit(["agree"])
+    unit, _h, proposal = make_voted_unit(["agree"])
     assert Proposal.objects.published().filter(elevator__unit=unit).get() == proposal
-    other, _h2, _p2 = packet_unit(["agree"], campaign=unit.building.campaign)
+    other, _h2, _p2 = make_voted_unit(["agree"], campaign=unit.building.campaign)
     packet = build_packet(unit.building.campaign, [other], base_url="http://x/")
     assert [s.proposal.elevator.unit_id for s in packet.sections] == [other.pk]

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from campaigns.models import Campaign
-from consultations.models import Proposal
+from consultations.models import PacketFile, Proposal
 from consultations.packet import verification_code
 from households.models import Household
 
@@ -45,6 +45,10 @@ SITE_URLS = {
     "consultations:publish_proposal": "secretary",
     "consultations:unit_packet": "secretary",
     "consultations:campaign_packet": "secretary",
+    "consultations:packet_page": "secretary",
+    "consultations:request_packet": "secretary",
+    "consultations:packet_status": "secretary",
+    "consultations:packet_download": "secretary",
     "consultations:consent_form": "grid1",
     "verify_consent": "anonymous",
     "set_language": "anonymous",
@@ -57,6 +61,7 @@ POSTED = {
     "consultations:sign",
     "consultations:new_proposal",
     "consultations:publish_proposal",
+    "consultations:request_packet",
 }
 
 
@@ -83,7 +88,23 @@ def demo():
         .filter(visits__isnull=False, consents__isnull=False)
         .first()
     )
-    return {"users": users, "campaign": campaign, "household": household}
+    return {
+        "users": users,
+        "campaign": campaign,
+        "household": household,
+        "packet_file": kept_packet_file(campaign),
+    }
+
+
+def kept_packet_file(campaign) -> PacketFile:
+    """A finished packet file, as the background worker leaves one (its bytes made up)."""
+    pdf = b"%PDF-1.4\n% a kept packet\n%%EOF\n"
+    job = PacketFile.objects.create(
+        campaign=campaign, fingerprint="0" * 64, base_url="http://testserver/"
+    )
+    job.start(parts_total=1)
+    job.finish(pdf, pages=1)
+    return job
 
 
 def client_for(demo, role: str) -> Client:
@@ -116,6 +137,10 @@ def site_url(name: str, demo) -> str:
         "consultations:publish_proposal": {"pk": draft.pk},
         "consultations:unit_packet": {"pk": household.unit_id},
         "consultations:campaign_packet": {"slug": demo["campaign"].slug},
+        "consultations:packet_page": {"slug": demo["campaign"].slug},
+        "consultations:request_packet": {"slug": demo["campaign"].slug},
+        "consultations:packet_status": {"pk": demo["packet_file"].pk},
+        "consultations:packet_download": {"pk": demo["packet_file"].pk},
         "consultations:consent_form": {"pk": household.pk},
         "verify_consent": {"code": verification_code(household.consents.first())},
     }.get(name, {})
