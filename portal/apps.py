@@ -8,7 +8,12 @@ class PortalConfig(AppConfig):
     verbose_name = _("门户")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from portal.middleware import mark_seen
         from portal.roles import sync_role_groups
+
+        user_logged_in.connect(mark_seen, dispatch_uid="portal-mark-seen-at-login")
 
         # post_migrate is sent only for apps with models; the portal has none of its own.
         post_migrate.connect(

@@ -39,3 +39,26 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "viewport": TABLET, "locale": "zh-CN"}
+
+
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"}`
+    + ` at ${e.sourceFile || location.pathname}:${e.lineNumber}`);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def no_content_security_policy_violations(request):
+    """Every journey runs under the site's real Content-Security-Policy; any script, style or
+    image the policy blocks on any page it visits fails the journey."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations: list[str] = []
+    page.expose_function("__reportCspViolation", lambda text: violations.append(text))
+    page.add_init_script(CSP_LISTENER)
+    yield violations
+    assert violations == [], "the Content-Security-Policy blocked: " + "; ".join(violations)

@@ -81,7 +81,8 @@ def test_seed_demo_run_twice_adds_nothing_and_says_so():
 def test_the_four_demo_accounts_log_in_with_the_demo_password(username, role):
     seed()
     client = Client()
-    assert client.login(username=username, password="ningkang-demo")
+    response = client.post("/accounts/login/", {"username": username, "password": "ningkang-demo"})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.get(username=username)
