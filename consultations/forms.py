@@ -200,3 +200,26 @@ class ConsentForm(forms.Form):
         except SignatureError as error:
             self.add_error("signature" if method == Consent.Method.TABLET else "scan", str(error))
         return cleaned
+
+
+class ErasureForm(forms.Form):
+    """Erasing a household's personal data cannot be undone: the room is typed to confirm."""
+
+    room = forms.CharField(label=_("请输入房号确认"), max_length=10)
+    reason = forms.CharField(
+        label=_("申请原因"),
+        max_length=150,
+        help_text=_("例如：房屋已出售，原业主申请删除个人信息。"),
+    )
+
+    def __init__(self, household, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.household = household
+
+    def clean_room(self) -> str:
+        room = self.cleaned_data["room"].strip()
+        if room != self.household.room:
+            raise forms.ValidationError(
+                _("房号不符，请输入本户的房号 %(room)s。"), params={"room": self.household.room}
+            )
+        return room

@@ -18,7 +18,6 @@ the number of households.
 """
 
 import base64
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -358,7 +357,7 @@ def signed_record(consent: Consent, base_url: str, earlier: dict[int, Consent]) 
         url=url,
         qr=qr_data_uri(url),
         hash_ok=consent.hash_matches(),
-        signature_sha256=hashlib.sha256(signature).hexdigest(),
+        signature_sha256=consent.signature_digest(),
         signature_uri=image_data_uri(signature, consent.signature_type),
         is_pdf_scan=consent.signature_type == "application/pdf",
         witness=person(consent.witness),

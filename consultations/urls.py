@@ -1,7 +1,15 @@
 from django.urls import path
 
 from consultations import proposal_urls
-from consultations.views import activity, consent, doors, household, packet, packet_files
+from consultations.views import (
+    activity,
+    consent,
+    doors,
+    household,
+    packet,
+    packet_files,
+    personal_data,
+)
 from consultations.views import print as print_views
 
 app_name = "consultations"
@@ -11,6 +19,21 @@ urlpatterns = [
     path("households/<int:pk>/", household.household_page, name="household"),
     path("households/<int:pk>/visits/", household.log_visit, name="log_visit"),
     path("households/<int:pk>/trace/", household.log_trace, name="log_trace"),
+    path(
+        "households/<int:pk>/owners/<int:owner_pk>/phone/",
+        personal_data.owner_phone,
+        name="owner_phone",
+    ),
+    path(
+        "households/<int:pk>/export.json",
+        personal_data.export_household_data,
+        name="export_household_data",
+    ),
+    path(
+        "households/<int:pk>/erase/",
+        personal_data.erase_household_data,
+        name="erase_household_data",
+    ),
     path("visits/<int:pk>/edit/", household.edit_visit, name="edit_visit"),
     path("activity/", activity.activity, name="activity"),
     path("households/<int:pk>/sign/", consent.sign, name="sign"),

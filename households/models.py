@@ -10,6 +10,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from campaigns.models import Building, Community, Unit
 from households.privacy import mask_name, mask_phone
@@ -195,10 +196,15 @@ class Household(models.Model):
     )
 
     objects = HouseholdQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("住户")
         verbose_name_plural = _("住户")
+        permissions = [
+            ("export_household", _("可按住户申请导出其个人信息")),
+            ("erase_household", _("可按申请删除住户的个人信息")),
+        ]
         ordering = [
             "unit__building__sort_order",
             "unit__building__name",
@@ -252,6 +258,8 @@ class Owner(models.Model):
     )
     is_primary = models.BooleanField(_("主要联系人"), default=True)
     lives_elsewhere = models.BooleanField(_("不在本处居住"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("产权人")
@@ -307,6 +315,8 @@ class TraceAttempt(models.Model):
     result = models.CharField(_("结果"), max_length=20, choices=OwnerTrace.choices)
     note = models.CharField(_("说明"), max_length=500, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("寻找产权人记录")
         verbose_name_plural = _("寻找产权人记录")
@@ -314,3 +324,57 @@ class TraceAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} {self.get_result_display()}"
+
+
+class AuditEvent(models.Model):
+    """What the history tables cannot see: who exported what, who looked at a full phone
+    number, who erased a household's personal data. Never edited or deleted."""
+
+    class Action(models.TextChoices):
+        VIEWED_PHONE = "viewed_phone", _("查看完整电话号码")
+        EXPORTED = "exported", _("导出")
+        ERASED = "erased", _("删除个人信息")
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        verbose_name=_("操作人"),
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区")
+    )
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("住户"),
+    )
+    subject = models.CharField(_("对象"), max_length=200)
+
+    class Meta:
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
+        default_permissions = ("view",)  # written by the code, never edited or deleted
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["community", "-at"], name="audit_event_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.subject}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("Audit events are never edited.")
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def record(cls, actor, action: str, subject: str, *, household=None, community=None):
+        if household is not None:
+            community = household.unit.building.campaign.community
+        return cls.objects.create(
+            actor=actor, action=action, subject=subject, household=household, community=community
+        )

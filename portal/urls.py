@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from consultations.views.verify import verify_consent
-from portal import views
+from portal import audit, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.start, name="start"),
     path("secretary/", views.secretary, name="secretary"),
+    path("audit/", audit.audit_trail, name="audit_trail"),
     path("c/<slug:slug>/", views.public_campaign, name="public_campaign"),
     path("healthz", views.healthz, name="healthz"),
     path("v/<str:code>/", verify_consent, name="verify_consent"),

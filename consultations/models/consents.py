@@ -8,16 +8,21 @@ migration 0002), and the current consent is the chain's end.
 
 import hashlib
 import json
+import secrets
 from datetime import UTC
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from consultations.models.proposals import MONEY, Proposal
 from households.models import Household
+
+HASH_VERSION = 2
 
 
 class Decision(models.TextChoices):
@@ -59,6 +64,16 @@ class ConsentQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ImmutableRecordError("Signed consents are never edited.")
 
+    def erase_personal_data(self, placeholder: str) -> int:
+        """The one designed exception to immutability, for an erasure request (PIPL): the
+        signer's name and the signature image go; the stored digests keep every hash
+        verifiable. Refuses records whose hash covers the name itself (version 1)."""
+        if self.filter(hash_version__lt=2).exists():
+            raise ImmutableRecordError("Version 1 consents hash the signer's name itself.")
+        return super().update(
+            signer_name=placeholder, signature=b"", signer_salt="", erased_at=timezone.now()
+        )
+
     def delete(self):
         raise ImmutableRecordError("Signed consents are never deleted.")
 
@@ -97,8 +112,17 @@ class Consent(models.Model):
         verbose_name=_("取代的记录"),
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    # Hash version 2 covers the signer's name and the signature through digests stored with
+    # the record, so that personal data can be erased on request while the hash still
+    # verifies (see ``signed_content``). Version 1 records hash the name itself.
+    hash_version = models.PositiveSmallIntegerField(_("摘要版本"), default=HASH_VERSION)
+    signer_salt = models.CharField(_("姓名摘要盐值"), max_length=32, blank=True)
+    signer_sha256 = models.CharField(_("签字人姓名摘要"), max_length=64, blank=True)
+    signature_sha256 = models.CharField(_("签名文件摘要"), max_length=64, blank=True)
+    erased_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
 
     objects = ConsentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["signature"])
 
     class Meta:
         verbose_name = _("签字同意")
@@ -126,6 +150,10 @@ class Consent(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             raise ImmutableRecordError("Signed consents are never edited.")
+        if self.hash_version >= 2 and not self.signer_salt and not self.erased_at:
+            self.signer_salt = secrets.token_hex(16)
+            self.signer_sha256 = self.live_signer_digest()
+            self.signature_sha256 = self.live_signature_digest()
         if not self.content_hash:
             self.content_hash = self.compute_hash()
         # Always an INSERT: an object carrying an existing pk fails instead of overwriting it.
@@ -163,11 +191,34 @@ class Consent(models.Model):
             "household": {"id": self.household_id, "room": self.household.room},
             "share": money(self.share_amount),
             "decision": self.decision,
-            "signer_name": self.signer_name,
             "signed_at": self.signed_at.astimezone(UTC).isoformat(),
-            "signature_sha256": hashlib.sha256(bytes(self.signature)).hexdigest(),
+            "signature_sha256": self.signature_digest(),
             "supersedes": self.supersedes_id,
+            **(
+                {"signer_name": self.signer_name}
+                if self.hash_version == 1
+                else {"signer_sha256": self.signer_digest(), "hash_version": self.hash_version}
+            ),
         }
+
+    def live_signer_digest(self) -> str:
+        return hashlib.sha256(f"{self.signer_salt}\n{self.signer_name}".encode()).hexdigest()
+
+    def live_signature_digest(self) -> str:
+        return hashlib.sha256(bytes(self.signature)).hexdigest()
+
+    def signer_digest(self) -> str:
+        """The signer's name as the hash sees it: recomputed from the name while it is kept
+        (a changed name no longer matches), the stored digest once the name was erased."""
+        return self.signer_sha256 if self.erased_at else self.live_signer_digest()
+
+    def signature_digest(self) -> str:
+        return self.signature_sha256 if self.erased_at else self.live_signature_digest()
+
+    @property
+    def is_erasable(self) -> bool:
+        """Whether erasing the signer's personal data leaves the hash verifiable."""
+        return self.hash_version >= 2
 
     def compute_hash(self) -> str:
         canonical = json.dumps(

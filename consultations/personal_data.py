@@ -1,0 +1,118 @@
+"""A household's personal data on request (PIPL): everything kept about it, or erased.
+
+``export_household`` gathers every record about one household, full names and numbers
+included, for the household that asked. ``erase_household`` removes the personal data of a
+household that left the campaign: owners' names, phones and ID digits, needs and vulnerability
+flags, visit and trace notes, the signer's name and signature image, in the records and in
+their audit history alike. The rows stay (the unit's counts, the vote and the printed QR codes
+keep working) and every consent still verifies: its hash covers the name and the signature
+through digests kept with the record (hash version 2). Both are recorded as audit events.
+"""
+
+import base64
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations.models import Consent, Share, Visit
+from households.models import AuditEvent, Household, Owner, TraceAttempt
+
+ERASED = "（已删除）"
+
+
+class ErasureRefused(Exception):
+    """The household's data cannot be erased without breaking a record; says why."""
+
+
+def export_household(household: Household, actor) -> dict:
+    """Everything kept about the household, as plain JSON values. Recorded as an export."""
+    AuditEvent.record(
+        actor, AuditEvent.Action.EXPORTED, f"{household} · 住户个人信息", household=household
+    )
+    consents = Consent.objects.filter(household=household).select_related("proposal", "witness")
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "household": plain(household, exclude={"id"}),
+        "unit": str(household.unit),
+        "owners": [plain(o, exclude={"household"}) for o in household.owners.all()],
+        "visits": [
+            {
+                **plain(v, exclude={"household", "idempotency_key"}),
+                "visitor": v.visitor.get_username(),
+                "concerns": [c.get_concern_display() for c in v.concerns.all()],
+            }
+            for v in Visit.objects.filter(household=household)
+            .select_related("visitor")
+            .prefetch_related("concerns")
+        ],
+        "owner_trace": [
+            plain(t, exclude={"household"})
+            for t in TraceAttempt.objects.filter(household=household)
+        ],
+        "shares": [
+            {"proposal_version": s.proposal.version, "amount": str(s.amount)}
+            for s in Share.objects.filter(household=household).select_related("proposal")
+        ],
+        "consents": [
+            {
+                **plain(c, exclude={"household", "signature", "signer_salt"}),
+                "proposal_version": c.proposal.version,
+                "witness": c.witness.get_username(),
+                "signature_base64": base64.b64encode(bytes(c.signature)).decode("ascii"),
+            }
+            for c in consents
+        ],
+    }
+
+
+def plain(record, exclude=frozenset()) -> dict:
+    """A record's stored fields as JSON values."""
+    values = {}
+    for field in record._meta.concrete_fields:
+        if field.name in exclude or field.attname in exclude:
+            continue
+        value = getattr(record, field.attname)
+        if isinstance(value, datetime | date):
+            value = value.isoformat()
+        elif isinstance(value, Decimal):
+            value = str(value)
+        elif isinstance(value, bytes | memoryview):
+            continue
+        elif hasattr(value, "hex") and not isinstance(value, int | str | float):
+            value = str(value)  # UUIDs
+        values[field.attname] = value
+    return values
+
+
+def erase_household(household: Household, actor, reason: str) -> None:
+    """Erase the household's personal data, in its records and their history, at once."""
+    consents = Consent.objects.filter(household=household)
+    if not all(c.is_erasable for c in consents.only("hash_version")):
+        raise ErasureRefused(
+            _("本户的签字记录按旧版方式保存（摘要包含姓名本身），删除姓名后将无法核验。")
+        )
+    pk = household.pk
+    with transaction.atomic():
+        for owner in household.owners.all():
+            owner.name, owner.phone, owner.id_tail = ERASED, "", ""
+            owner.save()
+        household.elderly = household.mobility_impaired = False
+        household.needs_note = ""
+        household.save()
+        Visit.objects.filter(household=pk).update(notes="", next_step="")
+        TraceAttempt.objects.filter(household=pk).update(note="")
+        consents.erase_personal_data(ERASED)
+        # what the audit history kept of the same data
+        Owner.history.filter(household_id=pk).update(name=ERASED, phone="", id_tail="")
+        Household.history.filter(id=pk).update(
+            needs_note="", elderly=False, mobility_impaired=False
+        )
+        Visit.history.filter(household_id=pk).update(notes="", next_step="")
+        TraceAttempt.history.filter(household_id=pk).update(note="")
+        Consent.history.filter(household_id=pk).update(signer_name=ERASED, signer_salt="")
+        AuditEvent.record(
+            actor, AuditEvent.Action.ERASED, f"{household} · {reason}"[:200], household=household
+        )
