@@ -251,10 +251,11 @@ class UnitGrid:
 
 
 def room_column(room: str, floor: int) -> str:
-    """Where a room stands on its floor: 1203 on floor 12 is column 03; anything else is
-    its own column."""
+    """Where a room stands on its floor: 1203 on floor 12 is column 03 (at least two
+    characters must be left after the floor); anything else is its own column."""
     prefix = str(floor)
-    return room[len(prefix) :] if room.startswith(prefix) and room != prefix else room
+    rest = room[len(prefix) :]
+    return rest if room.startswith(prefix) and len(rest) >= 2 else room
 
 
 def grids(households: QuerySet, units: list) -> list[UnitGrid]:
