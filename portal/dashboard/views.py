@@ -154,12 +154,13 @@ def import_register(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload → a report of every row's problems, or a preview of what would be written →
     confirm → everything written in one transaction, or nothing."""
     campaign = get_campaign_for(request.user, slug, manage=True)
-    form = RegisterUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = RegisterUploadForm(request.POST, request.FILES) if posted else RegisterUploadForm()
     context = {"campaign": campaign, "form": form, "columns": register.HEADERS.values()}
     status = 200
-    if request.method == "POST" and "token" in request.POST:
+    if posted and "token" in request.POST:
         return _confirm(request, campaign, context)
-    if request.method == "POST":
+    if posted:
         status = 422
         if form.is_valid():
             data = form.cleaned_data["file"].read()

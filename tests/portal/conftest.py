@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from consultations.models import VisitConcern
+from consultations.models import Consent, Visit, VisitConcern
 from households.models import Role
 from tests.factories import (
     make_assignment,
@@ -14,6 +14,7 @@ from tests.factories import (
     make_consent,
     make_elevator,
     make_household,
+    make_households,
     make_owner,
     make_proposal,
     make_unit,
@@ -82,3 +83,58 @@ def hand_counted():
     VisitConcern.objects.create(visit=undecided, concern="cost")
     VisitConcern.objects.create(visit=undecided, concern="noise")
     return HandCounted(campaign, unit, secretary, h, (worker_a, worker_b))
+
+
+@pytest.fixture
+def campaign_of():
+    """A campaign of any size, for pinning query counts: ``campaign_of(2000)``."""
+    return _campaign_of
+
+
+def _campaign_of(size: int):
+    """``size`` households in units of up to 200, a third signed, half visited with concerns,
+    some follow-ups and absentee owners."""
+    campaign = make_campaign()
+    secretary = make_assignment(role=Role.SECRETARY, community=campaign.community).user
+    worker = make_user()
+    building = make_building(campaign=campaign)
+    households = []
+    for start in range(0, size, 200):
+        unit = make_unit(building=building, floors=20)
+        proposal = make_proposal(elevator=make_elevator(unit=unit), status="published")
+        batch = make_households(unit, min(200, size - start), per_floor=10)
+        Consent.objects.bulk_create(
+            Consent(
+                household=h,
+                proposal=proposal,
+                share_amount=Decimal("7000.00"),
+                decision=["agree", "disagree", "agree_not_paying"][i % 3],
+                signer_name="张三",
+                method="tablet",
+                signature=b"png",
+                signature_type="image/png",
+                signed_at=proposal.published_at,
+                witness=worker,
+                content_hash="0" * 64,
+            )
+            for i, h in enumerate(batch)
+            if i % 3 == 0
+        )
+        households += batch
+    visits = Visit.objects.bulk_create(
+        Visit(
+            household=h,
+            visitor=worker,
+            visited_at=campaign.created_at,
+            channel="door",
+            reached="owner",
+            attitude="undecided",
+            next_step_on=campaign.created_at.date(),
+        )
+        for h in households[::2]
+    )
+    VisitConcern.objects.bulk_create(VisitConcern(visit=v, concern="cost") for v in visits)
+    type(households[0]).objects.filter(pk__in=[h.pk for h in households[1::7]]).update(
+        occupancy="absentee"
+    )
+    return campaign, secretary

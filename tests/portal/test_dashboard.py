@@ -1,10 +1,9 @@
-from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 from django.urls import reverse
 
-from consultations.models import Consent, Visit, VisitConcern
+from consultations.models import Visit, VisitConcern
 from consultations.standing import unit_standing
 from households.models import Role
 from portal.dashboard.figures import GridState, room_column
@@ -12,12 +11,9 @@ from tests.factories import (
     make_assignment,
     make_building,
     make_campaign,
-    make_elevator,
     make_household,
     make_households,
-    make_proposal,
     make_unit,
-    make_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -201,59 +197,10 @@ def test_the_grid_can_show_one_building_and_htmx_swaps_only_the_grid(client, han
 # A fixed number of queries, however big the campaign.
 
 
-def campaign_of(size: int):
-    """``size`` households in units of up to 200, a third signed, half visited with concerns,
-    some follow-ups and absentee owners."""
-    campaign = make_campaign()
-    secretary = make_assignment(role=Role.SECRETARY, community=campaign.community).user
-    worker = make_user()
-    building = make_building(campaign=campaign)
-    households = []
-    for start in range(0, size, 200):
-        unit = make_unit(building=building, floors=20)
-        proposal = make_proposal(elevator=make_elevator(unit=unit), status="published")
-        batch = make_households(unit, min(200, size - start), per_floor=10)
-        Consent.objects.bulk_create(
-            Consent(
-                household=h,
-                proposal=proposal,
-                share_amount=Decimal("7000.00"),
-                decision=["agree", "disagree", "agree_not_paying"][i % 3],
-                signer_name="张三",
-                method="tablet",
-                signature=b"png",
-                signature_type="image/png",
-                signed_at=proposal.published_at,
-                witness=worker,
-                content_hash="0" * 64,
-            )
-            for i, h in enumerate(batch)
-            if i % 3 == 0
-        )
-        households += batch
-    visits = Visit.objects.bulk_create(
-        Visit(
-            household=h,
-            visitor=worker,
-            visited_at=campaign.created_at,
-            channel="door",
-            reached="owner",
-            attitude="undecided",
-            next_step_on=campaign.created_at.date(),
-        )
-        for h in households[::2]
-    )
-    VisitConcern.objects.bulk_create(VisitConcern(visit=v, concern="cost") for v in visits)
-    type(households[0]).objects.filter(pk__in=[h.pk for h in households[1::7]]).update(
-        occupancy="absentee"
-    )
-    return campaign, secretary
-
-
 @pytest.mark.parametrize("size", [20, 2000])
 @pytest.mark.parametrize("name", ["dashboard:campaign", "dashboard:grid"])
 def test_the_dashboard_runs_a_fixed_number_of_queries(
-    client, django_assert_max_num_queries, size, name
+    client, django_assert_max_num_queries, campaign_of, size, name
 ):
     campaign, secretary = campaign_of(size)
     client.force_login(secretary)
