@@ -6,8 +6,8 @@ Nothing here re-implements a rule: the vote is ``consultations.thresholds.tally`
 ``Household.objects.for_user``.
 """
 
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Unit
 from consultations.doors import DoorStatus, door_status, with_door_status
-from consultations.models import Concern, Consent, Decision, Proposal, Visit, VisitConcern
+from consultations.models import Concern, Consent, Proposal, Visit, VisitConcern
 from consultations.progress import AGREEMENT, with_progress
 from consultations.standing import measures, tallies_by_unit
 from consultations.views.activity import team_table
@@ -97,27 +97,74 @@ def overview(user, campaign: Campaign) -> list:
     return units
 
 
-# The funnel: in scope → reached → supportive → signed.
+# Where each door stands, counted: the grid's legend and the funnel.
+
+# What door_status reads, besides the unit: grouping by these counts households in the
+# database, and door_status itself then names each group (a few dozen groups per unit at most,
+# whatever the number of households), so counts and colours cannot disagree.
+STATE_INPUTS = (
+    "decision",
+    "occupancy",
+    "owner_trace",
+    "visited",
+    "last_reached",
+    "last_attitude",
+    "ever_reached",
+)
+
+
+def state_counts(households: QuerySet) -> dict[int, Counter]:
+    """Per unit: how many households are in each grid state, how many there are in all
+    ("total") and how many were ever reached or signed ("reached"). One query."""
+    rows = (
+        with_door_status(households.order_by())
+        .annotate(visited=Exists(Visit.objects.filter(household=OuterRef("pk"))))
+        .values("unit", *STATE_INPUTS)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for row in rows:
+        door = Household(occupancy=row["occupancy"], owner_trace=row["owner_trace"])
+        door.decision, door.last_reached = row["decision"], row["last_reached"]
+        door.last_attitude = row["last_attitude"]
+        door.last_visit_at = True if row["visited"] else None  # door_status asks "ever?"
+        unit = counts[row["unit"]]
+        unit[grid_state(door)] += row["n"]
+        unit["total"] += row["n"]
+        if row["ever_reached"] or row["decision"]:
+            unit["reached"] += row["n"]
+    return counts
 
 
 @dataclass
 class Funnel:
-    label: str
-    total: int = 0
-    reached: int = 0
-    supportive: int = 0
-    signed: int = 0
-    against: int = 0
-    untraced: int = 0
-    steps: list = field(default_factory=list)
+    """In scope → reached → supportive → signed, with those against and the absentee owners
+    still untraced, from the grid states (so the funnel and the grid always agree)."""
 
-    def add(self, other: "Funnel") -> None:
-        for name in ("total", "reached", "supportive", "signed", "against", "untraced"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+    total: int
+    reached: int
+    supportive: int
+    signed: int
+    against: int
+    untraced: int
 
-    def close(self) -> "Funnel":
-        """The four steps, each with its share of the households in scope."""
-        self.steps = [
+    @classmethod
+    def of(cls, counts: Counter) -> "Funnel":
+        signed = counts[GridState.SIGNED_AGREE] + counts[GridState.AGREE_NOT_PAYING]
+        return cls(
+            total=counts["total"],
+            reached=counts["reached"],
+            supportive=signed + counts[GridState.SUPPORTIVE],
+            signed=signed,
+            against=counts[GridState.AGAINST],
+            untraced=counts[GridState.OWNER_UNTRACED],
+        )
+
+    @property
+    def steps(self) -> list[tuple]:
+        """The four steps, each with its share of the households in scope (for the bars)."""
+        return [
             (label, n, round(100 * n / self.total) if self.total else 0)
             for label, n in (
                 (_("在册户数"), self.total),
@@ -126,40 +173,15 @@ class Funnel:
                 (_("已签字同意"), self.signed),
             )
         ]
-        return self
-
-
-AGREED = Q(decision__in=AGREEMENT)
-UNSIGNED = Q(decision__isnull=True)
-FUNNEL_COUNTS = {
-    "total": Count("pk"),
-    "reached": Count("pk", filter=Q(ever_reached=True) | Q(decision__isnull=False)),
-    "supportive": Count("pk", filter=AGREED | (UNSIGNED & Q(last_attitude=Visit.Attitude.SUPPORT))),
-    "signed": Count("pk", filter=AGREED),
-    "against": Count(
-        "pk",
-        filter=Q(decision=Decision.DISAGREE) | (UNSIGNED & Q(last_attitude=Visit.Attitude.OPPOSE)),
-    ),
-    "untraced": Count(
-        "pk", filter=UNSIGNED & Q(pk__in=Household.objects.owner_untraced().values("pk"))
-    ),
-}
 
 
 def funnels(households: QuerySet, units: list) -> tuple[Funnel, list[tuple]]:
     """The funnel of the whole scope and of each unit, from one grouped query."""
-    rows = (
-        with_door_status(households.order_by()).values("unit").annotate(**FUNNEL_COUNTS).order_by()
-    )
-    by_unit = {row.pop("unit"): Funnel(label="", **row) for row in rows}
-    campaign = Funnel(label=str(_("全项目")))
-    per_unit = []
-    for unit in units:
-        funnel = by_unit.get(unit.pk, Funnel(label=""))
-        funnel.label = str(unit)
-        campaign.add(funnel)
-        per_unit.append((unit, funnel.close()))
-    return campaign.close(), per_unit
+    counts = state_counts(households)
+    campaign = sum((counts.get(unit.pk, Counter()) for unit in units), Counter())
+    return Funnel.of(campaign), [
+        (unit, Funnel.of(counts.get(unit.pk, Counter()))) for unit in units
+    ]
 
 
 def ranked_concerns(households: QuerySet) -> list[dict]:
@@ -259,10 +281,10 @@ def room_column(room: str, floor: int) -> str:
 
 
 def grids(households: QuerySet, units: list) -> list[UnitGrid]:
-    """Each unit drawn as floors (top floor first) × rooms, from one query."""
-    rows = with_door_status(households.filter(unit__in=[u.pk for u in units])).order_by(
-        "unit", "floor", "room"
-    )
+    """Each unit drawn as floors (top floor first) × rooms, from two queries: the rooms, and
+    the legend's counts."""
+    households = households.filter(unit__in=[u.pk for u in units])
+    rows = with_door_status(households).order_by("unit", "floor", "room")
     cells: dict[int, dict[tuple[int, str], Household]] = {unit.pk: {} for unit in units}
     for household in rows:
         household.state = grid_state(household)
@@ -270,6 +292,7 @@ def grids(households: QuerySet, units: list) -> list[UnitGrid]:
         cells[household.unit_id][
             (household.floor, room_column(household.room, household.floor))
         ] = household
+    counts = state_counts(households)
     drawn = []
     for unit in units:
         placed = cells[unit.pk]
@@ -279,6 +302,6 @@ def grids(households: QuerySet, units: list) -> list[UnitGrid]:
             (floor, [placed.get((floor, column)) for column in columns])
             for floor in range(top, 0, -1)
         ]
-        tally = Counter(household.state for household in placed.values())
-        drawn.append(UnitGrid(unit, columns, floors, [(s, tally[s]) for s in GridState]))
+        legend = [(state, counts.get(unit.pk, Counter())[state]) for state in GridState]
+        drawn.append(UnitGrid(unit, columns, floors, legend))
     return drawn
