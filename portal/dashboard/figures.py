@@ -10,11 +10,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Unit
-from consultations.doors import DoorStatus, door_status, with_door_status
+from consultations.doors import DoorStatus, _latest_visit, door_status, with_door_status
 from consultations.models import Concern, Consent, Proposal, Visit, VisitConcern
 from consultations.progress import AGREEMENT, with_progress
 from consultations.standing import measures, tallies_by_unit
@@ -208,18 +208,16 @@ def ranked_concerns(households: QuerySet) -> list[dict]:
 # Work: who knocks, who owes a follow-up, whose owner is still not found.
 
 
-def _latest_visitor(field_name: str) -> Subquery:
-    latest = Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_at", "-pk")
-    return Subquery(latest.values(f"visitor__{field_name}")[:1])
-
-
 def follow_ups_by_worker(households: QuerySet, today) -> list[dict]:
     """Per worker who set the next step (the visitor of the latest visit): follow-ups due
     today and overdue, on households that have not signed yet."""
     rows = (
         with_door_status(households.order_by())
         .filter(follow_up_on__lte=today, decision__isnull=True)
-        .annotate(worker=_latest_visitor("username"), worker_name=_latest_visitor("first_name"))
+        .annotate(
+            worker=_latest_visit("visitor__username"),
+            worker_name=_latest_visit("visitor__first_name"),
+        )
         .values("worker", "worker_name")
         .annotate(
             due=Count("pk", filter=Q(follow_up_on=today)),
@@ -289,9 +287,11 @@ def grids(households: QuerySet, units: list) -> list[UnitGrid]:
     for household in rows:
         household.state = grid_state(household)
         household.state_short = SHORT_LABELS[household.state]
-        cells[household.unit_id][
-            (household.floor, room_column(household.room, household.floor))
-        ] = household
+        placed = cells[household.unit_id]
+        key = (household.floor, room_column(household.room, household.floor))
+        if key in placed:  # two rooms read as one column (101 and 1-01): keep both, apart
+            key = (household.floor, household.room)
+        placed[key] = household
     counts = state_counts(households)
     drawn = []
     for unit in units:

@@ -250,3 +250,12 @@ def test_a_household_page_is_one_tap_from_the_grid(client, hand_counted):
     household = make_household(unit=hand_counted.unit, floor=5, room="501")
     text = dashboard(client, hand_counted.secretary, hand_counted.campaign, "dashboard:grid").text
     assert f'<a class="cell not_reached" href="{household.get_absolute_url()}"' in text
+
+
+def test_two_rooms_read_as_one_column_are_both_drawn(client, hand_counted):
+    make_household(unit=hand_counted.unit, floor=1, room="01")  # column 01, like 101
+    grid = dashboard(
+        client, hand_counted.secretary, hand_counted.campaign, "dashboard:grid"
+    ).context["grids"][0]
+    first_floor = [h.room for h in dict(grid.floors)[1] if h]
+    assert sorted(first_floor) == ["01", "101", "102"]
