@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from consultations.doors import door_status, with_door_status
 from consultations.models import Decision, Proposal, Visit
 from households.models import OwnerTrace
-from households.register import HEADERS
+from households.register import FORMULA_STARTS, HEADERS
 from portal.dashboard.figures import GRID_STATE
 
 STATUS_HEADERS = [
@@ -28,8 +28,6 @@ STATUS_HEADERS = [
     "最近态度",
     "产权人联系情况",
 ]
-# Cells a spreadsheet would run as a formula (CSV injection): prefixed with an apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def headers() -> list[str]:

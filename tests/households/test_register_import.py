@@ -271,3 +271,9 @@ def test_households_missing_from_the_file_are_left_alone():
 def test_only_a_header_is_a_problem():
     with pytest.raises(RegisterError, match="没有住户"):
         checked(csv_of())
+
+
+def test_the_exports_apostrophe_before_a_formula_character_is_taken_off():
+    [row] = checked(csv_of("1栋,1单元,1,101,88.5,张三,'+8613812341234,")).rows
+    assert row.owners == [("张三", "+8613812341234")]
+    assert not row.problems

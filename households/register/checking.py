@@ -1,43 +1,20 @@
-"""The household register (住户台账) as a spreadsheet: read it, check every row, write it whole.
+"""Checking a register's rows against the campaign: every problem of every row, and what
+would change, before anything is written."""
 
-``read_table`` turns an uploaded .xlsx or .csv (recognised by content, not by name) into rows of
-cell values; ``check`` compares them with the campaign's buildings, units and households and
-lists every row's problems; ``commit`` writes a clean check inside one transaction. Nothing is
-written while any row has a problem.
-
-Choices (see README, "Importing the register"):
-- A room is known by building + unit + room. A room already in the campaign is updated (floor,
-  area, occupancy, owners) and the preview says exactly what changes; the same room twice in one
-  file is a problem on each of its rows. Households missing from the file are left alone.
-- Buildings and units the file names that the campaign lacks are created (a new unit gets the
-  highest floor the file gives it); the preview lists them first, so a typo shows before commit.
-- Phones in the exported register are masked; a masked phone is accepted only where it matches
-  the owner of that name already on record, and then the stored number is kept.
-- Formulas are never evaluated: any formula cell (or text starting with "=") is a problem.
-"""
-
-import csv
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from xml.etree.ElementTree import ParseError
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from campaigns.models import Building, Campaign, Unit
-from households.models import Household, Owner, phone_validator
+from campaigns.models import Campaign, Unit
+from households.models import Household, phone_validator
 from households.privacy import mask_phone
+from households.register.reading import Formula, RegisterError
 
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
-MAX_UNZIPPED = 100 * 1024 * 1024
 MAX_FLOOR = 200
-
 # The file format: the same Chinese headers in every language, in this order.
 HEADERS = {
     "building": "楼栋",
@@ -52,111 +29,6 @@ HEADERS = {
 REQUIRED = ("building", "unit", "floor", "room", "area", "owners")
 ALIASES = {"面积": "area", "联系电话": "phones", "手机": "phones", "业主": "owners"}
 SEPARATORS = re.compile(r"[、,，;；/]")
-DIGITS = re.compile(r"\d+")
-ESCAPED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
-
-
-class RegisterError(Exception):
-    """The file as a whole cannot be read: not a spreadsheet, too big, columns missing."""
-
-
-class Formula:
-    """A cell holding a formula: never evaluated, always reported."""
-
-
-def read_table(data: bytes) -> list[list]:
-    """The rows of the first sheet of an .xlsx or the rows of a CSV file, as cell values."""
-    if len(data) > MAX_BYTES:
-        raise RegisterError(_("文件超过 5 MB，请拆分后分批导入。"))
-    if not data.strip():
-        raise RegisterError(_("文件是空的。"))
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise RegisterError(_("这是旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 CSV 后再上传。"))
-    if b"\x00" in data[:4096] or data.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8")):
-        raise RegisterError(_("这不是表格文件，请上传 Excel（.xlsx）或 CSV 文件。"))
-    return _read_csv(data)
-
-
-def _too_many_rows() -> RegisterError:
-    return RegisterError(_("文件超过 %(max)s 行，请拆分后分批导入。") % {"max": f"{MAX_ROWS:,}"})
-
-
-def _read_xlsx(data: bytes) -> list[list]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
-
-    unreadable = RegisterError(_("无法读取这个 Excel 文件，请确认它是 .xlsx 格式且没有损坏。"))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
-                raise RegisterError(_("这个 Excel 文件解压后过大，请只保留台账一张表。"))
-        # Values as stored (data_only: a formula's cached result, never evaluated) and, in
-        # step, the cells as written, to report every formula.
-        values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        written = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        rows = []
-        pairs = zip(
-            values.worksheets[0].iter_rows(values_only=True),
-            written.worksheets[0].iter_rows(values_only=True),
-            strict=False,
-        )
-        for row_values, row_written in pairs:
-            if len(rows) > MAX_ROWS:
-                raise _too_many_rows()
-            rows.append(
-                [
-                    Formula()
-                    if isinstance(raw, ArrayFormula | DataTableFormula)
-                    or (isinstance(raw, str) and raw.startswith("="))
-                    else value
-                    for value, raw in zip(row_values, row_written, strict=False)
-                ]
-            )
-    # openpyxl raises many kinds of error on a damaged or foreign file; each means "unreadable".
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        ParseError,
-        KeyError,
-        IndexError,
-        TypeError,
-        ValueError,
-        OSError,
-    ) as error:
-        raise unreadable from error
-    return rows
-
-
-def _read_csv(data: bytes) -> list[list]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes nearly anything
-        raise RegisterError(_("无法识别文件的文字编码，请保存为 UTF-8 的 CSV。"))
-    sample = text[:4096]
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    rows = []
-    try:
-        for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            if len(rows) > MAX_ROWS:
-                raise _too_many_rows()
-            rows.append([_unescape(cell) for cell in cells])
-    except csv.Error as error:
-        raise RegisterError(_("CSV 文件格式有误：%(error)s") % {"error": error}) from error
-    return rows
-
-
-def _unescape(cell: str):
-    """Undo the export's guard against formula injection; report any other formula."""
-    if cell.startswith(ESCAPED):
-        return cell[1:]
-    return Formula() if cell.startswith("=") else cell
 
 
 def _header_key(text) -> str:
@@ -450,78 +322,3 @@ def _changes(row: Row) -> list[str]:
             }
         )
     return changes
-
-
-def _sort_order(name: str) -> int:
-    match = DIGITS.search(name)
-    return min(int(match[0]), 32767) if match else 0
-
-
-@transaction.atomic
-def commit(checked: Check) -> dict[str, int]:
-    """Write a clean check: new buildings and units, new households, changed households and
-    their owners, all in one transaction."""
-    if not checked.clean:
-        raise ValueError("a register with problems is never written")
-    campaign = checked.campaign
-    buildings = {b.name: b for b in Building.objects.filter(campaign=campaign)}
-    units = {
-        (u.building.name, u.name): u
-        for u in Unit.objects.filter(building__campaign=campaign).select_related("building")
-    }
-    for building_name, unit_name, floors in checked.new_units:
-        if building_name not in buildings:
-            buildings[building_name] = Building.objects.create(
-                campaign=campaign, name=building_name, sort_order=_sort_order(building_name)
-            )
-        units[(building_name, unit_name)] = Unit.objects.create(
-            building=buildings[building_name], name=unit_name, floors=floors
-        )
-    created = Household.objects.bulk_create(
-        [
-            Household(
-                unit=units[(row.building, row.unit)],
-                room=row.room,
-                floor=row.floor,
-                area=row.area,
-                occupancy=row.occupancy,
-            )
-            for row in checked.new
-        ]
-    )
-    updated = checked.updated
-    for row in updated:
-        row.household.floor, row.household.area = row.floor, row.area
-        row.household.occupancy = row.occupancy
-    Household.objects.bulk_update(
-        [row.household for row in updated], ["floor", "area", "occupancy"], batch_size=500
-    )
-    kept = {(row.household.pk, o.name): o for row in updated for o in row.household.owners.all()}
-    Owner.objects.filter(household__in=[row.household for row in updated]).delete()
-    owners = [
-        _owner(household, i, name, phone, kept.get((household.pk, name)))
-        for household, row in [
-            *zip(created, checked.new, strict=True),
-            *((r.household, r) for r in updated),
-        ]
-        for i, (name, phone) in enumerate(row.owners)
-    ]
-    Owner.objects.bulk_create(owners, batch_size=500)
-    return {
-        "created": len(created),
-        "updated": len(updated),
-        "unchanged": len(checked.unchanged),
-        "units": len(checked.new_units),
-    }
-
-
-def _owner(household, index: int, name: str, phone: str, before: Owner | None) -> Owner:
-    """A co-owner as the file gives them; the ID tail and where they live carry over."""
-    return Owner(
-        household=household,
-        name=name,
-        phone=phone,
-        is_primary=index == 0,
-        id_tail=before.id_tail if before else "",
-        lives_elsewhere=before.lives_elsewhere if before else False,
-    )
