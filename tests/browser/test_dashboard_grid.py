@@ -10,7 +10,15 @@ from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
 
 from campaigns.models import Building
-from households.models import Household
+from households.models import Household, Role
+from tests.factories import PASSWORD as PASSWORD_OF_FACTORIES
+from tests.factories import (
+    make_assignment,
+    make_building,
+    make_campaign,
+    make_households,
+    make_unit,
+)
 
 PASSWORD = "ningkang-demo"
 LANDSCAPE_TABLET = {"width": 1024, "height": 768}
@@ -65,4 +73,24 @@ def test_the_secretary_taps_a_room_on_the_building_grid_of_a_tablet(
     texts = ["".join(page.extract_text().split()) for page in pdf.pages]
     assert "2栋1单元" in texts[0]
     assert "2栋2单元" in texts[1]
+    context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_thirty_three_floor_unit_prints_on_one_a4_page(live_server, browser: Browser):
+    campaign = make_campaign()
+    unit = make_unit(building=make_building(campaign=campaign, name="9栋"), floors=33)
+    make_households(unit, 33 * 4, per_floor=4)
+    secretary = make_assignment(role=Role.SECRETARY, community=campaign.community).user
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("#id_username").fill(secretary.username)
+    page.locator("#id_password").fill(PASSWORD_OF_FACTORIES)
+    page.locator("button.primary").click()
+    page.goto(f"{live_server.url}/dashboard/{campaign.slug}/grid/")
+    expect(page.locator("a.cell")).to_have_count(132)
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    assert len(pdf.pages) == 1
+    assert "33层" in "".join(pdf.pages[0].extract_text().split())
     context.close()

@@ -254,3 +254,15 @@ def test_a_preview_gone_stale_is_checked_again_before_writing(client, hand_count
     assert response.status_code == 422
     assert "楼层 10 超出" in response.text
     assert not Household.objects.filter(room="1001").exists()
+
+
+@pytest.mark.parametrize("size", [20, 2000])
+def test_checking_an_upload_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, campaign_of, size
+):
+    campaign, secretary = campaign_of(size)
+    client.force_login(secretary)
+    exported = client.get(reverse("dashboard:export_csv", args=[campaign.slug])).content
+    with django_assert_max_num_queries(9):
+        preview = upload(client, campaign, exported, "r.csv")
+    assert len(preview.context["checked"].unchanged) == size
