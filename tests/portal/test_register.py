@@ -266,3 +266,17 @@ def test_checking_an_upload_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(9):
         preview = upload(client, campaign, exported, "r.csv")
     assert len(preview.context["checked"].unchanged) == size
+
+
+def test_a_secretary_elsewhere_who_knocks_doors_here_may_not_take_the_register(
+    client, hand_counted
+):
+    worker = hand_counted.workers[0]
+    make_assignment(user=worker, role=Role.SECRETARY)  # of another community
+    assert download(client, worker, hand_counted.campaign).status_code == 403
+    assert dashboard_status(client, worker, hand_counted.campaign) == 200
+
+
+def dashboard_status(client, user, campaign) -> int:
+    client.force_login(user)
+    return client.get(reverse("dashboard:campaign", args=[campaign.slug])).status_code
