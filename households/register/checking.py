@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Unit
-from households.models import Household, phone_validator
+from households.models import Household, Owner, phone_validator
 from households.privacy import mask_phone
 from households.register.reading import Formula, RegisterError
 
 MAX_FLOOR = 200
+PHONE_LENGTH = Owner._meta.get_field("phone").max_length
 # The file format: the same Chinese headers in every language, in this order.
 HEADERS = {
     "building": "楼栋",
@@ -29,6 +30,7 @@ HEADERS = {
 REQUIRED = ("building", "unit", "floor", "room", "area", "owners")
 ALIASES = {"面积": "area", "联系电话": "phones", "手机": "phones", "业主": "owners"}
 SEPARATORS = re.compile(r"[、,，;；/]")
+AREA_UNIT = re.compile(r"\s*(㎡|m²|m2|平方米|平米)$", re.IGNORECASE)
 
 
 def _header_key(text) -> str:
@@ -170,10 +172,11 @@ def _floor(text: str, problems: list[str]) -> int | None:
     if not text:
         problems.append(_("缺少楼层。"))
         return None
-    if not text.isdigit() or not 0 < int(text) <= MAX_FLOOR:
+    number = text.removesuffix("层").removesuffix("楼")
+    if not number.isdecimal() or not 0 < int(number) <= MAX_FLOOR:
         problems.append(_("楼层“%(value)s”应为 1 到 200 之间的整数。") % {"value": text})
         return None
-    return int(text)
+    return int(number)
 
 
 def _area(text: str, problems: list[str]) -> Decimal | None:
@@ -181,7 +184,7 @@ def _area(text: str, problems: list[str]) -> Decimal | None:
         problems.append(_("缺少建筑面积。"))
         return None
     try:
-        area = Decimal(text.replace(",", ""))
+        area = Decimal(AREA_UNIT.sub("", text).replace(",", ""))
     except InvalidOperation:
         area = None
     if area is None or not area.is_finite():
@@ -225,6 +228,8 @@ def _owners(names_text: str, phones_text: str, problems: list[str]) -> list[tupl
         if phone and "*" not in phone:
             try:
                 phone_validator(phone)
+                if len(phone) > PHONE_LENGTH:
+                    raise ValidationError("too long")
             except ValidationError:
                 problems.append(_("电话“%(value)s”不是有效的号码。") % {"value": phone})
     return [(name, phones[i] if i < len(phones) else "") for i, name in enumerate(names)]

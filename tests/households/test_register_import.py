@@ -1,9 +1,13 @@
+import contextlib
+import csv
 import io
 from datetime import datetime
 from decimal import Decimal
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from campaigns.models import Building, Unit
 from households.models import Household, Owner
@@ -142,6 +146,7 @@ def test_the_same_room_twice_is_a_problem_on_both_rows():
         ("1栋,1单元,1,12345678901,88,张三,,", "房号太长"),
         ("1栋,1单元,1,101,88,张三,,租的", "居住情况“租的”应为：自住、出租、人户分离、空置"),
         ("1栋,1单元,1,101,88,张三,12ab,", "电话“12ab”不是有效的号码"),
+        ("1栋,1单元,1,101,88,张三,+86 138-1234-1234-5678,", "不是有效的号码"),
         ("1栋,1单元,1,101,88,张三,13812341234、13912341234,", "电话比产权人多"),
         ("1栋,1单元,1,101,88,张三,138****1234,", "是打码号码"),
         ("1栋,1单元,1,101,=1+87,张三,,", "建筑面积（㎡）是公式"),
@@ -205,6 +210,14 @@ def test_excel_numbers_and_dates_are_read_as_a_register_means_them():
     assert (first.floor, first.room, first.area) == (3, "301", Decimal("88.50"))
     assert first.owners == [("张三", "13812341234")]
     assert "房号被识别成了日期" in result.rows[1].problems[0]
+
+
+def test_floors_and_areas_may_carry_their_units():
+    [row] = checked(csv_of('1栋,1单元,12层,1201,"1,088.50㎡",张三,,')).rows
+    assert (row.floor, row.area, row.problems) == (12, Decimal("1088.50"), [])
+    [odd] = checked(csv_of("1栋,1单元,²,1201,88 平米,张三,,")).rows
+    assert odd.area == Decimal("88.00")
+    assert odd.problems == ["楼层“²”应为 1 到 200 之间的整数。"]
 
 
 def test_a_csv_saved_by_chinese_excel_in_gbk_reads():
@@ -277,3 +290,47 @@ def test_the_exports_apostrophe_before_a_formula_character_is_taken_off():
     [row] = checked(csv_of("1栋,1单元,1,101,88.5,张三,'+8613812341234,")).rows
     assert row.owners == [("张三", "+8613812341234")]
     assert not row.problems
+
+
+def report_or_reason(data: bytes, campaign) -> None:
+    """What a user can upload ends in a report or a reason, never in anything else."""
+    with contextlib.suppress(RegisterError):
+        check(campaign, read_table(data))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=3000))
+def test_any_bytes_end_in_a_report_or_a_reason(data):
+    report_or_reason(data, make_campaign())
+
+
+CELLS = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["", "1", "0", "-3", "88.5", "1e400", "NaN", "²", "=1+1", "'=x", "1栋", "*"]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(CELLS, min_size=0, max_size=10), max_size=8))
+def test_any_register_shaped_csv_ends_in_a_report_or_a_reason(rows):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER.split(","))
+    writer.writerows(rows)
+    report_or_reason(out.getvalue().encode(), make_campaign())
+
+
+XLSX_CELLS = st.one_of(
+    CELLS.filter(lambda text: text.isprintable()),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.datetimes(min_value=datetime(1950, 1, 1), max_value=datetime(2100, 1, 1)),
+    st.none(),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(XLSX_CELLS, max_size=9), min_size=1, max_size=5))
+def test_any_register_shaped_workbook_ends_in_a_report_or_a_reason(rows):
+    report_or_reason(xlsx_of(*rows), make_campaign())
