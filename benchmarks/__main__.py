@@ -88,6 +88,10 @@ def main() -> int:
                 ("unit vote page", f"/units/{household.unit_id}/consent/", "grid1"),
                 ("proposals of the unit", f"/units/{household.unit_id}/proposals/", "secretary"),
                 ("walk sheet PDF", f"/units/{household.unit_id}/walk-sheet.pdf", "grid1"),
+                ("dashboard", "/dashboard/ningkang-2026/", "secretary"),
+                ("building grid", "/dashboard/ningkang-2026/grid/", "secretary"),
+                ("register export xlsx", "/dashboard/ningkang-2026/register.xlsx", "secretary"),
+                ("register export csv", "/dashboard/ningkang-2026/register.csv", "secretary"),
             ]
             rows = []
             for size_label in ("demo (88 households)", "large (+2,000 households)"):

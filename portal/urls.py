@@ -10,6 +10,7 @@ urlpatterns = [
     path("start/", views.start, name="start"),
     path("secretary/", views.secretary, name="secretary"),
     path("audit/", audit.audit_trail, name="audit_trail"),
+    path("dashboard/", include("portal.dashboard.urls")),
     path("c/<slug:slug>/", views.public_campaign, name="public_campaign"),
     path("healthz", views.healthz, name="healthz"),
     path("v/<str:code>/", verify_consent, name="verify_consent"),

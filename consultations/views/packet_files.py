@@ -17,6 +17,7 @@ from consultations.models import PacketFile, Proposal
 from consultations.packet_files import current_file, fingerprint, latest_for, request_packet
 from consultations.views.packet import packet_campaigns_for
 from consultations.views.print import not_printable
+from households.models import AuditEvent
 from portal.pdf import private_document
 
 POLL_SECONDS = 2
@@ -91,13 +92,20 @@ def packet_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def packet_download(request: HttpRequest, pk: int) -> FileResponse:
     job = packet_file_for(request, pk)
-    return kept_file_response(job)
+    return kept_file_response(request, job)
 
 
-def kept_file_response(job: PacketFile) -> FileResponse:
-    """The kept PDF, named after the campaign; 404 when it is not finished or was removed."""
+def kept_file_response(request: HttpRequest, job: PacketFile) -> FileResponse:
+    """The kept PDF, named after the campaign; 404 when it is not finished or was removed.
+    Recorded in the audit trail: the packet names every owner."""
     if job.status != PacketFile.Status.DONE or not job.path.is_file():
         raise Http404
+    AuditEvent.record(
+        request.user,
+        AuditEvent.Action.EXPORTED,
+        f"{job.campaign.title} · 签字材料 SHA-256 {job.sha256[:16]}",
+        community=job.campaign.community,
+    )
     when = timezone.localtime(job.finished_at)
     name = _("签字材料-%(campaign)s-%(when)s.pdf") % {
         "campaign": job.campaign.slug,
@@ -119,4 +127,4 @@ def campaign_packet(request: HttpRequest, slug: str) -> HttpResponse:
     kept = current_file(campaign, base_url(request))
     if kept is None or not kept.path.is_file():
         return redirect("consultations:packet_page", slug=campaign.slug)
-    return kept_file_response(kept)
+    return kept_file_response(request, kept)

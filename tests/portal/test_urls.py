@@ -56,6 +56,12 @@ SITE_URLS = {
     "consultations:consent_form": "grid1",
     "verify_consent": "anonymous",
     "set_language": "anonymous",
+    "dashboard:index": "secretary",
+    "dashboard:campaign": "grid1",
+    "dashboard:grid": "grid1",
+    "dashboard:export_xlsx": "secretary",
+    "dashboard:export_csv": "secretary",
+    "dashboard:import": "secretary",
 }
 POSTED = {
     "logout",
@@ -66,6 +72,7 @@ POSTED = {
     "consultations:new_proposal",
     "consultations:publish_proposal",
     "consultations:request_packet",
+    "dashboard:import",
 }
 
 
@@ -154,6 +161,8 @@ def site_url(name: str, demo) -> str:
         "consultations:consent_form": {"pk": household.pk},
         "verify_consent": {"code": verification_code(household.consents.first())},
     }.get(name, {})
+    if name.startswith("dashboard:") and name != "dashboard:index":
+        kwargs = {"slug": demo["campaign"].slug}
     return reverse(name, kwargs=kwargs)
 
 

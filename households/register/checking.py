@@ -1,0 +1,329 @@
+"""Checking a register's rows against the campaign: every problem of every row, and what
+would change, before anything is written."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from campaigns.models import Campaign, Unit
+from households.models import Household, Owner, phone_validator
+from households.privacy import mask_phone
+from households.register.reading import Formula, RegisterError
+
+MAX_FLOOR = 200
+PHONE_LENGTH = Owner._meta.get_field("phone").max_length
+# The file format: the same Chinese headers in every language, in this order.
+HEADERS = {
+    "building": "楼栋",
+    "unit": "单元",
+    "floor": "楼层",
+    "room": "房号",
+    "area": "建筑面积（㎡）",
+    "owners": "产权人",
+    "phones": "电话",
+    "occupancy": "居住情况",
+}
+REQUIRED = ("building", "unit", "floor", "room", "area", "owners")
+ALIASES = {"面积": "area", "联系电话": "phones", "手机": "phones", "业主": "owners"}
+SEPARATORS = re.compile(r"[、,，;；/]")
+AREA_UNIT = re.compile(r"\s*(㎡|m²|m2|平方米|平米)$", re.IGNORECASE)
+
+
+def _header_key(text) -> str:
+    text = re.sub(r"\s+", "", str(text or ""))
+    return re.sub(r"[（(].*?[)）]$", "", text)
+
+
+COLUMN_OF = {_header_key(header): name for name, header in HEADERS.items()} | ALIASES
+
+
+@dataclass
+class Row:
+    number: int
+    building: str = ""
+    unit: str = ""
+    room: str = ""
+    floor: int | None = None
+    area: Decimal | None = None
+    occupancy: str = ""
+    owners: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    household: Household | None = None
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.building, self.unit, self.room)
+
+    @property
+    def place(self) -> str:
+        return f"{self.building}{self.unit} {self.room}".strip()
+
+
+@dataclass
+class Check:
+    campaign: Campaign
+    rows: list[Row]
+    new_units: list[tuple[str, str, int]]
+
+    @property
+    def rows_with_problems(self) -> list[Row]:
+        return [row for row in self.rows if row.problems]
+
+    @property
+    def clean(self) -> bool:
+        return not self.rows_with_problems
+
+    @property
+    def new(self) -> list[Row]:
+        return [row for row in self.rows if row.household is None]
+
+    @property
+    def updated(self) -> list[Row]:
+        return [row for row in self.rows if row.household is not None and row.changes]
+
+    @property
+    def unchanged(self) -> list[Row]:
+        return [row for row in self.rows if row.household is not None and not row.changes]
+
+
+def check(campaign: Campaign, table: list[list]) -> Check:
+    """Every problem of every row, before anything is written; raises RegisterError when the
+    columns the register needs are missing."""
+    if not table:
+        raise RegisterError(_("文件是空的。"))
+    columns = _columns(table[0])
+    rows = [
+        _parse_row(number, cells, columns)
+        for number, cells in enumerate(table[1:], start=2)
+        if any(cell not in (None, "") for cell in cells)
+    ]
+    if not rows:
+        raise RegisterError(_("表里只有表头，没有住户。"))
+    _mark_duplicates(rows)
+    new_units = _match(campaign, rows, has_occupancy="occupancy" in columns.values())
+    return Check(campaign, rows, new_units)
+
+
+def _columns(header: list) -> dict[int, str]:
+    columns: dict[int, str] = {}
+    for index, text in enumerate(header):
+        name = COLUMN_OF.get(_header_key(text))
+        if name and name not in columns.values():
+            columns[index] = name
+    missing = [HEADERS[name] for name in REQUIRED if name not in columns.values()]
+    if missing:
+        raise RegisterError(
+            _("第 1 行应为表头，缺少这些列：%(missing)s。需要的列：%(needed)s。")
+            % {"missing": "、".join(missing), "needed": "、".join(HEADERS.values())}
+        )
+    return columns
+
+
+def _text(value, label: str, problems: list[str], limit: int) -> str:
+    if isinstance(value, Formula):
+        problems.append(_("%(column)s是公式，请只填写数值或文字。") % {"column": label})
+        return ""
+    if isinstance(value, datetime | date | time):
+        problems.append(_("%(column)s被识别成了日期，请把单元格设为文本。") % {"column": label})
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = re.sub(r"\s+", " ", str(value if value is not None else "")).strip()
+    if len(text) > limit:
+        problems.append(
+            _("%(column)s太长（最多 %(limit)s 个字）。") % {"column": label, "limit": limit}
+        )
+    return text
+
+
+def _parse_row(number: int, cells: list, columns: dict[int, str]) -> Row:
+    row = Row(number)
+    raw = {name: cells[index] if index < len(cells) else None for index, name in columns.items()}
+    text = {
+        name: _text(raw.get(name), HEADERS[name], row.problems, limit)
+        for name, limit in (
+            ("building", 50),
+            ("unit", 50),
+            ("room", 10),
+            ("floor", 10),
+            ("area", 20),
+            ("owners", 200),
+            ("phones", 200),
+            ("occupancy", 20),
+        )
+    }
+    for name in ("building", "unit", "room"):
+        setattr(row, name, text[name])
+        if not text[name] and not isinstance(raw.get(name), Formula):
+            row.problems.append(_("缺少%(column)s。") % {"column": HEADERS[name]})
+    row.floor = _floor(text["floor"], row.problems)
+    row.area = _area(text["area"], row.problems)
+    row.occupancy = _occupancy(text["occupancy"], row.problems)
+    row.owners = _owners(text["owners"], text["phones"], row.problems)
+    return row
+
+
+def _floor(text: str, problems: list[str]) -> int | None:
+    if not text:
+        problems.append(_("缺少楼层。"))
+        return None
+    number = text.removesuffix("层").removesuffix("楼")
+    if not number.isdecimal() or not 0 < int(number) <= MAX_FLOOR:
+        problems.append(_("楼层“%(value)s”应为 1 到 200 之间的整数。") % {"value": text})
+        return None
+    return int(number)
+
+
+def _area(text: str, problems: list[str]) -> Decimal | None:
+    if not text:
+        problems.append(_("缺少建筑面积。"))
+        return None
+    try:
+        area = Decimal(AREA_UNIT.sub("", text).replace(",", ""))
+    except InvalidOperation:
+        area = None
+    if area is None or not area.is_finite():
+        problems.append(_("建筑面积“%(value)s”不是数字。") % {"value": text})
+    elif not Decimal("0") < area < Decimal("1000000"):
+        problems.append(_("建筑面积“%(value)s”应大于 0 且小于 1000000。") % {"value": text})
+    elif area != area.quantize(Decimal("0.01")):
+        problems.append(_("建筑面积“%(value)s”最多保留两位小数。") % {"value": text})
+    else:
+        return area.quantize(Decimal("0.01"))
+    return None
+
+
+def _occupancy(text: str, problems: list[str]) -> str:
+    if not text:
+        return ""
+    choices = {str(label): value for value, label in Household.Occupancy.choices}
+    choices |= {value: value for value in Household.Occupancy.values}
+    if text not in choices:
+        problems.append(
+            _("居住情况“%(value)s”应为：%(choices)s。")
+            % {
+                "value": text,
+                "choices": "、".join(str(label) for label in Household.Occupancy.labels),
+            }
+        )
+        return ""
+    return choices[text]
+
+
+def _owners(names_text: str, phones_text: str, problems: list[str]) -> list[tuple[str, str]]:
+    names = [name.strip() for name in SEPARATORS.split(names_text) if name.strip()]
+    phones = [phone.strip() for phone in SEPARATORS.split(phones_text)] if phones_text else []
+    if len(phones) > len(names):
+        problems.append(_("电话比产权人多：每个电话要对应一位产权人，用顿号分隔。"))
+        return []
+    for name in names:
+        if len(name) > 50:
+            problems.append(_("产权人姓名太长（最多 50 个字）。"))
+    for phone in phones:
+        if phone and "*" not in phone:
+            try:
+                phone_validator(phone)
+                if len(phone) > PHONE_LENGTH:
+                    raise ValidationError("too long")
+            except ValidationError:
+                problems.append(_("电话“%(value)s”不是有效的号码。") % {"value": phone})
+    return [(name, phones[i] if i < len(phones) else "") for i, name in enumerate(names)]
+
+
+def _mark_duplicates(rows: list[Row]) -> None:
+    seen: dict[tuple, list[Row]] = {}
+    for row in rows:
+        if row.building and row.unit and row.room:
+            seen.setdefault(row.key, []).append(row)
+    for same in seen.values():
+        if len(same) > 1:
+            numbers = "、".join(str(row.number) for row in same)
+            for row in same:
+                row.problems.append(
+                    _("第 %(rows)s 行是同一户（楼栋+单元+房号相同），只能保留一行。")
+                    % {"rows": numbers}
+                )
+
+
+def _match(campaign: Campaign, rows: list[Row], *, has_occupancy: bool) -> list:
+    """Find each row's household, list what would change, and the units to create."""
+    units = {
+        (unit.building.name, unit.name): unit
+        for unit in Unit.objects.filter(building__campaign=campaign).select_related("building")
+    }
+    households = {
+        (h.unit.building.name, h.unit.name, h.room): h
+        for h in Household.objects.in_campaign(campaign)
+        .select_related("unit__building")
+        .prefetch_related("owners")
+    }
+    new_units: dict[tuple[str, str], int] = {}
+    for row in rows:
+        unit = units.get((row.building, row.unit))
+        if unit is None and row.building and row.unit:
+            new_units[(row.building, row.unit)] = max(
+                new_units.get((row.building, row.unit), 0), row.floor or 0
+            )
+        elif unit is not None and row.floor and row.floor > unit.floors:
+            row.problems.append(
+                _("楼层 %(floor)s 超出 %(unit)s 的楼层数（%(floors)s 层）。")
+                % {"floor": row.floor, "unit": unit, "floors": unit.floors}
+            )
+        row.household = households.get(row.key)
+        if not has_occupancy or not row.occupancy:
+            row.occupancy = (
+                row.household.occupancy if row.household else Household.Occupancy.OWNER_OCCUPIED
+            )
+        row.owners = _resolve_phones(row)
+        if row.household is not None and not row.problems:
+            row.changes = _changes(row)
+    return [(b, u, floors) for (b, u), floors in new_units.items()]
+
+
+def _resolve_phones(row: Row) -> list[tuple[str, str]]:
+    """A masked phone stands for the number on record for that owner, and nothing else."""
+    on_record = {o.name: o.phone for o in row.household.owners.all()} if row.household else {}
+    resolved = []
+    for name, phone in row.owners:
+        if "*" in phone:
+            if phone != mask_phone(on_record.get(name, "")) or not on_record.get(name):
+                row.problems.append(
+                    _(
+                        "电话“%(phone)s”是打码号码，只能用于台账中已有的产权人%(name)s；请填写完整号码。"
+                    )
+                    % {"phone": phone, "name": name}
+                )
+            phone = on_record.get(name, "")
+        resolved.append((name, phone))
+    return resolved
+
+
+def _changes(row: Row) -> list[str]:
+    household = row.household
+    changes = []
+    if row.floor != household.floor:
+        changes.append(_("楼层 %(old)s → %(new)s") % {"old": household.floor, "new": row.floor})
+    if row.area != household.area:
+        changes.append(_("面积 %(old)s → %(new)s") % {"old": household.area, "new": row.area})
+    if row.occupancy != household.occupancy:
+        changes.append(
+            _("居住情况 %(old)s → %(new)s")
+            % {
+                "old": household.get_occupancy_display(),
+                "new": Household.Occupancy(row.occupancy).label,
+            }
+        )
+    if row.owners != [(o.name, o.phone) for o in household.owners.all()]:
+        changes.append(
+            _("产权人 %(old)s → %(new)s")
+            % {
+                "old": "、".join(o.name for o in household.owners.all()) or "—",
+                "new": "、".join(name for name, _phone in row.owners) or "—",
+            }
+        )
+    return changes

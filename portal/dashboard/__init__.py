@@ -1,0 +1,1 @@
+"""The secretary's dashboard: where the campaign stands and where to push, at a glance."""

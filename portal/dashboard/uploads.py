@@ -1,0 +1,72 @@
+"""Keeping a checked register file between its preview and its commit, without a new model.
+
+The uploaded bytes go to ``MEDIA_ROOT/tmp/register/<sha256>``; the preview page carries a
+signed token naming that hash, the campaign and the user, good for an hour. Confirming reads
+the same bytes back and checks them again against the data as it is then, so what is written
+is exactly what was previewed. Files older than an hour are swept away on the next upload.
+"""
+
+import hashlib
+import re
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core import signing
+
+SALT = "portal.dashboard.register-import"
+MAX_AGE = 3600
+SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def folder() -> Path:
+    return Path(settings.MEDIA_ROOT) / "tmp" / "register"
+
+
+def keep(data: bytes, campaign, user) -> str:
+    """Store the bytes and return the token that gives them back to this user and campaign."""
+    sha = hashlib.sha256(data).hexdigest()
+    where = folder()
+    where.mkdir(parents=True, exist_ok=True)
+    _sweep(where)
+    (where / sha).write_bytes(data)
+    return signing.dumps({"sha": sha, "campaign": campaign.pk, "user": user.pk}, salt=SALT)
+
+
+def _sha_of(token: str, campaign, user) -> str | None:
+    try:
+        value = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, dict) or (value.get("campaign"), value.get("user")) != (
+        campaign.pk,
+        user.pk,
+    ):
+        return None
+    sha = value.get("sha")
+    return sha if isinstance(sha, str) and SHA256.fullmatch(sha) else None
+
+
+def take(token: str, campaign, user) -> bytes | None:
+    """The kept bytes, or None when the token is forged, expired, someone else's or spent."""
+    sha = _sha_of(token, campaign, user)
+    if sha is None:
+        return None
+    try:
+        data = (folder() / sha).read_bytes()
+    except FileNotFoundError:
+        return None
+    return data if hashlib.sha256(data).hexdigest() == sha else None
+
+
+def forget(token: str, campaign, user) -> None:
+    sha = _sha_of(token, campaign, user)
+    if sha:
+        (folder() / sha).unlink(missing_ok=True)
+
+
+def _sweep(where: Path) -> None:
+    cutoff = time.time() - MAX_AGE
+    for path in where.iterdir():
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)

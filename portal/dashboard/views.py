@@ -1,0 +1,227 @@
+"""The dashboard pages: the campaign at a glance, the building grid, the register in and out."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+from campaigns.models import Campaign
+from households import register
+from households.models import Assignment, AuditEvent, Role
+from portal.access import campaigns_for
+from portal.dashboard import export, uploads
+from portal.dashboard.figures import (
+    funnels,
+    grids,
+    overview,
+    ranked_concerns,
+    scope_of,
+    units_of,
+    work,
+)
+from portal.pdf import private_document
+
+
+def get_campaign_for(user, slug: str, *, manage: bool = False) -> Campaign:
+    """The campaign if the user works on it (404 otherwise); with ``manage``, only its
+    community's secretary (or a superuser) may go on: the whole register is theirs."""
+    campaign = get_object_or_404(campaigns_for(user).select_related("community"), slug=slug)
+    if manage and not may_manage(user, campaign):
+        raise PermissionDenied
+    return campaign
+
+
+def may_manage(user, campaign: Campaign) -> bool:
+    return (
+        user.is_superuser
+        or Assignment.objects.of(user)
+        .filter(role=Role.SECRETARY, community=campaign.community_id)
+        .exists()
+    )
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    campaigns = list(campaigns_for(request.user).select_related("community"))
+    if len(campaigns) == 1:
+        return redirect("dashboard:campaign", slug=campaigns[0].slug)
+    return render(request, "portal/dashboard/index.html", {"campaigns": campaigns})
+
+
+@require_GET
+@login_required
+def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """Will the vote pass, where is it stuck, who is doing the work, what is overdue."""
+    campaign = get_campaign_for(request.user, slug)
+    households = scope_of(request.user, campaign)
+    units = overview(request.user, campaign)
+    funnel, unit_funnels = funnels(households, units)
+    context = {
+        "campaign": campaign,
+        "units": units,
+        "funnel": funnel,
+        "unit_funnels": unit_funnels,
+        "concerns": ranked_concerns(households),
+        "may_manage": may_manage(request.user, campaign),
+        **work(request.user, households, timezone.localdate()),
+    }
+    return render(request, "portal/dashboard/campaign.html", context)
+
+
+@require_GET
+@login_required
+@vary_on_headers("HX-Request")
+def building_grid(request: HttpRequest, slug: str) -> HttpResponse:
+    """The building grid (楼盘表): every room a cell coloured by where it stands."""
+    campaign = get_campaign_for(request.user, slug)
+    units = list(units_of(request.user, campaign))
+    buildings = list({unit.building.pk: unit.building for unit in units}.values())
+    choice = request.GET.get("building", "")
+    if choice.isdigit() and int(choice) in {b.pk for b in buildings}:
+        units = [unit for unit in units if unit.building_id == int(choice)]
+    else:
+        choice = ""
+    context = {
+        "campaign": campaign,
+        "buildings": buildings,
+        "choice": choice,
+        "grids": grids(scope_of(request.user, campaign), units),
+        "may_manage": may_manage(request.user, campaign),
+    }
+    template = "portal/dashboard/grid.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#grid"
+    return render(request, template, context)
+
+
+def _download(
+    request: HttpRequest, campaign: Campaign, content: bytes, content_type: str, filename: str
+) -> HttpResponse:
+    """The register file, recorded in the audit trail: it names every owner."""
+    AuditEvent.record(
+        request.user,
+        AuditEvent.Action.EXPORTED,
+        f"{campaign.title} · {filename}",
+        community=campaign.community,
+    )
+    response = HttpResponse(content, content_type=content_type)
+    return private_document(response, filename, inline=False)
+
+
+def _export_name(campaign: Campaign, extension: str) -> str:
+    return f"register-{campaign.slug}-{timezone.localdate():%Y%m%d}.{extension}"
+
+
+@require_GET
+@login_required
+def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_campaign_for(request.user, slug, manage=True)
+    rows = export.register_rows(scope_of(request.user, campaign), campaign)
+    return _download(
+        request,
+        campaign,
+        export.as_xlsx(rows, campaign.title),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _export_name(campaign, "xlsx"),
+    )
+
+
+@require_GET
+@login_required
+def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_campaign_for(request.user, slug, manage=True)
+    rows = export.register_rows(scope_of(request.user, campaign), campaign)
+    return _download(
+        request,
+        campaign,
+        export.as_csv(rows),
+        "text/csv; charset=utf-8",
+        _export_name(campaign, "csv"),
+    )
+
+
+class RegisterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("住户台账文件"),
+        help_text=gettext_lazy("Excel（.xlsx）或 CSV，最大 5 MB、5000 行。"),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > register.MAX_BYTES:
+            raise forms.ValidationError(_("文件超过 5 MB，请拆分后分批导入。"))
+        return upload
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@vary_on_headers("HX-Request")
+def import_register(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload → a report of every row's problems, or a preview of what would be written →
+    confirm → everything written in one transaction, or nothing."""
+    campaign = get_campaign_for(request.user, slug, manage=True)
+    posted = request.method == "POST"
+    form = RegisterUploadForm(request.POST, request.FILES) if posted else RegisterUploadForm()
+    context = {"campaign": campaign, "form": form, "columns": register.HEADERS.values()}
+    status = 200
+    if posted and "token" in request.POST:
+        return _confirm(request, campaign, context)
+    if posted:
+        status = 422
+        if form.is_valid():
+            data = form.cleaned_data["file"].read()
+            context.update(_checked(campaign, data))
+            if context.get("checked") and context["checked"].clean:
+                context["token"] = uploads.keep(data, campaign, request.user)
+                status = 200
+    return _render_import(request, context, status)
+
+
+def _checked(campaign: Campaign, data: bytes) -> dict:
+    try:
+        return {"checked": register.check(campaign, register.read_table(data))}
+    except register.RegisterError as error:
+        return {"file_problem": str(error)}
+
+
+def _confirm(request: HttpRequest, campaign: Campaign, context: dict) -> HttpResponse:
+    token = request.POST["token"]
+    data = uploads.take(token, campaign, request.user)
+    if data is None:
+        context["file_problem"] = _("预览已过期或已导入，请重新上传文件。")
+        return _render_import(request, context, 422)
+    context.update(_checked(campaign, data))
+    checked = context.get("checked")
+    if checked is None or not checked.clean:
+        context["changed_since"] = True
+        return _render_import(request, context, 422)
+    try:
+        counts = register.commit(checked)
+    except IntegrityError:
+        context["file_problem"] = _("导入期间台账被其他人修改了，什么都没有写入；请重新上传。")
+        return _render_import(request, context, 409)
+    uploads.forget(token, campaign, request.user)
+    messages.success(
+        request,
+        _("台账已导入：新增 %(created)s 户，更新 %(updated)s 户，%(unchanged)s 户无变化。")
+        % counts,
+    )
+    target = redirect("dashboard:campaign", slug=campaign.slug)
+    return HttpResponseClientRedirect(target.url) if request.htmx else target
+
+
+def _render_import(request: HttpRequest, context: dict, status: int) -> HttpResponse:
+    template = "portal/dashboard/import.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#import-result"
+    return render(request, template, context, status=status)
