@@ -81,6 +81,7 @@ def main() -> int:
             pages = [
                 ("home", "/", None),
                 ("public project page", slug, None),
+                ("public questions", slug + "questions/", None),
                 ("secretary overview", "/secretary/", "secretary"),
                 ("my doors (grid1)", "/doors/", "grid1"),
                 ("household page", household.get_absolute_url(), "grid1"),

@@ -49,12 +49,6 @@ class Milestone(models.Model):
         if target is not None and self.lead_days is not None:
             self.planned_on = target - timedelta(days=self.lead_days)
 
-    def is_late(self, today: date) -> bool:
-        """Not done by its planned date, or done after it."""
-        if self.done_on is not None:
-            return self.done_on > self.planned_on
-        return today > self.planned_on
-
     @property
     def days_late(self) -> int:
         return (self.done_on - self.planned_on).days if self.done_on else 0
