@@ -39,6 +39,10 @@ def prepare_photo(upload) -> ContentFile:
             image = Image.open(upload)
             if image.format not in FORMATS or image.width * image.height > MAX_PIXELS:
                 raise not_a_photo
+            if not is_complete(upload, image.format):
+                raise PhotoError(
+                    _("照片“%(name)s”不完整（可能没有上传完），请重新上传。") % {"name": name}
+                )
             image.draft("RGB", (LONG_SIDE, LONG_SIDE))  # JPEG: decode at a reduced size
             image = ImageOps.exif_transpose(image)
             image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
@@ -56,6 +60,26 @@ def prepare_photo(upload) -> ContentFile:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=82, optimize=True, progressive=True)
     return ContentFile(buffer.getvalue(), name="photo.jpg")
+
+
+def is_complete(upload, format: str) -> bool:
+    """Whether the file ends as its format says it must. Pillow would otherwise fill a cut-off
+    photo with grey wherever LOAD_TRUNCATED_IMAGES is on (WeasyPrint turns it on globally)."""
+    position = upload.tell()
+    try:
+        upload.seek(0, io.SEEK_END)
+        size = upload.tell()
+        upload.seek(max(0, size - 64))
+        tail = upload.read()
+        upload.seek(0)
+        head = upload.read(12)
+    finally:
+        upload.seek(position)
+    if format in ("JPEG", "MPO"):
+        return b"\xff\xd9" in tail
+    if format == "PNG":
+        return b"IEND" in tail
+    return int.from_bytes(head[4:8], "little") + 8 <= size  # WEBP: the RIFF size
 
 
 def flatten(image: Image.Image) -> Image.Image:

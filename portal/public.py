@@ -2,12 +2,14 @@
 the large-type switch.
 
 Caching: the project page and the question list are what everyone opens at once when the
-group chat posts a link, so an anonymous visitor gets ``Cache-Control: public, max-age=60``.
-Those pages carry no CSRF token and set no cookie: the question form, which needs a token,
-lives on its own page (``ask``), which is never cached. Signed-in staff get ``private,
-no-cache`` because their header shows who they are. The large-type and language switches are
-plain links to ``display``, which sets a cookie and redirects, so they need no token either;
-the pages vary on Cookie.
+group chat posts a link. An anonymous visitor gets ``Cache-Control: public, max-age=60``, and
+the rendered page is kept for 60 seconds in Django's cache, so a rush of visitors costs one
+render a minute. Those pages carry no CSRF token and set no cookie: the question form, which
+needs a token, lives on its own page (``ask``), which is never cached. Signed-in staff get
+``private, no-cache`` (their header shows who they are) and are never served from the cache.
+The large-type and language switches are plain links to ``display``, which sets a cookie and
+redirects, so they need no token either. The pages vary on Cookie: a visitor who chose large
+type or English gets (and shares) the copy made for that choice.
 """
 
 from functools import wraps
@@ -17,10 +19,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_page, never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
@@ -47,6 +49,8 @@ def shared_cache(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         response = view(request, *args, **kwargs)
+        # Said here, not only by the middleware, so that cache_page keys on it.
+        patch_vary_headers(response, ["Cookie"])
         anonymous = not request.user.is_authenticated
         if anonymous and response.status_code == 200 and not response.cookies:
             patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
@@ -62,6 +66,7 @@ def public_campaign_or_404(slug: str) -> Campaign:
 
 
 @require_GET
+@cache_page(PUBLIC_MAX_AGE, key_prefix="public")
 @shared_cache
 def public_campaign(request: HttpRequest, slug: str) -> HttpResponse:
     """The residents' project page: the campaign in the open, counts only, nothing personal."""
@@ -70,6 +75,7 @@ def public_campaign(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cache_page(PUBLIC_MAX_AGE, key_prefix="public")
 @shared_cache
 @vary_on_headers("HX-Request")
 def question_list(request: HttpRequest, slug: str) -> HttpResponse:
@@ -88,7 +94,7 @@ def question_list(request: HttpRequest, slug: str) -> HttpResponse:
         "q": words,
     }
     template = "portal/public/questions.html"
-    if request.htmx:
+    if request.htmx and not request.htmx.history_restore_request:
         template += "#results"
     return render(request, template, context)
 

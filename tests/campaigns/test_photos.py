@@ -79,6 +79,17 @@ def test_what_is_not_a_usable_photo_is_refused_with_its_name(data):
         prepare_photo(upload(data))
 
 
+def test_a_photo_cut_off_half_way_is_refused_even_where_truncated_images_are_allowed(
+    monkeypatch,
+):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # as WeasyPrint sets it
+    data = phone_jpeg()
+    with pytest.raises(PhotoError, match="不完整"):
+        prepare_photo(upload(data[: len(data) // 2]))
+
+
 def test_a_thirty_megabyte_file_is_refused_before_it_is_decoded():
     with pytest.raises(PhotoError, match="超过 15 MB"):
         prepare_photo(upload(b"\xff\xd8" + b"\x00" * (30 * 1024 * 1024)))

@@ -296,3 +296,25 @@ def test_the_language_switch_on_public_pages_is_a_link(client):
 def test_the_home_page_links_to_the_project_page(client):
     campaign = make_campaign()
     assert campaign.get_absolute_url() in client.get(reverse("home")).text
+
+
+def test_a_rush_of_anonymous_visitors_costs_one_render_a_minute(
+    client, django_assert_num_queries
+):
+    campaign, _unit = populated_campaign(3)
+    first = client.get(campaign.get_absolute_url())
+    with django_assert_num_queries(0):
+        again = client.get(campaign.get_absolute_url())
+    assert again.content == first.content
+
+
+def test_the_cached_copy_is_never_served_to_staff_or_to_a_large_type_reader(client):
+    campaign = make_campaign()
+    client.get(campaign.get_absolute_url())  # cached for anonymous visitors
+    client.cookies["textsize"] = "large"
+    assert 'class="text-large"' in client.get(campaign.get_absolute_url()).text
+    del client.cookies["textsize"]
+    user = make_assignment(role=Role.SECRETARY, community=campaign.community).user
+    client.force_login(user)
+    text = client.get(campaign.get_absolute_url()).text
+    assert user.get_username() in text and "工作人员登录" not in text
