@@ -6,7 +6,6 @@ no metadata at all, turned upright first (the orientation tag goes with the rest
 """
 
 import io
-import warnings
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
@@ -34,28 +33,21 @@ def prepare_photo(upload) -> ContentFile:
         _("“%(name)s”不是可用的照片，请上传 JPEG、PNG 或 WebP 图片。") % {"name": name}
     )
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(upload)
-            if image.format not in FORMATS or image.width * image.height > MAX_PIXELS:
-                raise not_a_photo
-            if not is_complete(upload, image.format):
-                raise PhotoError(
-                    _("照片“%(name)s”不完整（可能没有上传完），请重新上传。") % {"name": name}
-                )
-            image.draft("RGB", (LONG_SIDE, LONG_SIDE))  # JPEG: decode at a reduced size
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
-            image = flatten(image)
+        image = Image.open(upload)  # reads the header only
+        # Checked before anything is decoded: a small file may claim a gigantic image.
+        if image.format not in FORMATS or image.width * image.height > MAX_PIXELS:
+            raise not_a_photo
+        if not is_complete(upload, image.format):
+            raise PhotoError(
+                _("照片“%(name)s”不完整（可能没有上传完），请重新上传。") % {"name": name}
+            )
+        image.draft("RGB", (LONG_SIDE, LONG_SIDE))  # JPEG: decode at a reduced size
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
+        image = flatten(image)
     except PhotoError:
         raise
-    except (
-        UnidentifiedImageError,
-        OSError,
-        ValueError,
-        Image.DecompressionBombWarning,
-        Image.DecompressionBombError,
-    ):
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         raise not_a_photo from None
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=82, optimize=True, progressive=True)

@@ -85,7 +85,8 @@ def moderate_question(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     action = request.POST.get("action")
     if action == "publish":
         if not question.answer:
-            messages.error(request, _("还没有回复的问题不能公开。"))
+            if not request.htmx:
+                messages.error(request, _("还没有回复的问题不能公开。"))
             return after(request, campaign, question, status=409)
         question.publish(request.user)
         if not request.htmx:

@@ -9,24 +9,12 @@ from households.models import Role
 from tests.factories import (
     make_assignment,
     make_building,
-    make_campaign,
     make_decision,
     make_meeting,
     make_unit,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def campaign():
-    return make_campaign()
-
-
-@pytest.fixture
-def grid_worker(campaign):
-    unit = make_unit(building=make_building(campaign=campaign))
-    return make_assignment(role=Role.GRID_WORKER, unit=unit).user
 
 
 def meeting_form(**overrides) -> dict:

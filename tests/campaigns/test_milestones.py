@@ -25,11 +25,6 @@ def campaign():
     return make_campaign(target_open_date=OPENING)
 
 
-@pytest.fixture
-def secretary(campaign):
-    return make_assignment(role=Role.SECRETARY, community=campaign.community).user
-
-
 def add(client, campaign, **fields):
     data = {"title": "旧电梯拆除", "lead_days": "", "planned_on": "", "done_on": "", "notes": ""}
     return client.post(reverse("campaigns:add_milestone", args=[campaign.slug]), data | fields)

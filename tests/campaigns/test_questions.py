@@ -5,27 +5,9 @@ from django.urls import reverse
 
 from campaigns.models import Question
 from households.models import Role
-from tests.factories import make_assignment, make_campaign, make_question, make_unit
+from tests.factories import make_assignment, make_question
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def campaign():
-    return make_campaign()
-
-
-@pytest.fixture
-def secretary(campaign):
-    return make_assignment(role=Role.SECRETARY, community=campaign.community).user
-
-
-@pytest.fixture
-def grid_worker(campaign):
-    from tests.factories import make_building
-
-    unit = make_unit(building=make_building(campaign=campaign))
-    return make_assignment(role=Role.GRID_WORKER, unit=unit).user
 
 
 def answer(client, question, text="一楼免出资。", **headers):

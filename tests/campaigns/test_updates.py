@@ -13,23 +13,10 @@ from tests.campaigns.test_photos import phone_jpeg
 from tests.factories import (
     make_assignment,
     make_building,
-    make_campaign,
-    make_unit,
     make_update,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def campaign():
-    return make_campaign()
-
-
-@pytest.fixture
-def grid_worker(campaign):
-    unit = make_unit(building=make_building(campaign=campaign))
-    return make_assignment(role=Role.GRID_WORKER, unit=unit).user
 
 
 def photo(name="IMG_0001.jpg", data=None) -> SimpleUploadedFile:

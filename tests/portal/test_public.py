@@ -298,9 +298,7 @@ def test_the_home_page_links_to_the_project_page(client):
     assert campaign.get_absolute_url() in client.get(reverse("home")).text
 
 
-def test_a_rush_of_anonymous_visitors_costs_one_render_a_minute(
-    client, django_assert_num_queries
-):
+def test_a_rush_of_anonymous_visitors_costs_one_render_a_minute(client, django_assert_num_queries):
     campaign, _unit = populated_campaign(3)
     first = client.get(campaign.get_absolute_url())
     with django_assert_num_queries(0):
