@@ -95,6 +95,7 @@ def test_a_thirty_megabyte_file_is_refused_before_it_is_decoded():
         prepare_photo(upload(b"\xff\xd8" + b"\x00" * (30 * 1024 * 1024)))
 
 
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")
 def test_a_decompression_bomb_is_refused():
     buffer = io.BytesIO()
     Image.new("1", (12000, 12000)).save(buffer, format="PNG")  # 144 megapixels, a few kB

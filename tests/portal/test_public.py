@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import UpdatePhoto
-from consultations.models import Proposal
+from consultations.models import Consent, Proposal
+from consultations.packet import verification_code
 from households.models import Owner, Role
 from households.privacy import mask_name, mask_phone
 from tests.factories import (
@@ -100,7 +101,9 @@ def public_urls(campaign) -> list[str]:
 
 def test_no_public_page_shows_an_owner_name_phone_id_or_note_from_the_database(client):
     campaign, _unit = populated_campaign(8)
-    for url in public_urls(campaign):
+    consent = Consent.objects.first()  # the consent packet's public verification page too
+    verify = reverse("verify_consent", args=[verification_code(consent)])
+    for url in [*public_urls(campaign), verify]:
         response = client.get(url)
         assert response.status_code == 200, url
         text = response.text
