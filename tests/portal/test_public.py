@@ -319,3 +319,10 @@ def test_the_cached_copy_is_never_served_to_staff_or_to_a_large_type_reader(clie
     client.force_login(user)
     text = client.get(campaign.get_absolute_url()).text
     assert user.get_username() in text and "工作人员登录" not in text
+
+
+def test_a_unit_without_households_yet_shows_zero_and_no_error(client):
+    campaign = make_campaign()
+    make_unit(building=make_building(campaign=campaign), name="2单元")
+    text = client.get(campaign.get_absolute_url()).text
+    assert "共 0 户，已签字 0 户（0%）" in text
