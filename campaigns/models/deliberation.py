@@ -167,6 +167,10 @@ class Question(models.Model):
                 name="question_published_has_answer",
                 condition=~Q(status="published") | ~Q(answer=""),
             ),
+            models.CheckConstraint(
+                name="question_published_has_time",
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
