@@ -14,6 +14,7 @@ from campaigns.models import (
     Question,
     Review,
     Unit,
+    UpdatePhoto,
 )
 
 
@@ -75,8 +76,19 @@ class MilestoneAdmin(admin.ModelAdmin):
     date_hierarchy = "planned_on"
 
 
+class UpdatePhotoInline(admin.TabularInline):
+    model = UpdatePhoto
+    extra = 0
+    fields = ["image", "caption", "width", "height"]
+    readonly_fields = ["image", "width", "height"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # photos come in through the portal, which strips their EXIF data
+
+
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(admin.ModelAdmin):
+    inlines = [UpdatePhotoInline]
     list_display = ["title", "campaign", "status", "published_at", "author"]
     list_filter = ["status", "campaign"]
     search_fields = ["title", "body"]

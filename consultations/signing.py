@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from campaigns.photos import is_complete
 from consultations.models import Consent, Proposal, Share
 from households.models import Household
 
@@ -68,6 +69,8 @@ def _open_image(data: bytes, formats: set[str]) -> Image.Image:
         image = Image.open(io.BytesIO(data))
         if image.format not in formats or image.width * image.height > MAX_PIXELS:
             raise SignatureError(_("文件不是可用的图片，请上传 JPEG、PNG 或 PDF。"))
+        if not is_complete(io.BytesIO(data), image.format):  # a cut-off upload or scan
+            raise SignatureError(_("图片文件不完整，请重新扫描后上传。"))
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
         raise SignatureError(_("文件不是可用的图片，请上传 JPEG、PNG 或 PDF。")) from None

@@ -31,11 +31,20 @@ DOOR_KNOCKER_PERMISSIONS = [
 ]
 BUILDING_LEAD_PERMISSIONS = DOOR_KNOCKER_PERMISSIONS
 # Grid workers also trace absentee owners, keep household data right, take signatures, and
-# report progress and site inspections.
+# report progress and site inspections; they post progress updates with photos, record
+# meetings and their decisions, mark milestones reached and answer residents' questions
+# (publishing an answer is the secretary's campaigns.publish_question).
 GRID_WORKER_PERMISSIONS = [
     *DOOR_KNOCKER_PERMISSIONS,
     "campaigns.add_progressupdate",
     "campaigns.view_progressupdate",
+    "campaigns.add_updatephoto",
+    "campaigns.add_meeting",
+    "campaigns.change_meeting",
+    "campaigns.add_meetingdecision",
+    "campaigns.change_meetingdecision",
+    "campaigns.change_milestone",
+    "campaigns.change_question",
     "campaigns.add_inspection",
     "campaigns.view_inspection",
     "campaigns.add_inspectionissue",

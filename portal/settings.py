@@ -166,9 +166,23 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PACKET_ROOT = Path(env_str("PACKET_ROOT", default=str(BASE_DIR / "var" / "packets")))
 PACKET_JOBS = env_int("PACKET_JOBS", 2, minimum=1)  # processes rendering units at once
 
-# Uploads: signatures and scanned forms are small; anything larger is refused early.
+# Uploads: signatures and scanned forms are small; anything larger is refused early. A form
+# body (files aside) over the limit gets a 400 page; files larger than the memory limit are
+# streamed to a temporary file and checked by size and content by the form that takes them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+DATA_UPLOAD_MAX_NUMBER_FILES = 10  # six photos to a progress update is the most any form takes
+
+# Staff views in the campaigns app ask the portal which campaigns a user works on.
+CAMPAIGNS_FOR_USER = "portal.access.campaigns_for"
+
+# Residents' questions: at most this many per address in the window (seconds), counted in the
+# cache (per process with the default local-memory cache: set CACHES to a shared one when
+# running several workers). Behind a reverse proxy, name the header carrying the client's
+# address as Django sees it in request.META, e.g. HTTP_X_REAL_IP.
+QUESTION_RATE_LIMIT = env_int("QUESTION_RATE_LIMIT", 5, minimum=1)
+QUESTION_RATE_WINDOW = env_int("QUESTION_RATE_WINDOW", 10 * 60, minimum=1)
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", default="REMOTE_ADDR")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)  # at the most

@@ -1,9 +1,11 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from consultations.views.verify import verify_consent
-from portal import audit, views
+from portal import audit, public, summary, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,7 +13,11 @@ urlpatterns = [
     path("secretary/", views.secretary, name="secretary"),
     path("audit/", audit.audit_trail, name="audit_trail"),
     path("dashboard/", include("portal.dashboard.urls")),
-    path("c/<slug:slug>/", views.public_campaign, name="public_campaign"),
+    path("c/<slug:slug>/", public.public_campaign, name="public_campaign"),
+    path("c/<slug:slug>/questions/", public.question_list, name="public_questions"),
+    path("c/<slug:slug>/ask/", public.ask, name="ask"),
+    path("display/", public.display, name="display"),
+    path("manage/<slug:slug>/summary/", summary.summary, name="daily_summary"),
     path("healthz", views.healthz, name="healthz"),
     path("v/<str:code>/", verify_consent, name="verify_consent"),
     path(
@@ -21,6 +27,11 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("consultations.urls")),
+    path("", include("campaigns.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# Uploaded photos, in development only (static() is empty unless DEBUG); in production the
+# web server serves MEDIA_ROOT.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

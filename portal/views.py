@@ -1,16 +1,16 @@
-"""Pages that span the apps: the home page, each role's start page, the public project page."""
+"""Pages that span the apps: the home page and each role's start page."""
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from campaigns.models import Campaign, Unit
 from consultations.models import Proposal
 from consultations.progress import with_progress
 from consultations.standing import tallies_by_unit
-from households.models import Household, Role, roles_of
+from households.models import Role, roles_of
 from portal.access import campaigns_for, secretary_required
 
 
@@ -55,23 +55,6 @@ def secretary(request: HttpRequest) -> HttpResponse:
         by_campaign[unit.building.campaign_id].append(unit)
     sections = [(campaign, by_campaign[campaign.pk]) for campaign in campaigns]
     return render(request, "portal/secretary.html", {"sections": sections})
-
-
-@require_GET
-def public_campaign(request: HttpRequest, slug: str) -> HttpResponse:
-    """The residents' project page: counts only, nothing personal."""
-    campaign = get_object_or_404(Campaign.objects.public().select_related("community"), slug=slug)
-    units = with_progress(
-        Unit.objects.filter(building__campaign=campaign).select_related("building")
-    )
-    context = {
-        "campaign": campaign,
-        "units": units,
-        "milestones": campaign.milestones.all(),
-        "updates": campaign.updates.filter(status="published")[:5],
-        "vulnerable_count": Household.objects.in_campaign(campaign).vulnerable().count(),
-    }
-    return render(request, "campaigns/public.html", context)
 
 
 @require_GET

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -8,3 +9,4 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PACKET_ROOT = tmp_path / "packets"
     settings.PACKET_JOBS = 1
     settings.LANGUAGE_CODE = "zh-hans"
+    cache.clear()  # cached public pages and rate-limit counters start afresh in each test

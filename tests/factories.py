@@ -7,7 +7,18 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from campaigns.models import Building, Campaign, Community, Elevator, Unit
+from campaigns.models import (
+    Building,
+    Campaign,
+    Community,
+    Elevator,
+    Meeting,
+    MeetingDecision,
+    Milestone,
+    ProgressUpdate,
+    Question,
+    Unit,
+)
 from consultations.models import Consent, Proposal, Share, Visit
 from households.models import Assignment, Household, Owner, Role
 
@@ -191,3 +202,53 @@ def make_households(unit, count: int, *, per_floor: int = 4, **kw) -> list[House
         )
         for i in range(count)
     )
+
+
+def make_milestone(**kw) -> Milestone:
+    if "campaign" not in kw:
+        kw["campaign"] = make_campaign()
+    return Milestone.objects.create(
+        **{"title": f"节点{_n()}", "planned_on": timezone.localdate() + timedelta(days=30), **kw}
+    )
+
+
+def make_update(**kw) -> ProgressUpdate:
+    """A progress update, published unless told otherwise."""
+    if "campaign" not in kw:
+        kw["campaign"] = make_campaign()
+    if kw.get("status", ProgressUpdate.Status.PUBLISHED) == ProgressUpdate.Status.PUBLISHED:
+        kw.setdefault("published_at", timezone.now())
+    return ProgressUpdate.objects.create(
+        **{"title": f"进展{_n()}", "body": "今天完成了旧电梯拆除。", "status": "published", **kw}
+    )
+
+
+def make_meeting(**kw) -> Meeting:
+    """A coordination meeting, published unless told otherwise (published_at=None)."""
+    if "campaign" not in kw:
+        kw["campaign"] = make_campaign()
+    kw.setdefault("published_at", timezone.now())
+    return Meeting.objects.create(
+        **{
+            "title": f"协调会{_n()}",
+            "held_at": timezone.now() - timedelta(days=1),
+            "attendees": "物业、施工单位、居民代表",
+            **kw,
+        }
+    )
+
+
+def make_decision(**kw) -> MeetingDecision:
+    if "meeting" not in kw:
+        kw["meeting"] = make_meeting()
+    return MeetingDecision.objects.create(**{"text": "中午不施工。", **kw})
+
+
+def make_question(**kw) -> Question:
+    """A resident's question; pass answer=… and status="published" for a public one."""
+    if "campaign" not in kw:
+        kw["campaign"] = make_campaign()
+    if kw.get("status") == Question.Status.PUBLISHED:
+        kw.setdefault("answer", "会的。")
+        kw.setdefault("published_at", timezone.now())
+    return Question.objects.create(**{"body": f"什么时候开工？{_n()}", **kw})

@@ -1,8 +1,16 @@
 from campaigns.models.deliberation import Meeting, MeetingDecision, Question, Review
 from campaigns.models.places import Building, Campaign, Community, ConsentRule, Elevator, Unit
-from campaigns.models.timeline import Inspection, InspectionIssue, Milestone, ProgressUpdate
+from campaigns.models.timeline import (
+    PHOTOS_PER_UPDATE,
+    Inspection,
+    InspectionIssue,
+    Milestone,
+    ProgressUpdate,
+    UpdatePhoto,
+)
 
 __all__ = [
+    "PHOTOS_PER_UPDATE",
     "Building",
     "Campaign",
     "Community",
@@ -17,4 +25,5 @@ __all__ = [
     "Question",
     "Review",
     "Unit",
+    "UpdatePhoto",
 ]

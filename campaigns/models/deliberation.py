@@ -3,9 +3,15 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.places import Campaign, Unit
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_at__isnull=False)
 
 
 class Meeting(models.Model):
@@ -26,6 +32,11 @@ class Meeting(models.Model):
     place = models.CharField(_("地点"), max_length=200, blank=True)
     attendees = models.TextField(_("参会各方"), help_text=_("例如：物业、施工单位、居民代表"))
     summary = models.TextField(_("会议纪要"), blank=True)
+    published_at = models.DateTimeField(
+        _("公示时间"), null=True, blank=True, help_text=_("留空表示仅工作人员可见")
+    )
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("协调会")
@@ -34,6 +45,10 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class MeetingDecision(models.Model):
@@ -94,6 +109,18 @@ class Review(models.Model):
         return f"{self.get_kind_display()} {self.reviewed_on}"
 
 
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Question.Status.PUBLISHED)
+
+    def search(self, words: str):
+        """Questions whose text or answer contains every word of ``words``."""
+        result = self
+        for word in words.split()[:10]:
+            result = result.filter(Q(body__icontains=word) | Q(answer__icontains=word))
+        return result
+
+
 class Question(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("待回复")
@@ -118,17 +145,56 @@ class Question(models.Model):
     )
     answered_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.NEW)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("居民提问")
         verbose_name_plural = _("居民提问")
         ordering = ["-asked_at"]
+        permissions = [("publish_question", _("可以审核并公开居民提问"))]
         constraints = [
             models.CheckConstraint(
                 name="question_published_has_answer",
                 condition=~Q(status="published") | ~Q(answer=""),
             ),
+            models.CheckConstraint(
+                name="question_published_has_time",
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.body[:40]
+
+    def give_answer(self, text: str, by) -> None:
+        """Record (or correct) the answer; it waits for approval before it is shown again."""
+        self.answer = text
+        self.answered_by = by
+        self.answered_at = timezone.now()
+        self.status = self.Status.ANSWERED
+        self.published_by, self.published_at = None, None
+        self.save()
+
+    def publish(self, by) -> None:
+        """Approve the answer for the public page. Only an answered question can be published."""
+        if not self.answer:
+            raise ValueError("a question without an answer cannot be published")
+        self.status = self.Status.PUBLISHED
+        self.published_by = by
+        self.published_at = timezone.now()
+        self.save()
+
+    def hide(self) -> None:
+        self.status = self.Status.HIDDEN
+        self.published_by, self.published_at = None, None
+        self.save()

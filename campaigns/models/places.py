@@ -106,6 +106,18 @@ class Campaign(models.Model):
     def rule(self) -> ConsentRule:
         return ConsentRule(self.consent_rule)
 
+    def reschedule(self) -> int:
+        """Reverse scheduling: plan every milestone that counts days back from the target
+        opening date again from the current target. Returns how many moved."""
+        moved = []
+        for milestone in self.milestones.filter(lead_days__isnull=False):
+            before = milestone.planned_on
+            milestone.schedule_from(self.target_open_date)
+            if milestone.planned_on != before:
+                moved.append(milestone)
+        self.milestones.model.objects.bulk_update(moved, ["planned_on"])
+        return len(moved)
+
 
 class Building(models.Model):
     campaign = models.ForeignKey(

@@ -48,7 +48,7 @@ def my_doors(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     template = "consultations/my_doors.html"
-    if request.htmx and not request.htmx.boosted:
+    if request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request):
         template += "#door-list"
     return render(request, template, context)
 

@@ -99,7 +99,7 @@ def building_grid(request: HttpRequest, slug: str) -> HttpResponse:
         "may_manage": may_manage(request.user, campaign),
     }
     template = "portal/dashboard/grid.html"
-    if request.htmx and not request.htmx.boosted:
+    if request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request):
         template += "#grid"
     return render(request, template, context)
 
@@ -222,6 +222,6 @@ def _confirm(request: HttpRequest, campaign: Campaign, context: dict) -> HttpRes
 
 def _render_import(request: HttpRequest, context: dict, status: int) -> HttpResponse:
     template = "portal/dashboard/import.html"
-    if request.htmx and not request.htmx.boosted:
+    if request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request):
         template += "#import-result"
     return render(request, template, context, status=status)

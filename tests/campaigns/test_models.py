@@ -173,8 +173,19 @@ def test_database_rejects_publishing_a_question_that_has_no_answer():
 
 def test_an_answered_question_may_be_published():
     question = Question.objects.create(campaign=make_campaign(), body="一楼要出钱吗？")
-    Question.objects.filter(pk=question.pk).update(status="published", answer="一楼免出资。")
+    Question.objects.filter(pk=question.pk).update(
+        status="published", answer="一楼免出资。", published_at=timezone.now()
+    )
     assert Question.objects.get(pk=question.pk).status == "published"
+
+
+def test_database_rejects_a_published_question_without_a_publishing_time():
+    question = Question.objects.create(campaign=make_campaign(), body="一楼要出钱吗？")
+    with (
+        pytest.raises(IntegrityError, match="question_published_has_time"),
+        transaction.atomic(),
+    ):
+        Question.objects.filter(pk=question.pk).update(status="published", answer="免出资。")
 
 
 def test_database_rejects_a_closed_inspection_issue_without_a_closing_time():

@@ -235,3 +235,15 @@ def test_a_user_with_assignments_can_be_deleted():
     assignment = make_assignment()
     assignment.user.delete()
     assert not type(assignment).objects.filter(pk=assignment.pk).exists()
+
+
+def test_htmx_restoring_history_gets_the_whole_page_not_a_fragment(client):
+    """htmx asks again for a page it had swapped in when its history cache misses: that
+    answer replaces the whole body, so it must be the whole page."""
+    me, _mine = worker_with_doors(1)
+    client.force_login(me)
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    response = client.get(reverse("consultations:my_doors") + "?show=unvisited", headers=headers)
+    assert "<html" in response.text
+    fragment = client.get(reverse("consultations:my_doors"), headers={"HX-Request": "true"})
+    assert "<html" not in fragment.text

@@ -68,3 +68,16 @@ def test_a_20_mb_scan_is_refused_before_it_is_read():
     assert big.size > SCAN_LIMIT
     with pytest.raises(SignatureError, match="不能超过 10 MB"):
         scan_from_upload(big)
+
+
+def test_a_scan_cut_off_in_transfer_is_refused_even_after_weasyprint_loaded():
+    """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process; a cut-off
+    scan must still be refused, not stored with its lower half grey."""
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    whole = jpeg_scan().read()
+    cut = SimpleUploadedFile("form.jpg", whole[: len(whole) // 2], content_type="image/jpeg")
+    with pytest.raises(SignatureError, match="不完整"):
+        scan_from_upload(cut)

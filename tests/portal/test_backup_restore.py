@@ -26,7 +26,7 @@ def counts() -> dict[str, int]:
 def backup(tmp_path, settings):
     call_command("seed_demo", stdout=StringIO())
     photo = settings.MEDIA_ROOT / "updates" / "site.jpg"
-    photo.parent.mkdir(parents=True)
+    photo.parent.mkdir(parents=True, exist_ok=True)
     photo.write_bytes(b"\xff\xd8\xff a photo")
     target = tmp_path / "portal-backup.tar.gz"
     call_command("backup", "--output", str(target), stdout=StringIO())

@@ -40,31 +40,6 @@ def test_the_home_page_lists_public_campaigns(client):
     assert hidden.title not in response.text
 
 
-def test_the_public_campaign_page_shows_counts_and_nothing_personal(client):
-    campaign, _unit = campaign_with_households(6)
-    response = client.get(campaign.get_absolute_url())
-    assert response.status_code == 200
-    text = response.text
-    assert campaign.title in text
-    for personal in ("王秀英", "王*", "13912345678", "139****5678", "5678", "家里有老人"):
-        assert personal not in text
-    assert "2 户家中有高龄或行动不便的居民" in text  # vulnerability only as a count
-
-
-def test_a_campaign_that_is_not_public_has_no_public_page(client):
-    campaign = make_campaign(is_public=False)
-    assert client.get(campaign.get_absolute_url()).status_code == 404
-
-
-@pytest.mark.parametrize("size", [3, 30])
-def test_the_public_page_runs_a_fixed_number_of_queries(
-    client, django_assert_max_num_queries, size
-):
-    campaign, _unit = campaign_with_households(size)
-    with django_assert_max_num_queries(6):
-        client.get(campaign.get_absolute_url())
-
-
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_secretary_overview_runs_a_fixed_number_of_queries(
     client, django_assert_max_num_queries, size

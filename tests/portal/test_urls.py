@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, MeetingDecision, ProgressUpdate, Question
 from consultations.models import PacketFile, Proposal
 from consultations.packet import verification_code
 from households.models import Household
@@ -62,6 +62,27 @@ SITE_URLS = {
     "dashboard:export_xlsx": "secretary",
     "dashboard:export_csv": "secretary",
     "dashboard:import": "secretary",
+    "public_questions": "anonymous",
+    "ask": "anonymous",
+    "display": "anonymous",
+    "daily_summary": "secretary",
+    "campaigns:list": "grid1",
+    "campaigns:hub": "grid1",
+    "campaigns:updates": "grid1",
+    "campaigns:new_update": "grid1",
+    "campaigns:edit_update": "grid1",
+    "campaigns:publish_update": "grid1",
+    "campaigns:meetings": "grid1",
+    "campaigns:new_meeting": "grid1",
+    "campaigns:edit_meeting": "grid1",
+    "campaigns:decision_status": "grid1",
+    "campaigns:milestones": "grid1",
+    "campaigns:add_milestone": "secretary",
+    "campaigns:edit_milestone": "grid1",
+    "campaigns:set_target": "secretary",
+    "campaigns:questions": "grid1",
+    "campaigns:answer_question": "grid1",
+    "campaigns:moderate_question": "secretary",
 }
 POSTED = {
     "logout",
@@ -73,6 +94,13 @@ POSTED = {
     "consultations:publish_proposal",
     "consultations:request_packet",
     "dashboard:import",
+    "ask",
+    "campaigns:publish_update",
+    "campaigns:decision_status",
+    "campaigns:add_milestone",
+    "campaigns:set_target",
+    "campaigns:answer_question",
+    "campaigns:moderate_question",
 }
 
 
@@ -163,7 +191,28 @@ def site_url(name: str, demo) -> str:
     }.get(name, {})
     if name.startswith("dashboard:") and name != "dashboard:index":
         kwargs = {"slug": demo["campaign"].slug}
+    if name.startswith("campaigns:") or name in {"public_questions", "ask", "daily_summary"}:
+        kwargs = campaign_url_kwargs(name, demo["campaign"])
     return reverse(name, kwargs=kwargs)
+
+
+def campaign_url_kwargs(name: str, campaign) -> dict:
+    if name == "campaigns:list":
+        return {}
+    # A fresh draft each time: publishing one is among the URLs tried.
+    draft = ProgressUpdate.objects.create(campaign=campaign, title="草稿", body="待发布")
+    decision = MeetingDecision.objects.filter(meeting__campaign=campaign).first()
+    question = Question.objects.filter(campaign=campaign).first()
+    pk = {
+        "campaigns:edit_update": draft.pk,
+        "campaigns:publish_update": draft.pk,
+        "campaigns:edit_meeting": decision.meeting_id,
+        "campaigns:decision_status": decision.pk,
+        "campaigns:edit_milestone": campaign.milestones.first().pk,
+        "campaigns:answer_question": question.pk,
+        "campaigns:moderate_question": question.pk,
+    }.get(name)
+    return {"slug": campaign.slug} | ({"pk": pk} if pk else {})
 
 
 def test_every_site_url_is_listed_with_the_role_that_uses_it():

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +28,9 @@ from campaigns.models import (
     ProgressUpdate,
     Question,
     Unit,
+    UpdatePhoto,
 )
+from campaigns.photos import prepare_photo
 from consultations.models import (
     Concern,
     Consent,
@@ -67,6 +70,24 @@ def signature_png(seed: str) -> bytes:
     draw.line(points, fill="#1a1a6e", width=4, joint="curve")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def site_photo_jpeg(seed: str) -> bytes:
+    """A drawn 'photo' of the building site: sky, a tower, scaffolding."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", (1200, 900), (176, 206, 232))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([(0, 700), (1200, 900)], fill=(120, 160, 90))
+    left = rng.randint(250, 450)
+    draw.rectangle([(left, 150), (left + 420, 760)], fill=(214, 204, 186))
+    for y in range(190, 740, 70):
+        for x in range(left + 30, left + 400, 95):
+            draw.rectangle([(x, y), (x + 55, y + 40)], fill=(90, 110, 140))
+    for x in range(left + 430, left + 560, 40):
+        draw.line([(x, 760), (x, 200)], fill=(200, 120, 40), width=6)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
     return buffer.getvalue()
 
 
@@ -479,24 +500,30 @@ class Command(BaseCommand):
     # --- what residents see --------------------------------------------------------------
 
     def seed_public_record(self, campaign: Campaign, users: dict, seed_unit: Unit) -> None:
-        today = timezone.localdate(self.now)
-        for title, days_from_now, done in demo.MILESTONES:
-            planned = today + timedelta(days=days_from_now)
+        secretary = users["secretary"]
+        for title, lead_days, late in demo.MILESTONES:
+            milestone = Milestone(campaign=campaign, title=title, lead_days=lead_days)
+            milestone.schedule_from(campaign.target_open_date)
+            done_on = None if late is None else milestone.planned_on + timedelta(days=late)
             self.get_or_create(
                 Milestone,
                 campaign=campaign,
                 title=title,
-                defaults={"planned_on": planned, "done_on": planned if done else None},
+                defaults={
+                    "lead_days": lead_days,
+                    "planned_on": milestone.planned_on,
+                    "done_on": done_on,
+                },
             )
         for spec in demo.MEETINGS:
-            meeting = Meeting.objects.filter(campaign=campaign, title=spec["title"]).first()
-            if meeting:
+            if Meeting.objects.filter(campaign=campaign, title=spec["title"]).exists():
                 continue
             meeting = Meeting.objects.create(
                 campaign=campaign,
                 unit=seed_unit,
                 title=spec["title"],
                 held_at=self.at(spec["days_ago"], hour=19),
+                published_at=self.at(spec["days_ago"] - 1, hour=9),
                 place=spec["place"],
                 attendees=spec["attendees"],
                 summary=spec["summary"],
@@ -506,19 +533,26 @@ class Command(BaseCommand):
                 for text, promise, status in spec["decisions"]
             )
             self.created += 1 + len(spec["decisions"])
-        for title, days_ago, status, body in demo.UPDATES:
-            self.get_or_create(
-                ProgressUpdate,
+        for title, days_ago, body, photos in demo.UPDATES:
+            if ProgressUpdate.objects.filter(campaign=campaign, title=title).exists():
+                continue
+            published = days_ago is not None
+            update = ProgressUpdate.objects.create(
                 campaign=campaign,
                 title=title,
-                defaults={
-                    "body": body,
-                    "status": status,
-                    "published_at": self.at(days_ago, hour=18) if status == "published" else None,
-                    "author": users["secretary"],
-                },
+                body=body,
+                status="published" if published else "draft",
+                published_at=min(self.at(days_ago, hour=18), self.now) if published else None,
+                author=secretary,
             )
-        for body, room, answer, status in demo.QUESTIONS:
+            for n in range(photos):
+                photo = prepare_photo(ContentFile(site_photo_jpeg(f"{title}-{n}"), "site.jpg"))
+                UpdatePhoto.objects.create(
+                    update=update, image=photo, caption=f"{title}（{n + 1}）"
+                )
+            self.created += 1 + photos
+        for body, room, answer, status, days_ago in demo.QUESTIONS:
+            answered = self.at(days_ago, hour=11) if answer else None
             self.get_or_create(
                 Question,
                 campaign=campaign,
@@ -527,7 +561,9 @@ class Command(BaseCommand):
                     "room": room,
                     "answer": answer,
                     "status": status,
-                    "answered_by": users["secretary"] if answer else None,
-                    "answered_at": self.at(5) if answer else None,
+                    "answered_by": secretary if answer else None,
+                    "answered_at": answered,
+                    "published_by": secretary if status == "published" else None,
+                    "published_at": min(answered, self.now) if status == "published" else None,
                 },
             )

@@ -1,0 +1,229 @@
+"""Forms for the campaign's public record: residents' questions, and what staff publish."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import (
+    PHOTOS_PER_UPDATE,
+    Meeting,
+    MeetingDecision,
+    Milestone,
+    ProgressUpdate,
+    Question,
+)
+from campaigns.photos import PhotoError, prepare_photo
+
+QUESTION_LIMIT = 1000
+ANSWER_LIMIT = 3000
+LINK = re.compile(
+    r"(https?://|www\.|\b[\w-]+\.(com|cn|net|org|info|top|xyz|cc|vip|io|me|tv|shop|site)\b)",
+    re.IGNORECASE,
+)
+ROOM = re.compile(r"^[\w\-#－—]*$")
+
+
+def refuse_links(text: str) -> str:
+    if LINK.search(text):
+        raise forms.ValidationError(_("为防止广告，内容中不能包含网址链接，请删除后再提交。"))
+    return text
+
+
+class QuestionForm(forms.ModelForm):
+    """What a resident asks, without an account. Shown as text wherever it appears."""
+
+    body = forms.CharField(
+        label=_("您的问题"),
+        max_length=QUESTION_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": QUESTION_LIMIT}),
+        help_text=_("请不要填写姓名、电话等个人信息。问题经工作人员回复并审核后公开。"),
+        error_messages={
+            "required": _("请写下您的问题。"),
+            "max_length": _(
+                "问题最多 %(limit_value)d 字，您写了 %(show_value)d 字，请精简后再提交。"
+            ),
+        },
+    )
+    room = forms.CharField(
+        label=_("房号（选填）"),
+        required=False,
+        max_length=20,
+        help_text=_("例如 1栋1单元302；只有工作人员能看到。"),
+        error_messages={"max_length": _("房号最多 %(limit_value)d 个字。")},
+    )
+
+    class Meta:
+        model = Question
+        fields = ["body", "room"]
+
+    def clean_body(self) -> str:
+        return refuse_links(self.cleaned_data["body"].strip())
+
+    def clean_room(self) -> str:
+        room = self.cleaned_data["room"].strip()
+        if not ROOM.match(room):
+            raise forms.ValidationError(_("房号只能包含汉字、字母、数字和“-”。"))
+        return room
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("回复"),
+        max_length=ANSWER_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("请填写回复内容。")},
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to PHOTOS_PER_UPDATE photos, each checked and re-encoded by prepare_photo()."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+    def clean(self, data, initial=None):
+        uploads = [each for each in (data or []) if each] if isinstance(data, list) else []
+        if data and not isinstance(data, list):
+            uploads = [data]
+        if len(uploads) > PHOTOS_PER_UPDATE:
+            raise forms.ValidationError(
+                _("每条公示最多 %(count)s 张照片。") % {"count": PHOTOS_PER_UPDATE}
+            )
+        prepared, errors = [], []
+        for upload in uploads:
+            try:
+                prepared.append(prepare_photo(upload))
+            except PhotoError as error:
+                errors.append(str(error))
+        if errors:
+            raise forms.ValidationError(errors)
+        return prepared
+
+
+class UpdateForm(forms.ModelForm):
+    photos = PhotosField(
+        label=_("照片（选填）"),
+        required=False,
+        help_text=_("最多 6 张，自动缩小并去除拍摄地点等信息。表单出错时需要重新选择照片。"),
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, existing_photos: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.existing_photos = existing_photos
+
+    def clean_photos(self):
+        photos = self.cleaned_data["photos"]
+        room = PHOTOS_PER_UPDATE - self.existing_photos
+        if len(photos) > room:
+            raise forms.ValidationError(
+                _("这条公示已有 %(have)s 张照片，最多还能添加 %(room)s 张。")
+                % {"have": self.existing_photos, "room": room}
+            )
+        return photos
+
+
+class MeetingForm(forms.ModelForm):
+    held_at = forms.DateTimeField(
+        label=_("召开时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    publish = forms.BooleanField(label=_("在项目页公开会议决定"), required=False, initial=True)
+
+    class Meta:
+        model = Meeting
+        fields = ["title", "held_at", "place", "unit", "attendees", "summary"]
+        widgets = {
+            "attendees": forms.Textarea(attrs={"rows": 2}),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = (
+            self.fields["unit"]
+            .queryset.filter(building__campaign=campaign)
+            .select_related("building")
+        )
+        if self.instance.pk:
+            self.fields["publish"].initial = self.instance.is_published
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = MeetingDecision
+        fields = ["text", "is_commitment", "status"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
+DecisionFormSet = forms.inlineformset_factory(
+    Meeting,
+    MeetingDecision,
+    form=DecisionForm,
+    extra=3,
+    max_num=20,
+    can_delete=False,
+)
+
+
+class DecisionStatusForm(forms.ModelForm):
+    class Meta:
+        model = MeetingDecision
+        fields = ["status"]
+
+
+class MilestoneForm(forms.ModelForm):
+    """Either a number of days before the target opening date, or a planned date."""
+
+    class Meta:
+        model = Milestone
+        fields = ["title", "lead_days", "planned_on", "done_on", "notes"]
+        widgets = {
+            "planned_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "done_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.instance.campaign = campaign
+        self.fields["planned_on"].required = False
+        self.fields["lead_days"].widget.attrs["max"] = 3650
+
+    def clean(self):
+        data = super().clean()
+        lead_days, planned = data.get("lead_days"), data.get("planned_on")
+        target = self.campaign.target_open_date
+        title = data.get("title")
+        others = Milestone.objects.filter(campaign=self.campaign).exclude(pk=self.instance.pk)
+        if title and others.filter(title=title).exists():
+            self.add_error("title", _("已经有同名的节点了。"))
+        if lead_days is not None and target is None:
+            self.add_error(
+                "lead_days", _("项目还没有设定目标启用日期，请先设定，或直接填写计划日期。")
+            )
+        elif lead_days is None and planned is None:
+            self.add_error("planned_on", _("请填写计划日期，或填写启用前天数。"))
+        return data
+
+    def save(self, commit=True):
+        self.instance.schedule_from(self.campaign.target_open_date)
+        return super().save(commit)
+
+
+class TargetDateForm(forms.Form):
+    target_open_date = forms.DateField(
+        label=_("目标启用日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("请填写目标启用日期。")},
+    )

@@ -1,0 +1,84 @@
+"""Photos staff attach to progress updates: checked by content, resized, stripped of EXIF.
+
+A phone photo carries where it was taken (GPS) and the phone that took it. Nothing of that
+must reach the public page, so every photo is decoded and written again as a fresh JPEG with
+no metadata at all, turned upright first (the orientation tag goes with the rest).
+"""
+
+import io
+
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+PHOTO_LIMIT = 15 * 1024 * 1024  # a phone's full-resolution JPEG is 3 to 10 MB
+MAX_PIXELS = 50_000_000  # checked from the header, before anything is decoded
+LONG_SIDE = 1600  # plenty for a phone screen, a few hundred kilobytes
+FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
+
+
+class PhotoError(ValueError):
+    """The upload cannot be used as a photo; the message says why, in words for staff."""
+
+
+def prepare_photo(upload) -> ContentFile:
+    """The upload as a resized JPEG without EXIF, or PhotoError."""
+    name = getattr(upload, "name", "") or ""
+    if upload.size > PHOTO_LIMIT:
+        raise PhotoError(
+            _("照片“%(name)s”超过 %(mb)s MB，请换一张或压缩后再上传。")
+            % {"name": name, "mb": PHOTO_LIMIT // 2**20}
+        )
+    not_a_photo = PhotoError(
+        _("“%(name)s”不是可用的照片，请上传 JPEG、PNG 或 WebP 图片。") % {"name": name}
+    )
+    try:
+        image = Image.open(upload)  # reads the header only
+        # Checked before anything is decoded: a small file may claim a gigantic image.
+        if image.format not in FORMATS or image.width * image.height > MAX_PIXELS:
+            raise not_a_photo
+        if not is_complete(upload, image.format):
+            raise PhotoError(
+                _("照片“%(name)s”不完整（可能没有上传完），请重新上传。") % {"name": name}
+            )
+        image.draft("RGB", (LONG_SIDE, LONG_SIDE))  # JPEG: decode at a reduced size
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
+        image = flatten(image)
+    except PhotoError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise not_a_photo from None
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=82, optimize=True, progressive=True)
+    return ContentFile(buffer.getvalue(), name="photo.jpg")
+
+
+def is_complete(upload, format: str) -> bool:
+    """Whether the file ends as its format says it must. Pillow would otherwise fill a cut-off
+    photo with grey wherever LOAD_TRUNCATED_IMAGES is on (WeasyPrint turns it on globally)."""
+    position = upload.tell()
+    try:
+        upload.seek(0, io.SEEK_END)
+        size = upload.tell()
+        upload.seek(max(0, size - 64))
+        tail = upload.read()
+        upload.seek(0)
+        head = upload.read(12)
+    finally:
+        upload.seek(position)
+    if format in ("JPEG", "MPO"):
+        return b"\xff\xd9" in tail
+    if format == "PNG":
+        return b"IEND" in tail
+    return int.from_bytes(head[4:8], "little") + 8 <= size  # WEBP: the RIFF size
+
+
+def flatten(image: Image.Image) -> Image.Image:
+    """RGB on white: JPEG has no transparency."""
+    if image.mode in ("RGBA", "LA", "P"):
+        image = image.convert("RGBA")
+        paper = Image.new("RGB", image.size, "white")
+        paper.paste(image, mask=image.getchannel("A"))
+        return paper
+    return image.convert("RGB")

@@ -1,0 +1,36 @@
+"""Where staff start: the campaigns they work on and what waits for them in each."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from campaigns.access import campaigns_for, get_campaign_for
+from campaigns.models import ProgressUpdate, Question
+
+
+@require_GET
+@login_required
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    campaigns = list(campaigns_for(request.user).select_related("community"))
+    if len(campaigns) == 1:
+        return redirect("campaigns:hub", campaigns[0].slug)
+    return render(request, "campaigns/manage/list.html", {"campaigns": campaigns})
+
+
+@require_GET
+@login_required
+def hub(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_campaign_for(request.user, slug, "campaigns.view_campaign")
+    waiting = {
+        "new_questions": Question.objects.filter(
+            campaign=campaign, status=Question.Status.NEW
+        ).count(),
+        "to_approve": Question.objects.filter(
+            campaign=campaign, status=Question.Status.ANSWERED
+        ).count(),
+        "drafts": ProgressUpdate.objects.filter(
+            campaign=campaign, status=ProgressUpdate.Status.DRAFT
+        ).count(),
+    }
+    return render(request, "campaigns/manage/hub.html", {"campaign": campaign, **waiting})

@@ -1,0 +1,162 @@
+"""The residents' side, no login: the project page, the questions and answers, asking one, and
+the large-type switch.
+
+Caching: the project page and the question list are what everyone opens at once when the
+group chat posts a link. An anonymous visitor gets ``Cache-Control: public, max-age=60``, and
+the rendered page is kept for 60 seconds in Django's cache, so a rush of visitors costs one
+render a minute. Those pages carry no CSRF token and set no cookie: the question form, which
+needs a token, lives on its own page (``ask``), which is never cached. Signed-in staff get
+``private, no-cache`` (their header shows who they are) and are never served from the cache.
+The large-type and language switches are plain links to ``display``, which sets a cookie and
+redirects, so they need no token either. The pages vary on Cookie: a visitor who chose large
+type or English gets (and shares) the copy made for that choice.
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_page, never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from campaigns.forms import QuestionForm
+from campaigns.models import Campaign, Question
+from portal import ratelimit
+from portal.project import project_page, redact
+from portal.redaction import Redactor
+
+PUBLIC_MAX_AGE = 60
+QUESTIONS_PER_PAGE = 20
+# A question is at most 1,000 characters (3 bytes each in UTF-8) plus a room number: anything
+# much larger is not a question, and is refused before it is even parsed.
+QUESTION_BODY_LIMIT = 16 * 1024
+TEXT_SIZE_COOKIE = "textsize"
+TEXT_SIZES = {"large", "normal"}
+A_YEAR = 365 * 24 * 60 * 60
+
+
+def shared_cache(view):
+    """Public and briefly cached for anonymous visitors; private for anyone signed in, and for
+    any response that is not a plain 200 or that sets a cookie."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        # Said here, not only by the middleware, so that cache_page keys on it.
+        patch_vary_headers(response, ["Cookie"])
+        anonymous = not request.user.is_authenticated
+        if anonymous and response.status_code == 200 and not response.cookies:
+            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        else:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    return wrapper
+
+
+def public_campaign_or_404(slug: str) -> Campaign:
+    return get_object_or_404(Campaign.objects.public().select_related("community"), slug=slug)
+
+
+@require_GET
+@cache_page(PUBLIC_MAX_AGE, key_prefix="public")
+@shared_cache
+def public_campaign(request: HttpRequest, slug: str) -> HttpResponse:
+    """The residents' project page: the campaign in the open, counts only, nothing personal."""
+    campaign = public_campaign_or_404(slug)
+    return render(request, "portal/public/project.html", project_page(campaign))
+
+
+@require_GET
+@cache_page(PUBLIC_MAX_AGE, key_prefix="public")
+@shared_cache
+@vary_on_headers("HX-Request")
+def question_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every answered and approved question, newest first, searchable."""
+    campaign = public_campaign_or_404(slug)
+    words = request.GET.get("q", "").strip()[:100]
+    questions = Question.objects.published().filter(campaign=campaign).order_by("-published_at")
+    if words:
+        questions = questions.search(words)
+    page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    redactor = Redactor.for_campaign(campaign)
+    context = {
+        "campaign": campaign,
+        "page": page,
+        "questions": redact(page.object_list, redactor, "body", "answer"),
+        "q": words,
+    }
+    template = "portal/public/questions.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#results"
+    return render(request, template, context)
+
+
+def content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def ask(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ask a question: no account, room number optional. Refused with a message, and nothing
+    stored, when it is too long, carries a link, or comes too often from one address."""
+    campaign = public_campaign_or_404(slug)
+    context = {"campaign": campaign, "sent": request.GET.get("sent") == "1"}
+    if request.method == "GET":
+        return render(request, "portal/public/ask.html", {**context, "form": QuestionForm()})
+    if content_length(request) > QUESTION_BODY_LIMIT:
+        context["form"] = QuestionForm()
+        context["problem"] = _("提交的内容太长了。问题最多 1000 字，请精简后再提交。")
+        return render(request, "portal/public/ask.html", context, status=413)
+    form = QuestionForm(request.POST, instance=Question(campaign=campaign))
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "portal/public/ask.html", context, status=422)
+    allowed = ratelimit.hit(
+        f"question:{campaign.pk}",
+        request,
+        limit=settings.QUESTION_RATE_LIMIT,
+        window=settings.QUESTION_RATE_WINDOW,
+    )
+    if not allowed:
+        context["problem"] = _(
+            "提问太频繁了：同一网络 %(minutes)s 分钟内最多提交 %(limit)s 个问题，请稍后再试。"
+        ) % {
+            "minutes": max(1, settings.QUESTION_RATE_WINDOW // 60),
+            "limit": settings.QUESTION_RATE_LIMIT,
+        }
+        return render(request, "portal/public/ask.html", context, status=429)
+    form.save()
+    return redirect(reverse("ask", args=[campaign.slug]) + "?sent=1")
+
+
+@require_GET
+@never_cache
+def display(request: HttpRequest) -> HttpResponse:
+    """Switch large type (``size=large|normal``) or the language (``language=en``), then go
+    back. A plain link, so it works without JavaScript and without a CSRF token; all it
+    changes is a display preference of this browser."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    response = HttpResponseRedirect(target)
+    size = request.GET.get("size")
+    if size in TEXT_SIZES:
+        response.set_cookie(TEXT_SIZE_COOKIE, size, max_age=A_YEAR, samesite="Lax")
+    language = request.GET.get("language")
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=A_YEAR, samesite="Lax")
+    return response

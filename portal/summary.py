@@ -1,0 +1,103 @@
+"""The day's summary for the residents' group chat (每日通报): what was published today, the
+decisions and promises, the answers, and where the consent survey stands, as plain text to
+paste. Built from published records only, counts only, and through the Redactor."""
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from campaigns.access import get_campaign_for
+from campaigns.models import Meeting, MeetingDecision, ProgressUpdate, Question
+from portal.project import unit_progress
+from portal.redaction import Redactor
+
+
+def daily_summary(campaign, day: date, page_url: str) -> str:
+    """The summary of ``day`` (local time) as text. A fixed number of queries."""
+    redact = Redactor.for_campaign(campaign)
+    lines = [
+        _("【%(title)s】%(day)s 进展通报")
+        % {"title": campaign.title, "day": date_format(day, "SHORT_DATE_FORMAT")},
+    ]
+    updates = ProgressUpdate.objects.published().filter(campaign=campaign, published_at__date=day)
+    section(lines, _("今日进展"), [f"{redact(u.title)}：{redact(u.body)}" for u in updates])
+    decisions = MeetingDecision.objects.filter(
+        meeting__in=Meeting.objects.published().filter(campaign=campaign, held_at__date=day)
+    ).select_related("meeting")
+    section(
+        lines,
+        _("协调会决定"),
+        [
+            f"{redact(d.text)}（{d.get_status_display()}）"
+            + (_("【对居民的承诺】") if d.is_commitment else "")
+            for d in decisions
+        ],
+    )
+    answered = Question.objects.published().filter(campaign=campaign, published_at__date=day)
+    section(
+        lines,
+        _("居民提问答复"),
+        [
+            _("问：%(q)s\n   答：%(a)s") % {"q": redact(q.body), "a": redact(q.answer)}
+            for q in answered
+        ],
+    )
+    section(
+        lines,
+        _("意愿征询进度"),
+        [
+            _(
+                "%(unit)s：%(total)s 户，已签字 %(signed)s 户（%(signed_pct)s%%），同意 %(agreed)s 户"
+            )
+            % {
+                "unit": f"{unit.building.name}{unit.name}",
+                "total": unit.household_count,
+                "signed": unit.signed_count,
+                "signed_pct": unit.signed_percent,
+                "agreed": unit.agreed_count,
+            }
+            for unit in unit_progress(campaign)
+            if unit.household_count
+        ],
+    )
+    upcoming = campaign.milestones.filter(done_on__isnull=True).order_by("planned_on").first()
+    if upcoming:
+        lines += [
+            "",
+            _("下一个节点：%(title)s，计划 %(day)s")
+            % {
+                "title": redact(upcoming.title),
+                "day": date_format(upcoming.planned_on, "SHORT_DATE_FORMAT"),
+            },
+        ]
+    lines += ["", _("详情和更多问答请看项目页：%(url)s") % {"url": page_url}]
+    return "\n".join(lines)
+
+
+def section(lines: list[str], heading: str, items: list[str]) -> None:
+    if not items:
+        return
+    lines += ["", f"■ {heading}"]
+    lines += [f"{n}. {item}" for n, item in enumerate(items, 1)]
+
+
+@require_GET
+@login_required
+def summary(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_campaign_for(request.user, slug, "campaigns.view_progressupdate")
+    try:
+        day = parse_date(request.GET.get("day", "")) or timezone.localdate()
+    except ValueError:  # well formed but no such day, e.g. 2026-02-30
+        day = timezone.localdate()
+    text = daily_summary(campaign, day, request.build_absolute_uri(campaign.get_absolute_url()))
+    if request.GET.get("format") == "text":
+        return HttpResponse(text, content_type="text/plain; charset=utf-8")
+    context = {"campaign": campaign, "day": day, "text": text}
+    return render(request, "portal/summary.html", context)
