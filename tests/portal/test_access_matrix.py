@@ -1,0 +1,169 @@
+"""Who gets what: every URL of the site, as each kind of visitor, on real demo objects.
+
+The objects are seed_demo's: a household of 1栋1单元 (grid1's unit, in lead1's building) with
+visits and a signed consent, its unit, building, published proposal, a draft, the campaign.
+Each visitor asks with the method the URL is used with (an empty POST for the forms), inside a
+transaction that is rolled back, so one visitor's answer cannot change the next one's (and
+logs out last).
+
+A new URL without a row here fails ``test_every_url_has_a_row_in_the_matrix``: deciding who may
+use it is part of adding it.
+"""
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import get_resolver, reverse
+
+from campaigns.models import Community
+from households.models import Role
+from tests.factories import make_assignment, make_user
+from tests.portal import test_urls
+from tests.portal.test_urls import POSTED, named_patterns, site_url
+
+pytestmark = pytest.mark.django_db
+demo = test_urls.demo  # seed_demo, its users, a household of 1栋1单元, a kept packet file
+
+VISITORS = [
+    "anonymous",  # a resident reading the public pages
+    "no role",  # logged in, but assigned nowhere
+    "grid worker elsewhere",  # grid2: building 2栋 of the same campaign
+    "grid worker here",  # grid1: unit 1栋1单元
+    "building lead here",  # lead1: building 1栋
+    "secretary elsewhere",  # the secretary of another community
+    "secretary",  # the secretary of 宁康园社区
+]
+USERNAMES = {"grid worker elsewhere": "grid2", "grid worker here": "grid1"}
+USERNAMES |= {"building lead here": "lead1", "secretary": "secretary"}
+
+LOGIN = 302  # anonymous visitors are sent to log in
+# answers, in the order of VISITORS
+MATRIX = {
+    # public: no login, nothing personal
+    "home": (200, 200, 200, 200, 200, 200, 200),
+    "healthz": (200, 200, 200, 200, 200, 200, 200),
+    "public_campaign": (200, 200, 200, 200, 200, 200, 200),
+    "public_questions": (200, 200, 200, 200, 200, 200, 200),
+    "ask": (422, 422, 422, 422, 422, 422, 422),  # an empty question is refused, for anyone
+    "verify_consent": (200, 200, 200, 200, 200, 200, 200),
+    "display": (302, 302, 302, 302, 302, 302, 302),
+    "set_language": (302, 302, 302, 302, 302, 302, 302),
+    "login": (200, 302, 302, 302, 302, 302, 302),  # the logged-in go to their start page
+    "logout": (302, 302, 302, 302, 302, 302, 302),
+    # start pages and lists of one's own work (empty for those assigned nowhere)
+    "start": (LOGIN, 403, 302, 302, 302, 302, 302),
+    "consultations:my_doors": (LOGIN, 200, 200, 200, 200, 200, 200),
+    "consultations:follow_ups": (LOGIN, 200, 200, 200, 200, 200, 200),
+    "consultations:activity": (LOGIN, 200, 200, 200, 200, 200, 200),
+    "dashboard:index": (LOGIN, 200, 302, 302, 302, 200, 302),
+    "campaigns:list": (LOGIN, 200, 302, 302, 302, 200, 302),
+    # the secretary's own pages
+    "secretary": (LOGIN, 403, 403, 403, 403, 200, 200),
+    "audit_trail": (LOGIN, 403, 403, 403, 403, 200, 200),
+    # one household of 1栋1单元: its workers and the secretary; a 404 for everyone else
+    "consultations:household": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "consultations:log_visit": (LOGIN, 404, 404, 422, 422, 404, 422),
+    "consultations:edit_visit": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "consultations:log_trace": (LOGIN, 404, 404, 422, 403, 404, 422),  # leads do not trace
+    "consultations:sign": (LOGIN, 404, 404, 422, 403, 404, 422),  # leads do not take signatures
+    "consultations:signature_file": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "consultations:cost_sheet": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "consultations:consent_form": (LOGIN, 404, 404, 200, 200, 404, 200),
+    # the full phone number: only for those who call (the secretary sees it masked)
+    "consultations:owner_phone": (LOGIN, 404, 404, 200, 200, 404, 403),
+    # a household's personal data on request: the secretary only
+    "consultations:export_household_data": (LOGIN, 404, 404, 403, 403, 404, 200),
+    "consultations:erase_household_data": (LOGIN, 404, 404, 403, 403, 404, 200),
+    # the unit and building
+    "consultations:unit_consent": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "consultations:unit_walk_sheet": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "consultations:building_walk_sheet": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "consultations:unit_proposals": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "consultations:proposal": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "consultations:new_proposal": (LOGIN, 404, 404, 403, 403, 404, 302),
+    "consultations:edit_proposal": (LOGIN, 404, 404, 403, 403, 404, 200),
+    "consultations:publish_proposal": (LOGIN, 404, 404, 403, 403, 404, 302),
+    # the consent packets name every owner: the community's secretary only
+    "consultations:unit_packet": (LOGIN, 404, 404, 404, 404, 404, 200),
+    "consultations:campaign_packet": (LOGIN, 404, 404, 404, 404, 404, 302),
+    "consultations:packet_page": (LOGIN, 404, 404, 404, 404, 404, 200),
+    "consultations:request_packet": (LOGIN, 404, 404, 404, 404, 404, 302),
+    "consultations:packet_status": (LOGIN, 404, 404, 404, 404, 404, 302),
+    "consultations:packet_download": (LOGIN, 404, 404, 404, 404, 404, 200),
+    # the dashboard: everyone on the campaign sees their own part; the register is the
+    # secretary's
+    "dashboard:campaign": (LOGIN, 404, 200, 200, 200, 404, 200),
+    "dashboard:grid": (LOGIN, 404, 200, 200, 200, 404, 200),
+    "dashboard:export_xlsx": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "dashboard:export_csv": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "dashboard:import": (LOGIN, 404, 403, 403, 403, 404, 422),
+    # the campaign's public record, kept by its staff (campaign-wide, not per building)
+    "campaigns:hub": (LOGIN, 404, 200, 200, 200, 404, 200),
+    "campaigns:updates": (LOGIN, 404, 200, 200, 403, 404, 200),
+    "campaigns:new_update": (LOGIN, 404, 200, 200, 403, 404, 200),
+    "campaigns:edit_update": (LOGIN, 404, 200, 200, 403, 404, 200),
+    "campaigns:publish_update": (LOGIN, 404, 302, 302, 403, 404, 302),
+    "campaigns:meetings": (LOGIN, 404, 200, 200, 200, 404, 200),
+    "campaigns:new_meeting": (LOGIN, 404, 200, 200, 403, 404, 200),
+    "campaigns:edit_meeting": (LOGIN, 404, 200, 200, 403, 404, 200),
+    "campaigns:decision_status": (LOGIN, 404, 302, 302, 403, 404, 302),
+    "campaigns:milestones": (LOGIN, 404, 200, 200, 200, 404, 200),
+    "campaigns:add_milestone": (LOGIN, 404, 403, 403, 403, 404, 422),
+    "campaigns:edit_milestone": (LOGIN, 404, 200, 200, 403, 404, 200),
+    "campaigns:set_target": (LOGIN, 404, 403, 403, 403, 404, 422),
+    "campaigns:questions": (LOGIN, 404, 200, 200, 403, 404, 200),
+    "campaigns:answer_question": (LOGIN, 404, 422, 422, 403, 404, 422),
+    "campaigns:moderate_question": (LOGIN, 404, 403, 403, 403, 404, 302),
+    "daily_summary": (LOGIN, 404, 200, 200, 403, 404, 200),
+}
+
+
+@pytest.fixture
+def visitors(demo):
+    users = demo["users"]
+    elsewhere = Community.objects.create(name="别的社区", district="别处")
+    clients = {"anonymous": Client()}
+    logged_in = {
+        "no role": make_user("resident-account"),
+        "secretary elsewhere": make_assignment(role=Role.SECRETARY, community=elsewhere).user,
+        **{visitor: users[username] for visitor, username in USERNAMES.items()},
+    }
+    for visitor, user in logged_in.items():
+        clients[visitor] = Client()
+        clients[visitor].force_login(user)
+    return clients
+
+
+def answer(client: Client, name: str, url: str) -> int:
+    with transaction.atomic():
+        response = client.post(url) if name in POSTED else client.get(url)
+        transaction.set_rollback(True)
+    return response.status_code
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    assert set(MATRIX) == named_patterns(get_resolver().url_patterns)
+    assert all(len(row) == len(VISITORS) for row in MATRIX.values())
+
+
+def test_every_visitor_gets_the_expected_answer_from_every_url(demo, visitors):
+    urls = {name: site_url(name, demo) for name in MATRIX}
+    wrong = {}
+    for name, expected in sorted(MATRIX.items(), key=lambda item: item[0] == "logout"):
+        got = tuple(answer(visitors[v], name, urls[name]) for v in VISITORS)
+        if got != expected:
+            wrong[name] = {
+                v: (e, g) for v, e, g in zip(VISITORS, expected, got, strict=True) if e != g
+            }
+    assert wrong == {}, "expected vs got: " + repr(wrong)
+
+
+def test_anonymous_visitors_are_sent_to_log_in_and_come_back(demo, visitors):
+    url = site_url("consultations:household", demo)
+    response = visitors["anonymous"].get(url)
+    assert response["Location"] == f"{reverse('login')}?next={url}"
+
+
+def test_only_staff_accounts_reach_the_admin(visitors):
+    answers = {v: visitors[v].get(reverse("admin:index")).status_code for v in VISITORS}
+    assert answers == {v: 200 if v == "secretary" else 302 for v in VISITORS}
