@@ -219,6 +219,18 @@ def measure(label: str, campaign, units=None, *, whole_campaign=True, jobs=1) ->
     }
 
 
+def time_fingerprint(campaign) -> float:
+    """Median milliseconds of the data fingerprint the packet page computes on each view."""
+    from consultations.packet_files import fingerprint
+
+    samples = []
+    for _ in range(5):
+        start = time.perf_counter()
+        fingerprint(campaign, BASE_URL + "/")
+        samples.append((time.perf_counter() - start) * 1000)
+    return sorted(samples)[2]
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         setup_django(Path(folder) / "bench.sqlite3")
@@ -234,7 +246,7 @@ def main() -> int:
         try:
             call_command("seed_demo", stdout=io.StringIO())
             demo = Campaign.objects.get(slug="ningkang-2026")
-            rows = []
+            rows, fingerprints = [], []
             unit = Unit.objects.select_related("building__campaign__community").get(
                 building__campaign=demo, building__name="1栋", name="1单元"
             )
@@ -248,6 +260,7 @@ def main() -> int:
                 print(f"(made {size} households in {time.perf_counter() - start:.1f} s)")
                 for jobs in sorted({1, JOBS}) if size == SIZES[-1] else (JOBS,):
                     rows.append(measure(f"synthetic campaign {size}", campaign, jobs=jobs))
+                fingerprints.append((size, time_fingerprint(campaign)))
             print(f"\nconsent packet on {connection.vendor}, {os.cpu_count()} CPUs")
             print(
                 f"{'packet':30} {'jobs':>4} {'households':>10} {'pages':>6} {'load s':>7}"
@@ -261,6 +274,9 @@ def main() -> int:
                     f" {r['per_household']:12.3f} {r['queries']:8d} {r['kb']:7d}"
                     f" {r['peak_mb']:8.0f}"
                 )
+            print("\nthe packet page checks whether the kept file is current (a fingerprint):")
+            for size, ms in fingerprints:
+                print(f"  {size:4d} households: {ms:6.1f} ms")
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
     return 0
