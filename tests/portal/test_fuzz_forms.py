@@ -38,6 +38,7 @@ The test client re-raises any exception a view lets escape, so a crash fails the
 import base64
 import io
 import json
+import os
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
@@ -65,7 +66,8 @@ from portal.demo_data import DEMO_PASSWORD
 from tests.consultations.signatures import data_url, png_bytes
 from tests.portal.test_urls import SITE_URLS, kept_packet_file, site_url
 
-EXAMPLES = 20
+# Examples per form in CI; FUZZ_EXAMPLES=500 digs deeper locally.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 20))
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
@@ -98,6 +100,10 @@ TOUCHES_CONSENTS = {
     "dashboard:import",
 }
 MUTED_FIELDS = {"csrfmiddlewaretoken"}
+# What residents see of the campaign's public record, fetched after every post of a staff form
+# or a question that was not refused (the other forms lead to the page that shows what they
+# saved, which is fetched too).
+WITNESS_PAGES = [("public_campaign", "anonymous"), ("public_questions", "anonymous")]
 
 
 # --- discovery --------------------------------------------------------------------------------
@@ -553,6 +559,9 @@ def fuzz(portal: Portal, form: Form) -> Counter:
     hinted = hints(portal)
     addresses = iter(range(1, 10**6))
     statuses = Counter()
+    public = form.name.startswith("campaigns:") or form.name == "ask"
+    witnesses = [(client_as(portal, role), portal.urls[name]) for name, role in WITNESS_PAGES]
+    witnesses = witnesses if public else []
 
     @FUZZ
     @given(data=submissions(form, hinted), htmx=st.booleans())
@@ -563,9 +572,18 @@ def fuzz(portal: Portal, form: Form) -> Counter:
         headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
         note(f"{form.method.upper()} {form.url} as {form.role}, htmx={htmx}")
         with transaction.atomic():
-            response = send(client_as(portal, form.role, address), form, data, headers)
+            client = client_as(portal, form.role, address)
+            response = send(client, form, data, headers)
             statuses[response.status_code] += 1
             assert response.status_code < 500, response.content[:2000]
+            if form.method == "post" and response.status_code < 400:
+                # What was saved is shown again: where the form leads, and the public pages.
+                target = response.get("HX-Redirect") or response.get("Location") or ""
+                pages = [(client, target)] if target.startswith("/") else []
+                for page in [*pages, *witnesses]:
+                    cache.clear()  # the public page is cached for a minute
+                    shown = page[0].get(page[1])
+                    assert shown.status_code < 500, f"{page[1]}: {shown.content[:2000]}"
             if form.name in TOUCHES_CONSENTS:
                 assert consents_verify(), "a consent no longer matches its hash"
             transaction.set_rollback(True)
