@@ -32,7 +32,12 @@ questions' rate limit) is cleared and the client address changes with every exam
 or a django-axes lockout never hides what later examples would reach. After every example of a
 form that touches consents, ``verify_consents`` must still pass.
 
-The test client re-raises any exception a view lets escape, so a crash fails the example too.
+Assertions. Every answer is below 500; the test client re-raises any exception a view lets
+escape, so a crash fails the example too. A post that is not refused is followed: the page it
+redirects to is fetched (and, for the campaign's staff forms and questions, the public project
+and question pages), and a page that answers with a form carrying something new (the import's
+preview and its token) is posted back unchanged, so a stored value that breaks a later page or
+step is caught. ``FUZZ_EXAMPLES=500`` runs more examples per form locally.
 """
 
 import base64
@@ -138,6 +143,14 @@ class Form:
             target = known.options if option else known.defaults
             if value not in target:
                 target.append(value)
+
+    def as_sent(self) -> dict:
+        """What a person who changes nothing sends: rendered values, the first choice."""
+        sent = {}
+        for name, each in self.fields.items():
+            if each.kind != "file" and (each.defaults or each.options):
+                sent[name] = (each.defaults or each.options)[0]
+        return sent
 
     def merge(self, other: "Form") -> None:
         self.multipart |= other.multipart
@@ -546,6 +559,22 @@ def flat(data: dict) -> list:
     return [v for value in data.values() for v in (value if isinstance(value, list) else [value])]
 
 
+def next_step(form: Form, response) -> Form | None:
+    """The form a page answers a post with to go on, carrying what the post left (a token):
+    the same action with hidden values the first form did not have."""
+    if form.method != "post" or response.status_code != 200:
+        return None
+    if "html" not in response.get("Content-Type", ""):
+        return None
+    finder = FormFinder(form.url, form.role)
+    finder.feed(response.content.decode())
+    for found in finder.forms:
+        carried = {name for name, f in found.fields.items() if f.kind == "hidden" and f.defaults}
+        if found.method == "post" and found.name == form.name and carried - set(form.fields):
+            return found
+    return None
+
+
 def consents_verify() -> bool:
     try:
         call_command("verify_consents", stdout=StringIO(), stderr=StringIO())
@@ -574,7 +603,7 @@ def fuzz(portal: Portal, form: Form) -> Counter:
         with transaction.atomic():
             client = client_as(portal, form.role, address)
             response = send(client, form, data, headers)
-            statuses[response.status_code] += 1
+            statuses[str(response.status_code)] += 1
             assert response.status_code < 500, response.content[:2000]
             if form.method == "post" and response.status_code < 400:
                 # What was saved is shown again: where the form leads, and the public pages.
@@ -584,6 +613,10 @@ def fuzz(portal: Portal, form: Form) -> Counter:
                     cache.clear()  # the public page is cached for a minute
                     shown = page[0].get(page[1])
                     assert shown.status_code < 500, f"{page[1]}: {shown.content[:2000]}"
+            if step := next_step(form, response):  # e.g. confirming a previewed import
+                followed = send(client, step, step.as_sent(), headers)
+                statuses[f"then {followed.status_code}"] += 1
+                assert followed.status_code < 500, followed.content[:2000]
             if form.name in TOUCHES_CONSENTS:
                 assert consents_verify(), "a consent no longer matches its hash"
             transaction.set_rollback(True)
