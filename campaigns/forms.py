@@ -162,6 +162,12 @@ class MeetingForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["publish"].initial = self.instance.is_published
 
+    def clean_held_at(self):
+        held_at = self.cleaned_data["held_at"]
+        if held_at.year < TARGET_DATES[0].year:  # and year 1 could not even be stored in UTC
+            raise forms.ValidationError(_("年份不对：请填写 2000 年以后的时间。"))
+        return held_at
+
 
 class DecisionForm(forms.ModelForm):
     class Meta:
