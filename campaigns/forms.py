@@ -1,8 +1,10 @@
 """Forms for the campaign's public record: residents' questions, and what staff publish."""
 
 import re
+from datetime import date
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import (
@@ -22,6 +24,9 @@ LINK = re.compile(
     re.IGNORECASE,
 )
 ROOM = re.compile(r"^[\w\-#－—]*$")
+# Reverse scheduling counts back from the target date: bounded, so the dates stay real.
+LEAD_DAYS_LIMIT = 3650
+TARGET_DATES = (date(2000, 1, 1), date(2100, 12, 31))
 
 
 def refuse_links(text: str) -> str:
@@ -157,6 +162,12 @@ class MeetingForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["publish"].initial = self.instance.is_published
 
+    def clean_held_at(self):
+        held_at = self.cleaned_data["held_at"]
+        if held_at.year < TARGET_DATES[0].year:  # and year 1 could not even be stored in UTC
+            raise forms.ValidationError(_("年份不对：请填写 2000 年以后的时间。"))
+        return held_at
+
 
 class DecisionForm(forms.ModelForm):
     class Meta:
@@ -198,7 +209,8 @@ class MilestoneForm(forms.ModelForm):
         self.campaign = campaign
         self.instance.campaign = campaign
         self.fields["planned_on"].required = False
-        self.fields["lead_days"].widget.attrs["max"] = 3650
+        self.fields["lead_days"].widget.attrs["max"] = LEAD_DAYS_LIMIT
+        self.fields["lead_days"].validators.append(MaxValueValidator(LEAD_DAYS_LIMIT))
 
     def clean(self):
         data = super().clean()
@@ -226,4 +238,5 @@ class TargetDateForm(forms.Form):
         label=_("目标启用日期"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("请填写目标启用日期。")},
+        validators=[MinValueValidator(TARGET_DATES[0]), MaxValueValidator(TARGET_DATES[1])],
     )

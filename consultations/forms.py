@@ -13,6 +13,7 @@ from households.models import OwnerTrace, TraceAttempt
 
 NOTE_LIMIT = 5000
 CLOCK_SKEW = timedelta(minutes=5)
+EARLIEST_YEAR = 2000
 
 
 class PillRadioSelect(forms.RadioSelect):
@@ -100,6 +101,8 @@ class VisitForm(forms.ModelForm):
         visited_at = self.cleaned_data["visited_at"]
         if visited_at > timezone.now() + CLOCK_SKEW:
             raise forms.ValidationError(_("走访时间不能晚于现在。"))
+        if visited_at.year < EARLIEST_YEAR:  # and year 1 could not even be stored in UTC
+            raise forms.ValidationError(_("年份不对：请填写 2000 年以后的时间。"))
         return visited_at
 
     def clean_next_step_on(self):

@@ -1,6 +1,9 @@
-"""What a locked-out login sees (django-axes calls ``locked_out`` instead of the login view)."""
+"""The login form, and what a locked-out login sees (django-axes calls ``locked_out`` instead
+of the login view)."""
 
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -10,3 +13,14 @@ def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpR
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {"cooloff_minutes": minutes}
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+class LoginForm(AuthenticationForm):
+    """The stock form with the username's length checked: the stock form only sets the input's
+    maxlength, and a longer name would reach django-axes' record of the failed attempt (at
+    most 255 characters, which PostgreSQL enforces)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))

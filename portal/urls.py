@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from consultations.views.verify import verify_consent
 from portal import audit, public, summary, views
+from portal.auth import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,7 +23,9 @@ urlpatterns = [
     path("v/<str:code>/", verify_consent, name="verify_consent"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

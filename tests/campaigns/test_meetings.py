@@ -82,6 +82,15 @@ def test_a_meeting_without_a_time_is_refused_and_keeps_what_was_typed(
     assert not Meeting.objects.exists()
 
 
+@pytest.mark.parametrize("when", ["0001-01-01T00:00", "1999-12-31T07:59"])
+def test_a_meeting_held_before_2000_is_refused_with_a_message(client, campaign, grid_worker, when):
+    client.force_login(grid_worker)
+    url = reverse("campaigns:new_meeting", args=[campaign.slug])
+    response = client.post(url, meeting_form(held_at=when))
+    assert response.status_code == 422 and "2000" in response.text
+    assert not Meeting.objects.exists()
+
+
 def test_a_unit_of_another_campaign_cannot_be_chosen(client, campaign, grid_worker):
     elsewhere = make_unit()
     client.force_login(grid_worker)

@@ -91,6 +91,29 @@ def test_a_bad_target_date_is_refused_with_a_message(client, campaign, secretary
     assert campaign.target_open_date == OPENING
 
 
+@pytest.mark.parametrize("days", ["3651", "800000", "99999999999999"])
+def test_days_before_opening_beyond_ten_years_are_refused_with_a_message(
+    client, campaign, secretary, days
+):
+    client.force_login(secretary)
+    response = add(client, campaign, lead_days=days)
+    assert response.status_code == 422 and "3650" in response.text
+    assert not Milestone.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-02", "1999-12-31", "2101-01-01"])
+def test_a_target_date_out_of_any_real_schedule_is_refused_with_a_message(
+    client, campaign, secretary, day
+):
+    make_milestone(campaign=campaign, lead_days=30, planned_on=OPENING)
+    client.force_login(secretary)
+    url = reverse("campaigns:set_target", args=[campaign.slug])
+    response = client.post(url, {"target_open_date": day})
+    assert response.status_code == 422 and ("2000" in response.text or "2100" in response.text)
+    campaign.refresh_from_db()
+    assert campaign.target_open_date == OPENING
+
+
 def test_a_grid_worker_marks_a_milestone_reached_but_cannot_move_the_target(client, campaign):
     worker = make_assignment(
         role=Role.GRID_WORKER, unit=make_unit(building=make_building(campaign=campaign))

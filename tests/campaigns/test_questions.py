@@ -136,6 +136,16 @@ def test_the_staff_question_list_filters_by_status_and_searches(client, campaign
     assert "噪音怎么办" in text and "维修资金够吗" not in text and "已经公开的" not in text
 
 
+def test_a_staff_search_with_a_nul_byte_in_it_finds_the_words_around_it(
+    client, campaign, secretary
+):
+    make_question(campaign=campaign, body="噪音怎么办？")
+    client.force_login(secretary)
+    url = reverse("campaigns:questions", args=[campaign.slug])
+    response = client.get(url, {"q": "\x00噪音\x00"})
+    assert response.status_code == 200 and "噪音怎么办" in response.text
+
+
 @pytest.mark.parametrize("size", [3, 30])
 def test_the_staff_question_list_runs_a_fixed_number_of_queries(
     client, campaign, secretary, django_assert_max_num_queries, size

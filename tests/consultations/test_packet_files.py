@@ -164,6 +164,19 @@ def test_progress_is_reported_part_by_part_to_the_polling_page(voted):
     assert client.get(status)["Location"] == page(campaign)  # without htmx: the whole page
 
 
+def test_a_finished_packet_whose_requester_account_was_deleted_still_shows_its_status(voted):
+    client, campaign = voted["client"], voted["campaign"]
+    requester = make_user()
+    job = request_packet(campaign, requester, BASE)
+    job.start(parts_total=1)
+    job.finish(b"%PDF-1.4\n%%EOF\n", pages=1)
+    requester.delete()  # the job keeps no requester (SET_NULL)
+    status = reverse("consultations:packet_status", args=[job.pk])
+    response = client.get(status, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "申请人</dt><dd>—</dd>" in response.content.decode()
+
+
 def test_progress_never_passes_the_total(voted):
     job = request_packet(voted["campaign"], None, BASE)
     job.start(parts_total=1)

@@ -173,6 +173,14 @@ def test_bad_input_gets_a_clear_message_keeps_what_was_typed_and_saves_nothing(
     assert list(Visit.objects.filter(household=household)) == [earlier]
 
 
+@pytest.mark.parametrize("when", ["0001-01-01T00:00", "1999-12-31T23:59"])
+def test_a_visit_dated_before_2000_is_refused_with_a_message_and_saves_nothing(client, door, when):
+    household, _worker = door
+    response = post_visit(client, household, visit_form(visited_at=when))
+    assert response.status_code == 422 and "2000" in response.text
+    assert not Visit.objects.exists()
+
+
 def test_a_post_without_a_csrf_token_is_refused(door):
     household, worker = door
     client = Client(enforce_csrf_checks=True)

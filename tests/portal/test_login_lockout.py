@@ -17,6 +17,12 @@ def attempt(client, username: str, password: str = "wrong", address: str = "10.0
     return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
+def test_a_username_longer_than_any_account_is_refused_with_a_message_and_not_recorded(client):
+    response = attempt(client, "x" * 300)  # longer than django-axes' 255-character record
+    assert response.status_code == 200 and "150" in response.text
+    assert not AccessAttempt.objects.exists()
+
+
 def test_five_wrong_passwords_lock_out_the_username_from_that_address(client, settings):
     user = make_assignment().user
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):

@@ -258,6 +258,14 @@ def test_the_question_list_is_searchable_and_answers_htmx_with_the_results_only(
     assert "几点施工" in partial and "<html" not in partial
 
 
+def test_a_search_with_a_nul_byte_in_it_finds_the_words_around_it(client):
+    campaign = make_campaign()
+    make_question(campaign=campaign, body="几点施工？", answer="八点以后。", status="published")
+    url = reverse("public_questions", args=[campaign.slug])
+    response = client.get(url, {"q": "施工\x00八点"})  # PostgreSQL refuses NUL in a query
+    assert response.status_code == 200 and "几点施工" in response.text
+
+
 def test_a_question_with_html_in_it_is_shown_as_text(client):
     campaign = make_campaign()
     make_question(
