@@ -175,3 +175,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# The load benchmark's reference page (/bench/baseline/<pk>/, portal/baseline.py): registered
+# and answering only when BENCH_BASELINE is on, as `make bench` sets it; 404 otherwise.
+BENCH_BASELINE = env_bool("BENCH_BASELINE", default=False)

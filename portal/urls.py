@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("consultations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("portal.baseline")),  # /bench/baseline/ only with BENCH_BASELINE on
 ]
