@@ -20,7 +20,8 @@ def baseline(request: HttpRequest, pk: int) -> HttpResponse:
     """One primary-key lookup, a few bytes of plain text: the floor under every page."""
     if not settings.BENCH_BASELINE:
         raise Http404
-    room = Household.objects.filter(pk=pk).values_list("room", flat=True).first()
+    # order_by("pk"): not the model's default ordering, which would join unit and building.
+    room = Household.objects.filter(pk=pk).order_by("pk").values_list("room", flat=True).first()
     return HttpResponse(room or "-", content_type="text/plain; charset=utf-8")
 
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 from benchmarks.load.results import (
+    Profile,
     Row,
     all_met,
     judge,
@@ -247,8 +248,9 @@ def visit_fields(csrf: str) -> dict[str, str]:
     }
 
 
-def count_queries(page: Page, path: str, user, fields: dict | None) -> int:
-    """Queries one request of the page runs (Django's test client, in this process)."""
+def profile(page: Page, path: str, user, fields: dict | None) -> Profile:
+    """One request of the page in this process (Django's test client, after one warm-up
+    request): its queries, its time, how much of it was SQL, and the slowest statement."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -256,15 +258,29 @@ def count_queries(page: Page, path: str, user, fields: dict | None) -> int:
     client = Client(HTTP_HOST=HOST)
     if user is not None:
         client.force_login(user)
-    with CaptureQueriesContext(connection) as queries:
+
+    def request():
         if page.method == "POST":
             data = {**(fields or {}), "idempotency_key": str(uuid.uuid4())}
-            response = client.post(path, data, HTTP_HX_REQUEST="true")
-        else:
-            response = client.get(path)
+            return client.post(path, data, HTTP_HX_REQUEST="true")
+        return client.get(path)
+
+    request()
+    with CaptureQueriesContext(connection) as queries:
+        start = time.perf_counter()
+        response = request()
+        total = time.perf_counter() - start
     if response.status_code != page.expect:
         raise RuntimeError(f"{page.label}: {path} answered {response.status_code} in-process")
-    return len(queries)
+    timings = [(float(q["time"]), q["sql"]) for q in queries.captured_queries]
+    slowest = max(timings, default=(0.0, ""))
+    return Profile(
+        queries=len(timings),
+        total_ms=total * 1000,
+        sql_ms=sum(t for t, _ in timings) * 1000,
+        slowest_ms=slowest[0] * 1000,
+        slowest_sql=slowest[1],
+    )
 
 
 @contextmanager
@@ -331,7 +347,7 @@ class Settings:
 
 def prepare(households: int) -> dict:
     """Migrate, seed, collect static files; find the users, their households and each
-    page's path; count each page's queries once in this process."""
+    page's path; profile one request of each page in this process."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connections
@@ -360,8 +376,12 @@ def prepare(households: int) -> dict:
         if note:
             notes.append(note)
             print("note:", note)
-        queries = count_queries(page, path, users.get(page.role), visit_fields(""))
-        plan.append((page, path, queries))
+        one = profile(page, path, users.get(page.role), visit_fields(""))
+        print(
+            f"  {page.label}: {path}, one request in-process {one.total_ms:.0f} ms, "
+            f"{one.queries} queries, {one.sql_ms:.0f} ms SQL (slowest {one.slowest_ms:.0f} ms)"
+        )
+        plan.append((page, path, one))
     connections.close_all()  # gunicorn's workers open their own
     return {"users": users, "scope": scope, "plan": plan, "notes": notes, "seed": seed_seconds}
 
@@ -382,7 +402,7 @@ def measure(port: int, prepared: dict, settings: Settings) -> list[Row]:
     users, scope = prepared["users"], prepared["scope"]
     jars = {role: log_in(port, user.username, BENCH_PASSWORD) for role, user in users.items()}
     rows = []
-    for page, path, queries in prepared["plan"]:
+    for page, path, one_request in prepared["plan"]:
         jar = jars.get(page.role, {})
         cookie = cookie_header(jar)
         if page.method == "POST":
@@ -403,7 +423,7 @@ def measure(port: int, prepared: dict, settings: Settings) -> list[Row]:
             saved, answered = visits_saved() - before, warm.requests + result.requests
             print(f"  visits saved by the POSTs: {saved} for {answered} answered requests")
             result.unexpected_status += max(0, answered - saved)
-        rows.append(Row(page.label, path, result, queries, baseline=page.baseline))
+        rows.append(Row(page.label, path, result, one_request, baseline=page.baseline))
         print(
             f"  {page.label}: {result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, "
             f"p95 {result.p95_ms:.1f} ms, {result.errors} errors"

@@ -13,11 +13,22 @@ TARGET_P95_MS = 150.0  # and each portal page's p95 under 150 ms
 
 
 @dataclass
+class Profile:
+    """One request of a page, in-process: what it asked the database and how long it took."""
+
+    queries: int
+    total_ms: float
+    sql_ms: float
+    slowest_ms: float
+    slowest_sql: str
+
+
+@dataclass
 class Row:
     label: str
     path: str
     result: WrkResult
-    queries: int | None = None
+    profile: Profile | None = None
     baseline: bool = False
     p50_ratio: float = 1.0
     p95_ratio: float = 1.0
@@ -72,7 +83,7 @@ def cells(row: Row) -> tuple[str, ...]:
         f"{r.p95_ms:.1f}",
         f"{r.p99_ms:.1f}",
         str(r.errors),
-        "-" if row.queries is None else str(row.queries),
+        "-" if row.profile is None else str(row.profile.queries),
         f"{row.p50_ratio:.2f}",
         f"{row.p95_ratio:.2f}",
         "baseline" if row.baseline and not row.misses else row.verdict,
@@ -95,6 +106,25 @@ def markdown_table(rows: list[Row]) -> str:
     out = ["| " + " | ".join(HEADERS) + " |", "|" + "|".join(["---"] + ["---:"] * 9) + "|"]
     out += ["| " + " | ".join(cells(row)) + " |" for row in rows]
     return "\n".join(out)
+
+
+def profile_lines(rows: list[Row], sql_chars: int = 160) -> list[str]:
+    """Markdown: each page's single in-process request, and the start of its slowest query."""
+    out = [
+        "| page | queries | total ms | SQL ms | slowest query ms | slowest query |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        p = row.profile
+        if p is None:
+            continue
+        sql = " ".join(p.slowest_sql.split())
+        sql = (sql[:sql_chars] + " …" if len(sql) > sql_chars else sql).replace("|", "\\|")
+        out.append(
+            f"| {row.label} | {p.queries} | {p.total_ms:.1f} | {p.sql_ms:.1f} "
+            f"| {p.slowest_ms:.1f} | `{sql}` |"
+        )
+    return out
 
 
 def all_met(rows: list[Row]) -> bool:
@@ -128,6 +158,14 @@ def report(rows: list[Row], machine: dict[str, str], conditions: dict[str, str],
         markdown_table(rows),
         "",
         verdict,
+        "",
+        "## One request of each page, in-process",
+        "",
+        "Django's test client in the benchmark's process, on the same database before the",
+        "load, after one warm-up request: where a page's time goes (SQL or Python and",
+        "templates) and its slowest statement.",
+        "",
+        *profile_lines(rows),
         "",
         "## Pages",
         "",

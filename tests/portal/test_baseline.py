@@ -1,6 +1,8 @@
 """The load benchmark's baseline view exists only when BENCH_BASELINE is on."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 from portal import baseline
@@ -41,3 +43,14 @@ def test_baseline_view_does_one_indexed_query_when_the_flag_is_on(
     assert response.status_code == 200
     assert response.content == b"1203"
     assert client.post(url).status_code == 405
+
+
+def test_baseline_query_reads_one_table_by_its_primary_key(client, settings):
+    settings.ROOT_URLCONF = __name__
+    settings.BENCH_BASELINE = True
+    household = make_household()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/bench/baseline/{household.pk}/")
+    (sql,) = [q["sql"] for q in queries.captured_queries]
+    assert "JOIN" not in sql
+    assert '"households_household"."id" =' in sql
