@@ -4,7 +4,16 @@ Lua scripts, choosing the dashboard's URL. No load is generated here."""
 import pytest
 
 from benchmarks.load.__main__ import PAGES, Page, resolve_page, server_and_name
-from benchmarks.load.results import Row, all_met, judge, markdown_table, report, text_table
+from benchmarks.load.results import (
+    Profile,
+    Row,
+    all_met,
+    judge,
+    markdown_table,
+    profile_lines,
+    report,
+    text_table,
+)
 from benchmarks.load.wrk import (
     WrkOutputError,
     WrkResult,
@@ -45,6 +54,10 @@ max_us=52000 unexpected_status=9 connect=0 read=3 write=0 timeout=2
 """
 
 
+def one(queries: int, sql: str = "SELECT 1") -> Profile:
+    return Profile(queries, 12.5, 4.25, 3.0, sql)
+
+
 def result(p50: float, p95: float, errors: int = 0, requests: int = 100) -> WrkResult:
     return WrkResult(requests, 10.0, requests / 10, p50, p95, p95 * 1.2, p95 * 1.5, errors, 0)
 
@@ -76,10 +89,10 @@ def test_parse_wrk_refuses_output_without_our_line():
 def test_judge_gives_ratios_to_the_baseline_and_checks_every_target():
     rows = judge(
         [
-            Row("baseline", "/bench/baseline/1/", result(10, 20), 1, baseline=True),
-            Row("fast page", "/a/", result(25, 59), 4),
-            Row("slow page", "/b/", result(40, 160), 9),
-            Row("broken page", "/c/", result(10, 20, errors=3), 2),
+            Row("baseline", "/bench/baseline/1/", result(10, 20), one(1), baseline=True),
+            Row("fast page", "/a/", result(25, 59), one(4)),
+            Row("slow page", "/b/", result(40, 160), one(9)),
+            Row("broken page", "/c/", result(10, 20, errors=3), one(2)),
         ]
     )
     base, fast, slow, broken = rows
@@ -106,8 +119,8 @@ def test_a_page_that_answered_nothing_misses_its_targets():
 def test_tables_show_each_page_with_its_figures():
     rows = judge(
         [
-            Row("baseline", "/bench/baseline/1/", result(10, 20), 1, baseline=True),
-            Row("my doors", "/doors/", result(25.04, 59.96), 7),
+            Row("baseline", "/bench/baseline/1/", result(10, 20), one(1), baseline=True),
+            Row("my doors", "/doors/", result(25.04, 59.96), one(7)),
         ]
     )
     text = text_table(rows).splitlines()
@@ -120,7 +133,7 @@ def test_tables_show_each_page_with_its_figures():
 
 
 def test_report_names_the_machine_conditions_and_notes():
-    rows = judge([Row("baseline", "/bench/baseline/1/", result(10, 20), 1, baseline=True)])
+    rows = judge([Row("baseline", "/bench/baseline/1/", result(10, 20), one(1), baseline=True)])
     text = report(
         rows,
         {"cores (nproc)": "2", "PostgreSQL": "15.14"},
@@ -133,6 +146,18 @@ def test_report_names_the_machine_conditions_and_notes():
     assert "two test suites ran beside it" in text
     assert "- secretary dashboard: measured /secretary/" in text
     assert "All targets met." in text
+    assert "| baseline | 1 | 12.5 | 4.25 |" not in text  # rounded to a tenth
+    assert "| baseline | 1 | 12.5 | 4.2 | 3.0 | `SELECT 1` |" in text
+
+
+def test_profile_lines_shorten_the_slowest_query_and_escape_pipes():
+    sql = "SELECT a || b\n  FROM t WHERE " + "x = 1 AND " * 40
+    rows = [Row("page", "/p/", result(1, 2), one(3, sql))]
+    line = profile_lines(rows, sql_chars=40)[2]
+    assert line.startswith(
+        "| page | 3 | 12.5 | 4.2 | 3.0 | `SELECT a \\|\\| b FROM t WHERE x = 1 AND"
+    )
+    assert line.endswith(" …` |")
 
 
 def test_lua_strings_escape_quotes_and_backslashes():
