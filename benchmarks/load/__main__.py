@@ -45,6 +45,7 @@ from benchmarks.load.results import (
     machine_facts,
     report,
     text_table,
+    write_report,
 )
 from benchmarks.load.wrk import HOST, get_script, post_script, run_wrk
 
@@ -64,25 +65,48 @@ class Page:
     arg: str | None = None  # "household" (a pk in the grid worker's scope) or "slug"
     expect: int = 200
     baseline: bool = False
+    about: str = ""
 
 
 PAGES = (
-    Page("baseline (1 indexed query)", ("bench_baseline",), arg="household", baseline=True),
-    Page("my doors (grid worker's list)", ("consultations:my_doors",), role="grid"),
+    Page(
+        "baseline (1 indexed query)",
+        ("bench_baseline",),
+        arg="household",
+        baseline=True,
+        about="a bare Django view: one primary-key lookup, a few bytes of text; anonymous",
+    ),
+    Page(
+        "my doors (grid worker's list)",
+        ("consultations:my_doors",),
+        role="grid",
+        about="bench-grid's list: the households of one building, with where each stands",
+    ),
     Page(
         "visit POST (HTMX, from the list)",
         ("consultations:log_visit",),
         role="grid",
         method="POST",
         arg="household",
+        about=(
+            "bench-grid saves a visit from the list's inline form (HX-Request, return_to=list),"
+            " the building's households in turn, a fresh idempotency key each; it answers the"
+            " updated row and counts"
+        ),
     ),
     # The dashboard is being built on another branch; until it lands, the secretary overview.
     Page(
         "secretary dashboard",
         ("portal:dashboard", "dashboard", "/dashboard/", "secretary"),
         role="secretary",
+        about="bench-secretary: the first community, about 2,000 households",
     ),
-    Page("public project page", ("public_campaign",), arg="slug"),
+    Page(
+        "public project page",
+        ("public_campaign",),
+        arg="slug",
+        about="anonymous: the first community's campaign",
+    ),
 )
 
 
@@ -423,7 +447,8 @@ def measure(port: int, prepared: dict, settings: Settings) -> list[Row]:
             saved, answered = visits_saved() - before, warm.requests + result.requests
             print(f"  visits saved by the POSTs: {saved} for {answered} answered requests")
             result.unexpected_status += max(0, answered - saved)
-        rows.append(Row(page.label, path, result, one_request, baseline=page.baseline))
+        row = Row(page.label, path, result, one_request, baseline=page.baseline, about=page.about)
+        rows.append(row)
         print(
             f"  {page.label}: {result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, "
             f"p95 {result.p95_ms:.1f} ms, {result.errors} errors"
@@ -499,8 +524,7 @@ def main() -> int:
         conditions["note"] = note
     if report_path != "-":
         text = report(rows, machine_facts(pg_version), conditions, prepared["notes"])
-        Path(report_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(report_path).write_text(text, encoding="utf-8")
+        write_report(Path(report_path), text)
         print(f"Wrote {report_path}")
     return 0
 

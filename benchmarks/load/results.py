@@ -30,6 +30,7 @@ class Row:
     result: WrkResult
     profile: Profile | None = None
     baseline: bool = False
+    about: str = ""
     p50_ratio: float = 1.0
     p95_ratio: float = 1.0
     verdict: str = ""
@@ -169,7 +170,7 @@ def report(rows: list[Row], machine: dict[str, str], conditions: dict[str, str],
         "",
         "## Pages",
         "",
-        *[f"- {row.label}: `{row.path}`" for row in rows],
+        *[f"- {row.label}: `{row.path}`" + (f": {row.about}" if row.about else "") for row in rows],
         *[f"- {note}" for note in notes],
         "",
         "## Machine and conditions",
@@ -180,6 +181,20 @@ def report(rows: list[Row], machine: dict[str, str], conditions: dict[str, str],
         "",
     ]
     return "\n".join(lines)
+
+
+KEPT = "<!-- Notes below this line are written by hand; make bench keeps them. -->"
+
+
+def write_report(path: Path, text: str) -> None:
+    """Write the generated report, keeping any hand-written notes after the KEPT line."""
+    kept = ""
+    if path.exists():
+        old = path.read_text(encoding="utf-8")
+        if KEPT in old:
+            kept = old.split(KEPT, 1)[1]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.rstrip("\n") + "\n\n" + KEPT + (kept or "\n"), encoding="utf-8")
 
 
 def machine_facts(pg_version: str) -> dict[str, str]:

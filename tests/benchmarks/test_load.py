@@ -5,6 +5,7 @@ import pytest
 
 from benchmarks.load.__main__ import PAGES, Page, resolve_page, server_and_name
 from benchmarks.load.results import (
+    KEPT,
     Profile,
     Row,
     all_met,
@@ -13,6 +14,7 @@ from benchmarks.load.results import (
     profile_lines,
     report,
     text_table,
+    write_report,
 )
 from benchmarks.load.wrk import (
     WrkOutputError,
@@ -211,3 +213,14 @@ def test_post_script_sends_the_form_with_a_fresh_key_per_request():
     # nonce (8 hex) - wrk thread (4 hex) - 4000 - 8000 - counter (12 hex): a UUID per request
     assert 'string.format("%s-%04x-4000-8000-%012x", nonce, thread_id, counter)' in script
     assert '"&idempotency_key=" .. key' in script
+
+
+def test_write_report_keeps_the_hand_written_notes(tmp_path):
+    path = tmp_path / "docs" / "performance.md"
+    write_report(path, "# Performance\n\nfirst run\n")
+    assert path.read_text().endswith(KEPT + "\n")
+    path.write_text(path.read_text() + "\n## Findings\n\nthe list scans every household\n")
+    write_report(path, "# Performance\n\nsecond run\n")
+    text = path.read_text()
+    assert "second run" in text and "first run" not in text
+    assert text.endswith(KEPT + "\n\n## Findings\n\nthe list scans every household\n")
