@@ -478,7 +478,8 @@ def main() -> int:
     load_before = load_average()
     drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
     admin_sql(server, drop, f'CREATE DATABASE "{name}"')
-    environment = server_environment(database_url)
+    static_root = tempfile.TemporaryDirectory(prefix="bench-static-")
+    environment = {**server_environment(database_url), "STATIC_ROOT": static_root.name}
     os.environ.update({**environment, "DJANGO_SETTINGS_MODULE": "portal.settings"})
     try:
         import django
@@ -501,6 +502,7 @@ def main() -> int:
 
         connections.close_all()
         admin_sql(server, drop)
+        static_root.cleanup()
 
     judge(rows)
     print()
