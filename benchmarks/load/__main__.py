@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -177,6 +178,14 @@ def fetch(port: int, method: str, path: str, body: str | None = None, headers=No
         return response.status, response.read().decode("utf-8", "replace"), cookies
     finally:
         connection.close()
+
+
+def drain(port: int, workers: int) -> None:
+    """Wait until gunicorn has worked off what wrk left behind: requests a finished run had
+    sent still wait in the listen queue and would slow the next run. Once ``workers``
+    requests sent together have all been answered, every worker has come past that queue."""
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda _: fetch(port, "GET", "/healthz"), range(workers)))
 
 
 def cookie_header(jar: dict[str, str]) -> str:
@@ -442,7 +451,9 @@ def measure(port: int, prepared: dict, settings: Settings) -> list[Row]:
                 raise RuntimeError(f"{page.label}: {path} answered {status}, not {page.expect}")
         load = (settings.connections, settings.threads)
         warm = run_wrk(port, path, script, settings.warmup, *load)
+        drain(port, settings.workers)
         result = run_wrk(port, path, script, settings.seconds, *load)
+        drain(port, settings.workers)
         if page.method == "POST":  # every answered POST saved its own visit, none twice
             saved, answered = visits_saved() - before, warm.requests + result.requests
             print(f"  visits saved by the POSTs: {saved} for {answered} answered requests")
