@@ -79,7 +79,7 @@ def cells(row: Row) -> tuple[str, ...]:
     r = row.result
     return (
         row.label,
-        f"{r.rps:.0f}",
+        f"{r.rps:.1f}" if r.rps < 10 else f"{r.rps:.0f}",
         f"{r.p50_ms:.1f}",
         f"{r.p95_ms:.1f}",
         f"{r.p99_ms:.1f}",
@@ -104,7 +104,10 @@ def text_table(rows: list[Row]) -> str:
 
 
 def markdown_table(rows: list[Row]) -> str:
-    out = ["| " + " | ".join(HEADERS) + " |", "|" + "|".join(["---"] + ["---:"] * 9) + "|"]
+    out = [
+        "| " + " | ".join(HEADERS) + " |",
+        "|" + "|".join(["---"] + ["---:"] * 8 + ["---"]) + "|",
+    ]
     out += ["| " + " | ".join(cells(row)) + " |" for row in rows]
     return "\n".join(out)
 

@@ -130,7 +130,7 @@ def test_tables_show_each_page_with_its_figures():
     assert text[2].split()[:6] == ["my", "doors", "10", "25.0", "60.0", "72.0"]
     assert text[2].endswith("met")
     markdown = markdown_table(rows).splitlines()
-    assert markdown[1].startswith("|---|---:")
+    assert markdown[1] == "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     assert markdown[3] == "| my doors | 10 | 25.0 | 60.0 | 72.0 | 0 | 7 | 2.50 | 3.00 | met |"
 
 
@@ -224,3 +224,13 @@ def test_write_report_keeps_the_hand_written_notes(tmp_path):
     text = path.read_text()
     assert "second run" in text and "first run" not in text
     assert text.endswith(KEPT + "\n\n## Findings\n\nthe list scans every household\n")
+
+
+def test_a_slow_page_shows_its_rate_to_a_tenth():
+    rows = judge(
+        [
+            Row("baseline", "/", result(1, 2), baseline=True),
+            Row("x", "/x/", result(5, 6, requests=4)),
+        ]
+    )
+    assert markdown_table(rows).splitlines()[3].startswith("| x | 0.4 |")
