@@ -11,8 +11,9 @@ MANAGE := $(BIN)/python manage.py
 # gettext compiles the translations; pango and harfbuzz serve WeasyPrint; poppler-utils lets
 # the tests read PDFs back (zbar-tools decodes their QR codes); chromium runs the browser journeys (Playwright drives Debian's
 # build); fonts-wqy-microhei shows Chinese in its screenshots. PDFs embed the project's own font.
+# wrk loads gunicorn on loopback in make bench.
 SYSTEM_PACKAGES := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	poppler-utils zbar-tools chromium fonts-wqy-microhei
+	poppler-utils zbar-tools chromium fonts-wqy-microhei wrk
 
 .PHONY: run test lint bench messages makemessages system-deps clean
 
@@ -34,9 +35,13 @@ lint: $(BIN)/.installed
 	DJANGO_ENV=production SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" \
 		ALLOWED_HOSTS=portal.example $(MANAGE) check --deploy --fail-level WARNING
 
+# In-process timings on SQLite, then the load benchmark: gunicorn on PostgreSQL under wrk, next
+# to a baseline view, written to docs/performance.md (BENCH_HOUSEHOLDS=20000 by default; see
+# benchmarks/load/__main__.py for the other BENCH_* settings). Skipped if PostgreSQL is down.
 bench: $(BIN)/.installed system-deps messages
 	$(BIN)/python -m benchmarks
 	$(BIN)/python -m benchmarks.packet
+	$(BIN)/python -m benchmarks.load
 
 messages: $(BIN)/.installed
 	$(MANAGE) compilemessages --ignore=$(VENV) -v0

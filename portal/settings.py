@@ -145,7 +145,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
@@ -230,3 +230,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},  # every failed login is already a warning
     },
 }
+
+# The load benchmark's reference page (/bench/baseline/<pk>/, portal/baseline.py): registered
+# and answering only when BENCH_BASELINE is on, as `make bench` sets it; 404 otherwise.
+BENCH_BASELINE = env_bool("BENCH_BASELINE", default=False)

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("campaigns.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("portal.baseline")),  # /bench/baseline/ only with BENCH_BASELINE on
 ]
 
 # Uploaded photos, in development only (static() is empty unless DEBUG); in production the

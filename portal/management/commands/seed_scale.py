@@ -1,0 +1,327 @@
+"""A synthetic district for the load benchmark: ``python manage.py seed_scale --households N``.
+
+Many communities (one per 2,000 households), each with a public campaign, buildings of three
+to five units (two flats a floor, 10 to 18 floors), an elevator per unit, owners with phones,
+several visits for most households, a published proposal per unit (shares written by the
+model's own ``publish()``) and signed consents for about a third of the households. Plus the
+benchmark's users (password ``BENCH_PASSWORD``):
+
+- ``bench-grid``: a grid worker assigned to the first building of the first community;
+- ``bench-secretary``: the secretary of the first community;
+- ``scaleNN-grid``: one grid worker per community, on all its buildings, who made the visits.
+
+Deterministic: the same ``--seed`` gives the same district (timestamps follow today's date).
+It refuses to run on a database that already holds a synthetic district: drop the database
+(``make bench`` does) or use a fresh one. Rows are written with ``bulk_create`` in batches.
+"""
+
+import random
+import time
+import uuid
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from campaigns.models import Building, Campaign, Community, Elevator, Unit
+from consultations.models import (
+    Concern,
+    Consent,
+    Decision,
+    FloorCoefficient,
+    Proposal,
+    Visit,
+    VisitConcern,
+)
+from households.models import Assignment, Household, Owner, OwnerTrace, Role
+from portal.demo_data import AREAS, GIVEN_NAMES, SURNAMES
+from portal.management.commands.seed_demo import signature_png
+
+BENCH_PASSWORD = "scale-bench-only"  # synthetic data only; never a real deployment's
+HOUSEHOLDS_PER_COMMUNITY = 2000
+SLUG_PREFIX = "scale-"
+BATCH = 2000
+SIGNATURE_VARIANTS = 8
+
+
+def community_sizes(households: int) -> list[int]:
+    """Split ``households`` into communities of at most HOUSEHOLDS_PER_COMMUNITY, evenly."""
+    count = max(1, -(-households // HOUSEHOLDS_PER_COMMUNITY))
+    base, extra = divmod(households, count)
+    return [base + (1 if i < extra else 0) for i in range(count)]
+
+
+class Command(BaseCommand):
+    help = "Build a synthetic district of N households for the load benchmark (fresh database)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--households", type=int, default=20000, help="default 20000")
+        parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+
+    def handle(self, *args, households: int, seed: int, **options) -> None:
+        if households < 1:
+            raise CommandError("--households must be at least 1.")
+        existing = Campaign.objects.filter(slug__startswith=SLUG_PREFIX)
+        if existing.exists():
+            have = Household.objects.filter(unit__building__campaign__in=existing).count()
+            raise CommandError(
+                f"This database already holds a synthetic district ({have} households); "
+                "seed_scale adds nothing to it. Drop the database (make bench does) or use "
+                "a fresh one to seed again."
+            )
+        start = time.perf_counter()
+        self.rng = random.Random(seed)
+        self.now = timezone.now().replace(microsecond=0)
+        self.password = make_password(BENCH_PASSWORD)
+        self.signatures = [signature_png(f"scale-{i}") for i in range(SIGNATURE_VARIANTS)]
+        self.rows = 0
+        with transaction.atomic():
+            bench_grid, bench_secretary = self.make_users(["bench-grid", "bench-secretary"])
+            for number, size in enumerate(community_sizes(households), start=1):
+                community, buildings = self.seed_community(number, size)
+                if number == 1:
+                    Assignment.objects.create(
+                        user=bench_secretary, role=Role.SECRETARY, community=community
+                    )
+                    Assignment.objects.create(
+                        user=bench_grid,
+                        role=Role.GRID_WORKER,
+                        community=community,
+                        building=buildings[0],
+                    )
+        if connection.vendor == "postgresql":  # fresh statistics, as a database in use has
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        seconds = time.perf_counter() - start
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Synthetic district ready: {households} households, {self.rows} rows in "
+                f"{seconds:.1f} s. Users bench-grid and bench-secretary, password "
+                f"{BENCH_PASSWORD!r} (synthetic data only)."
+            )
+        )
+
+    # --- people --------------------------------------------------------------------------
+
+    def make_users(self, usernames: list[str]) -> list:
+        User = get_user_model()
+        users = User.objects.bulk_create(
+            User(username=name, first_name=name, password=self.password) for name in usernames
+        )
+        self.rows += len(users)
+        return users
+
+    # --- places --------------------------------------------------------------------------
+
+    def seed_community(self, number: int, size: int):
+        rng = self.rng
+        community = Community.objects.create(
+            name=f"合成社区{number:02d}", subdistrict="沌口街道", district="武汉经开区"
+        )
+        campaign = Campaign.objects.create(
+            community=community,
+            slug=f"{SLUG_PREFIX}{number:02d}",
+            title=f"合成社区{number:02d}老旧电梯更新（压力测试）",
+            summary="用于压力测试的合成数据。",
+            status=Campaign.Status.CONSULTING,
+            target_open_date=timezone.localdate(self.now) + timedelta(days=120),
+        )
+        (worker,) = self.make_users([f"scale{number:02d}-grid"])
+        # Units of 2 flats a floor, 10–18 floors; the last one takes what is left.
+        plans, left = [], size
+        while left > 0:
+            floors = rng.randint(10, 18)
+            flats = min(left, floors * 2)
+            plans.append((-(-flats // 2), flats))
+            left -= flats
+        buildings, units = [], []
+        per_building = [rng.randint(3, 5) for _ in plans]
+        index = 0
+        while index < len(plans):
+            building = Building(
+                campaign=campaign, name=f"{len(buildings) + 1}栋", sort_order=len(buildings)
+            )
+            buildings.append(building)
+            for u in range(per_building[len(buildings) - 1]):
+                if index == len(plans):
+                    break
+                floors, flats = plans[index]
+                units.append((building, Unit(name=f"{u + 1}单元", floors=floors), flats))
+                index += 1
+        Building.objects.bulk_create(buildings)
+        for building, unit, _ in units:
+            unit.building = building
+        Unit.objects.bulk_create([unit for _, unit, _ in units])
+        elevators = Elevator.objects.bulk_create(
+            Elevator(
+                unit=unit,
+                install_year=rng.randint(1998, 2010),
+                floors_served=unit.floors,
+                quote=Decimal(rng.randrange(380, 460)) * 1000,
+            )
+            for _, unit, _ in units
+        )
+        self.rows += 2 + len(buildings) + 2 * len(units)
+        for building in buildings:
+            Assignment.objects.create(
+                user=worker, role=Role.GRID_WORKER, community=community, building=building
+            )
+        households = self.seed_households(units)
+        self.seed_visits(households, worker)
+        self.seed_proposals(campaign, elevators, households, worker)
+        return community, buildings
+
+    def seed_households(self, units) -> dict[int, list[Household]]:
+        rng = self.rng
+        rows = []
+        for _, unit, flats in units:
+            for i in range(flats):
+                floor, number = i // 2 + 1, i % 2 + 1
+                occupancy = rng.choices(list(Household.Occupancy.values), weights=[14, 3, 2, 1])[0]
+                elsewhere = occupancy in Household.OWNER_ELSEWHERE
+                rows.append(
+                    Household(
+                        unit=unit,
+                        room=f"{floor}{number:02d}",
+                        floor=floor,
+                        area=AREAS[(floor * 3 + number) % len(AREAS)],
+                        occupancy=occupancy,
+                        elderly=rng.random() < 0.25,
+                        mobility_impaired=rng.random() < 0.08,
+                        owner_trace=(
+                            rng.choice([OwnerTrace.UNKNOWN, OwnerTrace.REACHED])
+                            if elsewhere
+                            else OwnerTrace.UNKNOWN
+                        ),
+                    )
+                )
+        Household.objects.bulk_create(rows, batch_size=BATCH)
+        owners = []
+        for i, household in enumerate(rows):
+            name = SURNAMES[i % len(SURNAMES)] + GIVEN_NAMES[(i // 7) % len(GIVEN_NAMES)]
+            owners.append(
+                Owner(
+                    household=household,
+                    name=name,
+                    phone=f"139{rng.randrange(10**8):08d}",
+                    lives_elsewhere=household.occupancy == Household.Occupancy.ABSENTEE,
+                )
+            )
+            if rng.random() < 0.15:  # a co-owner; the household still votes once
+                owners.append(Owner(household=household, name=name[0] + "丽", is_primary=False))
+        Owner.objects.bulk_create(owners, batch_size=BATCH)
+        self.rows += len(rows) + len(owners)
+        by_unit: dict[int, list[Household]] = {}
+        for household in rows:
+            by_unit.setdefault(household.unit_id, []).append(household)
+        return by_unit
+
+    # --- the campaign so far -------------------------------------------------------------
+
+    def seed_visits(self, by_unit: dict[int, list[Household]], worker) -> None:
+        """Nothing yet for one household in five; one to five visits for the others."""
+        rng = self.rng
+        visits, concerns = [], []
+        attitudes = [Visit.Attitude.SUPPORT] * 5 + [
+            Visit.Attitude.UNDECIDED,
+            Visit.Attitude.UNDECIDED,
+            Visit.Attitude.OPPOSE,
+        ]
+        for households in by_unit.values():
+            for household in households:
+                if rng.random() < 0.2:
+                    continue
+                for n in range(rng.randint(1, 5)):
+                    nobody = rng.random() < 0.25
+                    days_ago = rng.randint(1, 60)
+                    follow_up = not nobody and rng.random() < 0.3
+                    visit = Visit(
+                        household=household,
+                        visitor=worker,
+                        visited_at=self.now - timedelta(days=days_ago, hours=rng.randint(0, 8)),
+                        channel=rng.choice(list(Visit.Channel.values)),
+                        reached=Visit.Reached.NOBODY if nobody else Visit.Reached.OWNER,
+                        attitude="" if nobody else rng.choice(attitudes),
+                        notes="" if nobody else f"第{n + 1}次走访，讲解了补贴政策和分摊方式。",
+                        next_step="再次上门" if follow_up else "",
+                        next_step_on=(
+                            timezone.localdate(self.now) + timedelta(days=rng.randint(-5, 10))
+                            if follow_up
+                            else None
+                        ),
+                        idempotency_key=uuid.UUID(int=rng.getrandbits(128), version=4),
+                    )
+                    visits.append(visit)
+                    if not nobody and rng.random() < 0.3:
+                        concerns.append((visit, rng.choice(list(Concern.values))))
+        Visit.objects.bulk_create(visits, batch_size=BATCH)
+        VisitConcern.objects.bulk_create(
+            (VisitConcern(visit=visit, concern=concern) for visit, concern in concerns),
+            batch_size=BATCH,
+        )
+        self.rows += len(visits) + len(concerns)
+
+    def seed_proposals(self, campaign, elevators, by_unit, worker) -> None:
+        """A floor × area proposal per elevator, published by the model; then consents."""
+        drafts = Proposal.objects.bulk_create(
+            Proposal(
+                elevator=elevator,
+                version=1,
+                total_cost=elevator.quote,
+                subsidy=campaign.subsidy_per_elevator,
+                maintenance_fund=Decimal("60000.00"),
+                self_funded=elevator.quote - campaign.subsidy_per_elevator - Decimal("60000.00"),
+                rule=Proposal.Rule.FLOOR_AREA,
+                # A district's last, short unit may have only a ground floor: it pays then.
+                ground_floor=(
+                    Proposal.GroundFloor.EXEMPT
+                    if elevator.floors_served > 1
+                    else Proposal.GroundFloor.PAYS
+                ),
+                created_by=worker,
+            )
+            for elevator in elevators
+        )
+        FloorCoefficient.objects.bulk_create(
+            (
+                FloorCoefficient(
+                    proposal=proposal,
+                    floor=floor,
+                    coefficient=Decimal("1.000") + Decimal("0.050") * (floor - 2),
+                )
+                for proposal, elevator in zip(drafts, elevators, strict=True)
+                for floor in range(2, elevator.floors_served + 1)
+            ),
+            batch_size=BATCH,
+        )
+        consents = []
+        decisions = [Decision.AGREE] * 7 + [Decision.AGREE_NOT_PAYING, Decision.DISAGREE]
+        for proposal, elevator in zip(drafts, elevators, strict=True):
+            proposal.publish()
+            households = by_unit[elevator.unit_id]
+            shares = {s.household_id: s.amount for s in proposal.shares.all()}
+            for household in households:
+                if self.rng.random() >= 0.35:
+                    continue
+                signature = self.signatures[household.pk % SIGNATURE_VARIANTS]
+                consent = Consent(
+                    household=household,
+                    proposal=proposal,
+                    share_amount=shares[household.pk],
+                    decision=self.rng.choice(decisions),
+                    signer_name=f"业主{household.room}",
+                    method=Consent.Method.TABLET,
+                    signature=signature,
+                    signature_type="image/png",
+                    witness=worker,
+                    signed_at=self.now - timedelta(days=self.rng.randint(0, 20)),
+                )
+                consent.content_hash = consent.compute_hash()
+                consents.append(consent)
+            self.rows += 1 + len(shares)
+        Consent.objects.bulk_create(consents, batch_size=BATCH)
+        self.rows += len(consents)
