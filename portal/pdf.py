@@ -87,7 +87,8 @@ class StaticFilesOnly(URLFetcher):
             return Path(found)
         # After collectstatic, {% static %} may name a hashed copy that only STATIC_ROOT holds.
         if settings.STATIC_ROOT and staticfiles_storage.exists(name):
-            return Path(staticfiles_storage.path(name))
+            path = Path(staticfiles_storage.path(name))
+            return path if path.is_file() else None  # a folder is refused like anything else
         return None
 
 

@@ -228,7 +228,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
 ):
     campaign, secretary = campaign_of(size)
     client.force_login(secretary)
-    with django_assert_max_num_queries(14 if name == "dashboard:campaign" else 8):
+    with django_assert_max_num_queries(16 if name == "dashboard:campaign" else 9):
         response = client.get(reverse(name, args=[campaign.slug]))
     assert response.status_code == 200
     if name == "dashboard:campaign":

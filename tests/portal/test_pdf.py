@@ -169,6 +169,14 @@ def test_fetcher_serves_a_collected_static_file_by_its_hashed_name(settings, tmp
     )
 
 
+def test_fetcher_refuses_a_folder_of_the_collected_static_files(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "fonts").mkdir()
+    fetcher = StaticFilesOnly("http://testserver/")
+    with pytest.raises(RefusedURL):
+        fetcher.fetch("http://testserver/static/fonts")
+
+
 def test_fetcher_does_not_follow_a_symlink_out_of_the_static_folder(settings, tmp_path):
     static = tmp_path / "static"
     static.mkdir()
