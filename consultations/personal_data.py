@@ -10,6 +10,7 @@ through digests kept with the record (hash version 2). Both are recorded as audi
 """
 
 import base64
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations.models import Consent, Share, Visit
+from consultations.models.consents import ImmutableRecordError
 from households.models import AuditEvent, Household, Owner, TraceAttempt
 
 ERASED = "（已删除）"
@@ -81,38 +83,41 @@ def plain(record, exclude=frozenset()) -> dict:
             value = str(value)
         elif isinstance(value, bytes | memoryview):
             continue
-        elif hasattr(value, "hex") and not isinstance(value, int | str | float):
-            value = str(value)  # UUIDs
+        elif isinstance(value, uuid.UUID):
+            value = str(value)
         values[field.attname] = value
     return values
 
 
 def erase_household(household: Household, actor, reason: str) -> None:
-    """Erase the household's personal data, in its records and their history, at once."""
-    consents = Consent.objects.filter(household=household)
-    if not all(c.is_erasable for c in consents.only("hash_version")):
+    """Erase the household's personal data, in its records and their history, at once:
+    all of it or, when a consent would no longer verify, none of it."""
+    try:
+        with transaction.atomic():
+            _erase(household, actor, reason)
+    except ImmutableRecordError as refusal:
         raise ErasureRefused(
             _("本户的签字记录按旧版方式保存（摘要包含姓名本身），删除姓名后将无法核验。")
-        )
+        ) from refusal
+
+
+def _erase(household: Household, actor, reason: str) -> None:
     pk = household.pk
-    with transaction.atomic():
-        for owner in household.owners.all():
-            owner.name, owner.phone, owner.id_tail = ERASED, "", ""
-            owner.save()
-        household.elderly = household.mobility_impaired = False
-        household.needs_note = ""
-        household.save()
-        Visit.objects.filter(household=pk).update(notes="", next_step="")
-        TraceAttempt.objects.filter(household=pk).update(note="")
-        consents.erase_personal_data(ERASED)
-        # what the audit history kept of the same data
-        Owner.history.filter(household_id=pk).update(name=ERASED, phone="", id_tail="")
-        Household.history.filter(id=pk).update(
-            needs_note="", elderly=False, mobility_impaired=False
-        )
-        Visit.history.filter(household_id=pk).update(notes="", next_step="")
-        TraceAttempt.history.filter(household_id=pk).update(note="")
-        Consent.history.filter(household_id=pk).update(signer_name=ERASED, signer_salt="")
-        AuditEvent.record(
-            actor, AuditEvent.Action.ERASED, f"{household} · {reason}"[:200], household=household
-        )
+    Consent.objects.filter(household=pk).erase_personal_data(ERASED)  # refuses version 1
+    for owner in household.owners.all():
+        owner.name, owner.phone, owner.id_tail = ERASED, "", ""
+        owner.save()
+    household.elderly = household.mobility_impaired = False
+    household.needs_note = ""
+    household.save()
+    Visit.objects.filter(household=pk).update(notes="", next_step="")
+    TraceAttempt.objects.filter(household=pk).update(note="")
+    # what the audit history kept of the same data
+    Owner.history.filter(household_id=pk).update(name=ERASED, phone="", id_tail="")
+    Household.history.filter(id=pk).update(needs_note="", elderly=False, mobility_impaired=False)
+    Visit.history.filter(household_id=pk).update(notes="", next_step="")
+    TraceAttempt.history.filter(household_id=pk).update(note="")
+    Consent.history.filter(household_id=pk).update(signer_name=ERASED, signer_salt="")
+    AuditEvent.record(
+        actor, AuditEvent.Action.ERASED, f"{household} · {reason}"[:200], household=household
+    )

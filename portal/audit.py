@@ -20,34 +20,14 @@ from portal.access import campaigns_for, secretary_required
 
 LIMIT = 200
 CHANGE = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
-# source: (history manager, path to the household, path to the community, what it is)
-SOURCES = {
-    "household": (Household.history, "", "unit__building__campaign__community", _("住户")),
-    "owner": (
-        Owner.history,
-        "household__",
-        "household__unit__building__campaign__community",
-        _("产权人"),
-    ),
-    "visit": (
-        Visit.history,
-        "household__",
-        "household__unit__building__campaign__community",
-        _("走访记录"),
-    ),
-    "trace": (
-        TraceAttempt.history,
-        "household__",
-        "household__unit__building__campaign__community",
-        _("寻找产权人"),
-    ),
-    "consent": (
-        Consent.history,
-        "household__",
-        "household__unit__building__campaign__community",
-        _("签字"),
-    ),
-}
+# source: (history manager, path from the history row to its household, what it is)
+SOURCES = [
+    (Household.history, "", _("住户")),
+    (Owner.history, "household__", _("产权人")),
+    (Visit.history, "household__", _("走访记录")),
+    (TraceAttempt.history, "household__", _("寻找产权人")),
+    (Consent.history, "household__", _("签字")),
+]
 
 
 @dataclass
@@ -60,10 +40,10 @@ class Entry:
     household_id: int | None
 
 
-def history_entries(manager, household: str, community: str, kind, communities) -> list[Entry]:
+def history_entries(manager, household: str, kind, communities) -> list[Entry]:
     household_id = f"{household}id" if household else "id"
     rows = (
-        manager.filter(**{f"{community}__in": communities})
+        manager.filter(**{f"{household}unit__building__campaign__community__in": communities})
         .order_by("-history_date", "-history_id")
         .values(
             "history_date",
@@ -143,7 +123,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     """The newest entries of every kind in the secretary's communities, newest first."""
     communities = list(campaigns_for(request.user).values_list("community", flat=True).distinct())
     entries = [*event_entries(communities), *proposal_entries(communities)]
-    for manager, household, community, kind in SOURCES.values():
-        entries += history_entries(manager, household, community, kind, communities)
+    for manager, household, kind in SOURCES:
+        entries += history_entries(manager, household, kind, communities)
     entries.sort(key=lambda e: e.at, reverse=True)
     return render(request, "portal/audit.html", {"entries": entries[:LIMIT], "limit": LIMIT})

@@ -215,11 +215,6 @@ class Consent(models.Model):
     def signature_digest(self) -> str:
         return self.signature_sha256 if self.erased_at else self.live_signature_digest()
 
-    @property
-    def is_erasable(self) -> bool:
-        """Whether erasing the signer's personal data leaves the hash verifiable."""
-        return self.hash_version >= 2
-
     def compute_hash(self) -> str:
         canonical = json.dumps(
             self.signed_content(), sort_keys=True, ensure_ascii=False, separators=(",", ":")
