@@ -29,6 +29,7 @@ from django.views.decorators.vary import vary_on_headers
 from campaigns.forms import QuestionForm
 from campaigns.models import Campaign, Question
 from portal import ratelimit
+from portal.htmx import wants_fragment
 from portal.project import project_page, redact
 from portal.redaction import Redactor
 
@@ -94,7 +95,7 @@ def question_list(request: HttpRequest, slug: str) -> HttpResponse:
         "q": words,
     }
     template = "portal/public/questions.html"
-    if request.htmx and not request.htmx.history_restore_request:
+    if wants_fragment(request):
         template += "#results"
     return render(request, template, context)
 

@@ -15,6 +15,7 @@ from consultations.doors import (
     with_door_status,
 )
 from households.models import Household
+from portal.htmx import wants_fragment
 
 
 def doors_for(user):
@@ -48,7 +49,7 @@ def my_doors(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     template = "consultations/my_doors.html"
-    if request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request):
+    if wants_fragment(request):
         template += "#door-list"
     return render(request, template, context)
 

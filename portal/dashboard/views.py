@@ -28,6 +28,7 @@ from portal.dashboard.figures import (
     units_of,
     work,
 )
+from portal.htmx import wants_fragment
 from portal.pdf import private_document
 
 
@@ -99,7 +100,7 @@ def building_grid(request: HttpRequest, slug: str) -> HttpResponse:
         "may_manage": may_manage(request.user, campaign),
     }
     template = "portal/dashboard/grid.html"
-    if request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request):
+    if wants_fragment(request):
         template += "#grid"
     return render(request, template, context)
 
@@ -222,6 +223,6 @@ def _confirm(request: HttpRequest, campaign: Campaign, context: dict) -> HttpRes
 
 def _render_import(request: HttpRequest, context: dict, status: int) -> HttpResponse:
     template = "portal/dashboard/import.html"
-    if request.htmx and not (request.htmx.boosted or request.htmx.history_restore_request):
+    if wants_fragment(request):
         template += "#import-result"
     return render(request, template, context, status=status)
