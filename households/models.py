@@ -338,6 +338,7 @@ class AuditEvent(models.Model):
     class Action(models.TextChoices):
         VIEWED_PHONE = "viewed_phone", _("查看完整电话号码")
         EXPORTED = "exported", _("导出")
+        IMPORTED = "imported", _("导入")
         ERASED = "erased", _("删除个人信息")
 
     actor = models.ForeignKey(

@@ -3,6 +3,7 @@
 import re
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from campaigns.models import Building, Unit
 from households.models import Household, Owner
@@ -11,15 +12,19 @@ from households.register.checking import Check
 DIGITS = re.compile(r"\d+")
 
 
+REASON = "导入台账"
+
+
 def _sort_order(name: str) -> int:
     match = DIGITS.search(name)
     return min(int(match[0]), 32767) if match else 0
 
 
 @transaction.atomic
-def commit(checked: Check) -> dict[str, int]:
+def commit(checked: Check, user=None) -> dict[str, int]:
     """Write a clean check: new buildings and units, new households, changed households and
-    their owners, all in one transaction."""
+    their owners, all in one transaction; the households' and owners' history records who
+    imported them (replaced owners show as new ones: the history keeps no bulk deletes)."""
     if not checked.clean:
         raise ValueError("a register with problems is never written")
     campaign = checked.campaign
@@ -36,7 +41,8 @@ def commit(checked: Check) -> dict[str, int]:
         units[(building_name, unit_name)] = Unit.objects.create(
             building=buildings[building_name], name=unit_name, floors=floors
         )
-    created = Household.objects.bulk_create(
+    history = {"default_user": user, "default_change_reason": REASON}
+    created = bulk_create_with_history(
         [
             Household(
                 unit=units[(row.building, row.unit)],
@@ -46,14 +52,20 @@ def commit(checked: Check) -> dict[str, int]:
                 occupancy=row.occupancy,
             )
             for row in checked.new
-        ]
+        ],
+        Household,
+        **history,
     )
     updated = checked.updated
     for row in updated:
         row.household.floor, row.household.area = row.floor, row.area
         row.household.occupancy = row.occupancy
-    Household.objects.bulk_update(
-        [row.household for row in updated], ["floor", "area", "occupancy"], batch_size=500
+    bulk_update_with_history(
+        [row.household for row in updated],
+        Household,
+        ["floor", "area", "occupancy"],
+        batch_size=500,
+        **history,
     )
     kept = {(row.household.pk, o.name): o for row in updated for o in row.household.owners.all()}
     Owner.objects.filter(household__in=[row.household for row in updated]).delete()
@@ -65,7 +77,7 @@ def commit(checked: Check) -> dict[str, int]:
         ]
         for i, (name, phone) in enumerate(row.owners)
     ]
-    Owner.objects.bulk_create(owners, batch_size=500)
+    bulk_create_with_history(owners, Owner, batch_size=500, **history)
     return {
         "created": len(created),
         "updated": len(updated),

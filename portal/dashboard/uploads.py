@@ -1,6 +1,6 @@
 """Keeping a checked register file between its preview and its commit, without a new model.
 
-The uploaded bytes go to ``MEDIA_ROOT/tmp/register/<sha256>``; the preview page carries a
+The uploaded bytes go to ``MEDIA_ROOT/tmp/register/<sha256>-<campaign>-<user>``; the preview page carries a
 signed token naming that hash, the campaign and the user, good for an hour. Confirming reads
 the same bytes back and checks them again against the data as it is then, so what is written
 is exactly what was previewed. Files older than an hour are swept away on the next upload.
@@ -29,7 +29,7 @@ def keep(data: bytes, campaign, user) -> str:
     where = folder()
     where.mkdir(parents=True, exist_ok=True)
     _sweep(where)
-    (where / sha).write_bytes(data)
+    (where / _name(sha, campaign, user)).write_bytes(data)
     return signing.dumps({"sha": sha, "campaign": campaign.pk, "user": user.pk}, salt=SALT)
 
 
@@ -47,13 +47,19 @@ def _sha_of(token: str, campaign, user) -> str | None:
     return sha if isinstance(sha, str) and SHA256.fullmatch(sha) else None
 
 
+def _name(sha: str, campaign, user) -> str:
+    """One file per upload, campaign and user: two people importing the same file do not
+    share it (one confirming would remove the other's)."""
+    return f"{sha}-{campaign.pk}-{user.pk}"
+
+
 def take(token: str, campaign, user) -> bytes | None:
     """The kept bytes, or None when the token is forged, expired, someone else's or spent."""
     sha = _sha_of(token, campaign, user)
     if sha is None:
         return None
     try:
-        data = (folder() / sha).read_bytes()
+        data = (folder() / _name(sha, campaign, user)).read_bytes()
     except FileNotFoundError:
         return None
     return data if hashlib.sha256(data).hexdigest() == sha else None
@@ -62,11 +68,14 @@ def take(token: str, campaign, user) -> bytes | None:
 def forget(token: str, campaign, user) -> None:
     sha = _sha_of(token, campaign, user)
     if sha:
-        (folder() / sha).unlink(missing_ok=True)
+        (folder() / _name(sha, campaign, user)).unlink(missing_ok=True)
 
 
 def _sweep(where: Path) -> None:
     cutoff = time.time() - MAX_AGE
     for path in where.iterdir():
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+        except FileNotFoundError:  # another request swept it a moment ago
+            continue

@@ -88,7 +88,7 @@ def building_grid(request: HttpRequest, slug: str) -> HttpResponse:
     units = list(units_of(request.user, campaign))
     buildings = list({unit.building.pk: unit.building for unit in units}.values())
     choice = request.GET.get("building", "")
-    if choice.isdigit() and int(choice) in {b.pk for b in buildings}:
+    if choice.isdecimal() and choice.isascii() and int(choice) in {b.pk for b in buildings}:
         units = [unit for unit in units if unit.building_id == int(choice)]
     else:
         choice = ""
@@ -175,8 +175,8 @@ def import_register(request: HttpRequest, slug: str) -> HttpResponse:
     form = RegisterUploadForm(request.POST, request.FILES) if posted else RegisterUploadForm()
     context = {"campaign": campaign, "form": form, "columns": register.HEADERS.values()}
     status = 200
-    if posted and "token" in request.POST:
-        return _confirm(request, campaign, context)
+    if posted and "token" in request.POST:  # the confirmation carries no file to check
+        return _confirm(request, campaign, {**context, "form": RegisterUploadForm()})
     if posted:
         status = 422
         if form.is_valid():
@@ -207,11 +207,17 @@ def _confirm(request: HttpRequest, campaign: Campaign, context: dict) -> HttpRes
         context["changed_since"] = True
         return _render_import(request, context, 422)
     try:
-        counts = register.commit(checked)
+        counts = register.commit(checked, request.user)
     except IntegrityError:
         context["file_problem"] = _("导入期间台账被其他人修改了，什么都没有写入；请重新上传。")
-        return _render_import(request, context, 409)
+        return _render_import(request, context, 422)  # shown by htmx, like the other refusals
     uploads.forget(token, campaign, request.user)
+    AuditEvent.record(
+        request.user,
+        AuditEvent.Action.IMPORTED,
+        f"{campaign.title} · 台账导入：新增 {counts['created']} 户，更新 {counts['updated']} 户",
+        community=campaign.community,
+    )
     messages.success(
         request,
         _("台账已导入：新增 %(created)s 户，更新 %(updated)s 户，%(unchanged)s 户无变化。")

@@ -166,7 +166,12 @@ def test_an_edited_export_changes_exactly_what_was_edited(client, hand_counted):
     assert "3栋1单元 · 2 层" in preview.text
     response = confirm(client, hand_counted.campaign, preview.context["token"])
     assert response.status_code == 302
-    assert Household.objects.get(pk=hand_counted.households["102"].pk).area == Decimal("81.25")
+    changed = Household.objects.get(pk=hand_counted.households["102"].pk)
+    assert changed.area == Decimal("81.25")
+    latest = changed.history.first()  # the import is in the household's history, by whom
+    assert latest.history_type == "~" and latest.history_user == hand_counted.secretary
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IMPORTED)
+    assert event.actor == hand_counted.secretary and "新增 1 户，更新 1 户" in event.subject
     new = Household.objects.get(unit__building__name="3栋")
     assert new.owners.get().phone == "13612341234"
     again = download(client, hand_counted.secretary, hand_counted.campaign).content
@@ -256,6 +261,7 @@ def test_a_preview_gone_stale_is_checked_again_before_writing(client, hand_count
     response = confirm(client, hand_counted.campaign, token)
     assert response.status_code == 422
     assert "楼层 10 超出" in response.text
+    assert "这个字段是必填项" not in response.text  # the confirmation carries no file
     assert not Household.objects.filter(room="1001").exists()
 
 
