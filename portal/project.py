@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 
-from campaigns.models import Meeting, Milestone, ProgressUpdate, Question, Unit
+from campaigns.models import Meeting, MeetingDecision, Milestone, ProgressUpdate, Question, Unit
 from consultations.models import Proposal, Share
 from consultations.progress import with_progress
 from consultations.standing import measures, tallies_by_unit
@@ -156,7 +156,14 @@ def project_page(campaign) -> dict:
     redactor = Redactor.for_campaign(campaign)
     campaign.summary = redactor(campaign.summary)
     meetings = published_meetings(campaign, redactor)
-    commitments = [d for meeting in meetings for d in meeting.public_decisions if d.is_commitment]
+    # every promise of every published meeting, not only those of the meetings shown
+    commitments = redact(
+        MeetingDecision.objects.filter(
+            is_commitment=True, meeting__in=Meeting.objects.published().filter(campaign=campaign)
+        ).order_by("meeting__held_at", "pk"),
+        redactor,
+        "text",
+    )
     updates = redact(
         ProgressUpdate.objects.published()
         .filter(campaign=campaign)
@@ -165,6 +172,8 @@ def project_page(campaign) -> dict:
         "title",
         "body",
     )
+    for update in updates:
+        redact(update.photos.all(), redactor, "caption")  # the prefetched photos, in place
     questions = redact(
         Question.objects.published()
         .filter(campaign=campaign)
@@ -179,7 +188,6 @@ def project_page(campaign) -> dict:
         "units": unit_progress(campaign),
         "policies": policies(campaign),
         "milestones": milestones,
-        "next_milestone": next((m for m in milestones if not m.is_done), None),
         "updates": updates,
         "meetings": meetings,
         "commitments": commitments,

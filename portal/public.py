@@ -83,11 +83,14 @@ def question_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Every answered and approved question, newest first, searchable."""
     campaign = public_campaign_or_404(slug)
     words = request.GET.get("q", "").strip()[:100]
+    redactor = Redactor.for_campaign(campaign)
+    # Only words the page may show are searched for: a name or number that is blanked out in
+    # the answers must not be findable by searching for it either.
+    searchable = " ".join(word for word in words.split() if redactor(word) == word)
     questions = Question.objects.published().filter(campaign=campaign).order_by("-published_at")
     if words:
-        questions = questions.search(words)
+        questions = questions.search(searchable) if searchable else questions.none()
     page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    redactor = Redactor.for_campaign(campaign)
     context = {
         "campaign": campaign,
         "page": page,

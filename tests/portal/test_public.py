@@ -159,6 +159,27 @@ def test_photos_show_only_for_published_updates(client):
     assert photos[draft.pk].image.url not in text
 
 
+def test_a_photo_caption_naming_an_owner_is_blanked_out(client):
+    campaign, _unit = populated_campaign(3)
+    name = Owner.objects.filter(household__unit__building__campaign=campaign).first().name
+    UpdatePhoto.objects.create(
+        update=make_update(campaign=campaign),
+        image=ContentFile(jpeg_bytes(), "a.jpg"),
+        caption=f"{name}家门口的施工围挡",
+    )
+    text = client.get(campaign.get_absolute_url()).text
+    assert "家门口的施工围挡" in text and name not in text
+
+
+def test_every_promise_of_every_published_meeting_is_listed(client):
+    campaign = make_campaign()
+    oldest = make_meeting(campaign=campaign, held_at=timezone.now() - timedelta(days=60))
+    make_decision(meeting=oldest, text="恢复草坪绿化。", is_commitment=True)
+    for days in range(1, 12):  # more meetings than the page shows
+        make_meeting(campaign=campaign, held_at=timezone.now() - timedelta(days=days))
+    assert "恢复草坪绿化" in client.get(campaign.get_absolute_url()).text
+
+
 def jpeg_bytes() -> bytes:
     import io
 
@@ -203,7 +224,7 @@ def test_the_project_page_runs_a_fixed_number_of_queries(
         make_update(campaign=campaign)
         make_decision(meeting=make_meeting(campaign=campaign))
         make_question(campaign=campaign, status="published")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(campaign.get_absolute_url())
     assert response.status_code == 200
 
@@ -256,6 +277,26 @@ def test_the_question_list_is_searchable_and_answers_htmx_with_the_results_only(
     assert "一楼要出钱吗" in text and "几点施工" not in text
     partial = client.get(url, {"q": "八点"}, headers={"HX-Request": "true"}).text
     assert "几点施工" in partial and "<html" not in partial
+
+
+def test_a_name_blanked_out_in_the_answers_cannot_be_found_by_searching_for_it(client):
+    campaign = make_campaign()
+    owner = make_owner(
+        household=make_household(unit=make_unit(building=make_building(campaign=campaign))),
+        name="司马长风",
+        phone="13712345678",
+    )
+    make_question(
+        campaign=campaign,
+        body="出资怎么算？",
+        answer=f"已和{owner.name}（{owner.phone}）核对过。",
+        status="published",
+    )
+    url = reverse("public_questions", args=[campaign.slug])
+    for secret in (owner.name, owner.phone):
+        text = client.get(url, {"q": secret}).text
+        assert "出资怎么算" not in text, secret  # (the search box shows what was typed)
+    assert "出资怎么算" in client.get(url, {"q": "出资"}).text
 
 
 def test_a_search_with_a_nul_byte_in_it_finds_the_words_around_it(client):
