@@ -33,6 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -441,19 +442,22 @@ def measure(port: int, prepared: dict, settings: Settings) -> list[Row]:
         if page.method == "POST":
             template = path.replace(f"/{scope[0]}/", "/{pk}/")
             fields = visit_fields(jar["csrftoken"])
-            nonce = secrets.token_hex(4)
-            script = post_script(template, scope, cookie, fields, nonce, page.expect)
+
+            # a new nonce each run (none given): the warm-up's keys must not come back
+            script = partial(post_script, template, scope, cookie, fields, expect=page.expect)
             before = visits_saved()
         else:
-            script = get_script(cookie, page.expect)
+            script = partial(get_script, cookie, page.expect)
             status, _, _ = fetch(port, "GET", path, headers={"Cookie": cookie})
             if status != page.expect:
                 raise RuntimeError(f"{page.label}: {path} answered {status}, not {page.expect}")
         load = (settings.connections, settings.threads)
-        warm = run_wrk(port, path, script, settings.warmup, *load)
+        warm = run_wrk(port, path, script(), settings.warmup, *load)
         drain(port, settings.workers)
-        result = run_wrk(port, path, script, settings.seconds, *load)
+        result = run_wrk(port, path, script(), settings.seconds, *load)
         drain(port, settings.workers)
+        if result.statuses:
+            print(f"  {page.label}: unexpected answers {result.unexpected}: {result.sample}")
         if page.method == "POST":  # every answered POST saved its own visit, none twice
             saved, answered = visits_saved() - before, warm.requests + result.requests
             print(f"  visits saved by the POSTs: {saved} for {answered} answered requests")

@@ -49,7 +49,7 @@ def judge(rows: list[Row]) -> list[Row]:
         if not r.requests:
             row.misses.append("no request answered in time")
         if r.errors:
-            row.misses.append(f"{r.errors} errors")
+            row.misses.append(f"{r.errors} errors" + (f" ({r.unexpected})" if r.statuses else ""))
         if not row.baseline:
             if row.p50_ratio > TARGET_RATIO:
                 row.misses.append(f"p50 {row.p50_ratio:.1f}× > {TARGET_RATIO:.0f}×")

@@ -7,9 +7,10 @@ which wrk itself would count as a success).
 """
 
 import re
+import secrets
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 HOST = "127.0.0.1"  # load goes to loopback only
@@ -24,16 +25,34 @@ function setup(thread)
   thread:set("thread_id", #threads)
 end
 
+statuses = {}
+sample = ""
+
 function response(status, headers, body)
   if status ~= expected_status then
     unexpected = unexpected + 1
+    statuses[status] = (statuses[status] or 0) + 1
+    if sample == "" and body then
+      sample = string.format("%%d %%s", status, string.sub(body, 1, 300))
+    end
   end
 end
 
 function done(summary, latency, requests)
   local wrong = 0
+  local seen = {}
   for _, thread in ipairs(threads) do
     wrong = wrong + thread:get("unexpected")
+    for status, n in pairs(thread:get("statuses")) do
+      seen[status] = (seen[status] or 0) + n
+    end
+    local body = thread:get("sample")
+    if body ~= "" then
+      io.write("BENCH-SAMPLE " .. string.gsub(body, "%%s+", " ") .. "\\n")
+    end
+  end
+  for status, n in pairs(seen) do
+    io.write(string.format("BENCH-STATUS %%d=%%d\\n", status, n))
   end
   io.write(string.format(
     "BENCH requests=%%.0f duration_us=%%.0f p50_us=%%.0f p95_us=%%.0f p99_us=%%.0f max_us=%%.0f"
@@ -90,11 +109,13 @@ def post_script(
     households: list[int],
     cookie: str,
     fields: dict[str, str],
-    nonce: str,
+    nonce: str | None = None,
     expect: int = 200,
 ) -> str:
     """The POST script: ``path_template`` has ``{pk}`` where each request's household goes;
-    households are taken in turn; ``fields`` is the form without its idempotency key."""
+    households are taken in turn; ``fields`` is the form without its idempotency key. The
+    keys start with ``nonce``, a new one unless given, so no two scripts repeat a key."""
+    nonce = nonce or secrets.token_hex(4)
     prefix, suffix = path_template.split("{pk}")
     return LUA_POST % {
         "households": ", ".join(str(pk) for pk in households),
@@ -118,6 +139,13 @@ class WrkResult:
     unexpected_status: int
     socket_errors: int
     non_2xx_3xx: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)  # the unexpected ones, counted
+    sample: str = ""  # the start of one unexpected answer
+
+    @property
+    def unexpected(self) -> str:
+        """The unexpected statuses, e.g. "409×3, 500×1" (empty when there were none)."""
+        return ", ".join(f"{status}×{n}" for status, n in sorted(self.statuses.items()))
 
     @property
     def errors(self) -> int:
@@ -151,6 +179,11 @@ def parse_wrk(output: str) -> WrkResult:
         unexpected_status=int(values["unexpected_status"]),
         socket_errors=int(values["connect"] + values["read"] + values["write"] + values["timeout"]),
         non_2xx_3xx=int(non_2xx.group(1)) if non_2xx else 0,
+        statuses={
+            int(status): int(n)
+            for status, n in re.findall(r"^BENCH-STATUS (\d+)=(\d+)$", output, re.MULTILINE)
+        },
+        sample=next(iter(re.findall(r"^BENCH-SAMPLE (.*)$", output, re.MULTILINE)), ""),
     )
 
 

@@ -1,6 +1,8 @@
 """The load benchmark's pure parts: reading wrk, the ratios and targets, the table, the
 Lua scripts, choosing the dashboard's URL. No load is generated here."""
 
+import re
+
 import pytest
 
 from benchmarks.load.__main__ import PAGES, Page, resolve_page, server_and_name
@@ -51,6 +53,9 @@ Running 2s test @ http://127.0.0.1:40000/doors/
   Socket errors: connect 0, read 3, write 0, timeout 2
   Non-2xx or 3xx responses: 4
 Requests/sec:    600.00
+BENCH-SAMPLE 409 这个表单已经提交给了另一户
+BENCH-STATUS 409=5
+BENCH-STATUS 302=4
 BENCH requests=1200 duration_us=2000000 p50_us=12000 p95_us=30500 p99_us=41000 \
 max_us=52000 unexpected_status=9 connect=0 read=3 write=0 timeout=2
 """
@@ -81,6 +86,14 @@ def test_parse_wrk_counts_unexpected_statuses_and_socket_errors():
     assert r.socket_errors == 5
     assert r.non_2xx_3xx == 4
     assert r.errors == 14
+
+
+def test_parse_wrk_names_the_unexpected_statuses_and_keeps_one_answer():
+    r = parse_wrk(WRK_WITH_ERRORS)
+    assert r.statuses == {409: 5, 302: 4}
+    assert r.unexpected == "302×4, 409×5"
+    assert r.sample == "409 这个表单已经提交给了另一户"
+    assert parse_wrk(WRK_SAMPLE).unexpected == ""
 
 
 def test_parse_wrk_refuses_output_without_our_line():
@@ -234,3 +247,11 @@ def test_a_slow_page_shows_its_rate_to_a_tenth():
         ]
     )
     assert markdown_table(rows).splitlines()[3].startswith("| x | 0.4 |")
+
+
+def test_two_post_scripts_never_share_a_key_prefix():
+    def script():
+        return post_script("/households/{pk}/visits/", [1], "sessionid=abc", {}, expect=200)
+
+    nonces = {re.search(r'nonce = "([0-9a-f]{8})"', script()).group(1) for _ in range(5)}
+    assert len(nonces) == 5

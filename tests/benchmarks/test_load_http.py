@@ -1,6 +1,7 @@
 """The load benchmark's HTTP side against a live server: logging in through the form as wrk's
 sessions are made, and waiting for the server to be idle. One request at a time, no load."""
 
+import shutil
 from io import StringIO
 from urllib.parse import urlencode, urlsplit
 
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from benchmarks.load.__main__ import cookie_header, drain, fetch, log_in, visit_fields
+from benchmarks.load.wrk import get_script, run_wrk
 from consultations.models import Visit
 from households.models import Household
 from portal.management.commands.seed_scale import BENCH_PASSWORD
@@ -59,3 +61,16 @@ def test_drain_returns_once_every_worker_answered(port):
     drain(port, workers=2)
     status, _, _ = fetch(port, "GET", "/healthz")
     assert status == 200
+
+
+@pytest.mark.skipif(not shutil.which("wrk"), reason="wrk is not installed")
+def test_wrk_runs_our_script_and_names_each_unexpected_status(port):
+    """wrk itself, for one second: our Lua must load (or wrk quietly sends plain GETs), and
+    an answer other than the expected one is counted by status, with its start kept."""
+    jar = log_in(port, "bench-grid", BENCH_PASSWORD)
+    list_page = run_wrk(port, "/doors/", get_script(cookie_header(jar)), 1, 2, 1)
+    assert list_page.requests > 0
+    assert (list_page.errors, list_page.statuses) == (0, {})
+    logged_out = run_wrk(port, "/doors/", get_script(""), 1, 2, 1)
+    assert logged_out.statuses == {302: logged_out.requests}
+    assert logged_out.sample.startswith("302")
