@@ -73,10 +73,15 @@ def with_door_status(households: QuerySet) -> QuerySet:
         follow_up_on=_latest_visit("next_step_on"),
         follow_up_step=_latest_visit("next_step"),
         visit_count=Subquery(visit_count, output_field=models.IntegerField()),
-        ever_reached=Exists(
-            Visit.objects.filter(household=OuterRef("pk")).exclude(reached=Visit.Reached.NOBODY)
-        ),
+        ever_reached=_ever_reached(),
         decision=Consent.objects.decision_of_outer_household(),
+    )
+
+
+def _ever_reached() -> Exists:
+    """Whether any visit spoke to someone (owner, family or tenant)."""
+    return Exists(
+        Visit.objects.filter(household=OuterRef("pk")).exclude(reached=Visit.Reached.NOBODY)
     )
 
 
@@ -114,8 +119,11 @@ def filter_doors(households: QuerySet, choice: str, today: date) -> QuerySet:
 
 
 def door_counts(households: QuerySet) -> dict[str, int]:
-    """Totals for the top of a door list, in one query: in scope, reached, still to go."""
-    counts = households.aggregate(
+    """Totals for the top of a door list, in one query: in scope, reached, still to go. The
+    households come without with_door_status: only the two figures counted are worked out."""
+    counts = households.annotate(
+        ever_reached=_ever_reached(), decision=Consent.objects.decision_of_outer_household()
+    ).aggregate(
         total=Count("pk"),
         reached=Count("pk", filter=Q(ever_reached=True) | Q(decision__isnull=False)),
         signed=Count("pk", filter=Q(decision__isnull=False)),

@@ -127,11 +127,12 @@ class VisitForm(forms.ModelForm):
             self.save_concerns(visit)
         return visit
 
-    def save_concerns(self, visit: Visit) -> None:
+    def save_concerns(self, visit: Visit, *, new: bool = False) -> None:
+        """Make the visit's concerns the ones ticked (``new``: a visit just created has none)."""
         from consultations.models import VisitConcern
 
         wanted = set(self.cleaned_data.get("concerns") or [])
-        have = set(visit.concerns.values_list("concern", flat=True))
+        have = set() if new else set(visit.concerns.values_list("concern", flat=True))
         for concern in have - wanted:
             visit.concerns.filter(concern=concern).first().delete()  # recorded in the history
         for concern in sorted(wanted - have):

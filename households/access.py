@@ -8,13 +8,19 @@ from households.models import Assignment, Household
 
 
 def get_household_for(
-    user, pk: int, *, write: bool = False, perm: str = "households.change_household"
+    user,
+    pk: int,
+    *,
+    write: bool = False,
+    perm: str = "households.change_household",
+    unit_ids: list[int] | None = None,
 ) -> Household:
     """The household if it is in the user's scope (404 otherwise, whatever the id);
-    PermissionDenied when asked to write and the user lacks ``perm``."""
+    PermissionDenied when asked to write and the user lacks ``perm``. ``unit_ids``: the
+    user's ``unit_ids_for``, when the caller has read them already."""
+    in_scope = Household.objects.for_user(user, unit_ids)
     household = get_object_or_404(
-        Household.objects.for_user(user).select_related("unit__building__campaign__community"),
-        pk=pk,
+        in_scope.select_related("unit__building__campaign__community"), pk=pk
     )
     if write and not user.has_perm(perm):
         raise PermissionDenied

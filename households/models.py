@@ -143,17 +143,28 @@ def units_worked_by(user):
     )
 
 
+def unit_ids_for(user) -> list[int] | None:
+    """The ids of the units whose households the user may see, read now (one query); None
+    for a superuser, who sees every unit."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return None
+    return sorted(units_worked_by(user).order_by().values_list("pk", flat=True))
+
+
 class HouseholdQuerySet(models.QuerySet):
-    def for_user(self, user):
+    def for_user(self, user, unit_ids: list[int] | None = None):
         """The households this user may see: a secretary's community, a worker's or lead's
-        buildings and units. Superusers see everything; everyone else sees nothing."""
+        buildings and units. Superusers see everything; everyone else sees nothing.
+        ``unit_ids``: the user's ``unit_ids_for``, when the caller has read them already."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self
         # The unit ids first, as a list: with a subquery PostgreSQL plans for most of the
         # district and works out each row's annotations (door status) before filtering.
-        return self.filter(unit__in=list(units_worked_by(user).values_list("pk", flat=True)))
+        return self.filter(unit__in=unit_ids_for(user) if unit_ids is None else unit_ids)
 
     def in_campaign(self, campaign):
         return self.filter(unit__building__campaign=campaign)

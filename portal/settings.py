@@ -122,7 +122,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # exists. Colleagues behind one office address are not locked out by one person's typos.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.auth.PermissionsInOneQuery",  # Django's ModelBackend, one query for permissions
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
@@ -175,6 +175,10 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10  # six photos to a progress update is the most
 
 # Staff views in the campaigns app ask the portal which campaigns a user works on.
 CAMPAIGNS_FOR_USER = "portal.access.campaigns_for"
+
+# Door lists and dashboards keep their rendered parts until their units' change counters move
+# (portal/fragments.py); this long at most, for what the counters do not see (a renamed worker).
+FRAGMENT_SECONDS = env_int("FRAGMENT_SECONDS", 5 * 60, minimum=1)
 
 # Residents' questions: at most this many per address in the window (seconds), counted in the
 # cache (per process with the default local-memory cache: set CACHES to a shared one when

@@ -1,6 +1,7 @@
 """Small hand-written factories: each makes one valid object, with anything overridable."""
 
 import itertools
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -252,3 +253,8 @@ def make_question(**kw) -> Question:
         kw.setdefault("answer", "会的。")
         kw.setdefault("published_at", timezone.now())
     return Question.objects.create(**{"body": f"什么时候开工？{_n()}", **kw})
+
+
+def listed_doors(response) -> set[int]:
+    """The households a door list shows (its rows are ``id="door-<pk>"``)."""
+    return {int(pk) for pk in re.findall(r'id="door-(\d+)"', response.text)}

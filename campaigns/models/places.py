@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -138,6 +138,19 @@ class Building(models.Model):
         return self.name
 
 
+class UnitQuerySet(models.QuerySet):
+    def count_change(self) -> int:
+        """Move these units' change counters: something shown about them changed (see
+        consultations/revision.py for who calls this)."""
+        return self.update(revision=F("revision") + 1)
+
+    def stamp(self) -> tuple[int, int]:
+        """How many units these are and the sum of their change counters: it moves whenever
+        anything shown about their households changes. Read it before the data."""
+        totals = self.order_by().aggregate(n=Count("pk"), revisions=Sum("revision"))
+        return totals["n"], totals["revisions"] or 0
+
+
 class Unit(models.Model):
     """A stairwell (单元): the owners who share one elevator vote together."""
 
@@ -146,6 +159,11 @@ class Unit(models.Model):
     )
     name = models.CharField(_("单元"), max_length=50, help_text=_("例如：1单元"))
     floors = models.PositiveSmallIntegerField(_("楼层数"))
+    # Goes up by one with every change to what is shown about the unit's households
+    # (consultations/revision.py); only ever written by that UPDATE, never by save().
+    revision = models.PositiveBigIntegerField(_("变更计数"), default=0, editable=False)
+
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("单元")
@@ -158,6 +176,17 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.building.name}{self.name}"
+
+    def save(self, *args, **kwargs):
+        """Save everything but the change counter: an instance read a moment ago must not
+        write back an older count (counts only grow, or a kept page could come back)."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "revision"
+            ]
+        super().save(*args, **kwargs)
 
 
 class Elevator(models.Model):

@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -45,13 +45,14 @@ def activity(request: HttpRequest) -> HttpResponse:
     return render(request, "consultations/activity.html", context)
 
 
-def team_table(user, today) -> dict:
-    """Visits per worker per day over the last two weeks, counted in the database."""
+def team_table(user, today, visits: QuerySet | None = None) -> dict:
+    """Visits per worker per day over the last two weeks, counted in the database: of the
+    user's households, or of ``visits`` (one campaign's, on its dashboard)."""
     days = [today - timedelta(days=n) for n in range(DAYS)]
     since = start_of(days[-1])
+    visits = Visit.objects.for_user(user) if visits is None else visits
     counts = (
-        Visit.objects.for_user(user)
-        .filter(visited_at__gte=since)
+        visits.filter(visited_at__gte=since)
         .annotate(day=TruncDate("visited_at", tzinfo=timezone.get_current_timezone()))
         .values("visitor", "visitor__username", "visitor__first_name", "day")
         .annotate(n=Count("pk"))

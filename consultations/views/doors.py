@@ -3,10 +3,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from campaigns.models import Unit
 from consultations.doors import (
     DoorFilter,
     door_counts,
@@ -14,14 +16,16 @@ from consultations.doors import (
     filter_doors,
     with_door_status,
 )
-from households.models import Household
+from households.models import Household, unit_ids_for
+from portal.fragments import kept
 from portal.htmx import wants_fragment
 
 
-def doors_for(user):
-    """The user's households with their door status, ready to list."""
+def doors_for(user, unit_ids: list[int] | None = None):
+    """The user's households with their door status, ready to list (``unit_ids``: the user's
+    ``unit_ids_for``, if read already)."""
     return with_door_status(
-        Household.objects.for_user(user).select_related("unit__building")
+        Household.objects.for_user(user, unit_ids).select_related("unit__building")
     ).order_by("unit__building__sort_order", "unit__building__name", "unit__name", "floor", "room")
 
 
@@ -36,22 +40,33 @@ def with_status(households) -> list:
 @login_required
 @vary_on_headers("HX-Request")
 def my_doors(request: HttpRequest) -> HttpResponse:
+    """The list is kept, rendered, until a visit, consent or household in it changes."""
     choice = request.GET.get("show", "")
     if choice not in DoorFilter.values:
         choice = ""
     today = timezone.localdate()
-    doors = doors_for(request.user)
-    context = {
-        "households": with_status(filter_doors(doors, choice, today)),
-        "counts": door_counts(doors),
-        "filters": DoorFilter.choices,
-        "choice": choice,
-        "today": today,
-    }
-    template = "consultations/my_doors.html"
+    unit_ids = unit_ids_for(request.user)
+    units = Unit.objects.all() if unit_ids is None else Unit.objects.filter(pk__in=unit_ids)
+    may_log = request.user.has_perm("consultations.add_visit")  # the list's buttons
+
+    def draw() -> dict:
+        doors = doors_for(request.user, unit_ids)
+        context = {
+            "households": with_status(filter_doors(doors, choice, today)),
+            "filters": DoorFilter.choices,
+            "choice": choice,
+            "today": today,
+            "may_log": may_log,
+        }  # rendered without the request: nothing in the list depends on more than this
+        door_list = render_to_string("consultations/my_doors.html#door-list", context)
+        counts = door_counts(Household.objects.for_user(request.user, unit_ids))
+        return {"counts": counts, "door_list": door_list}
+
+    key = (request.user.pk, unit_ids, units.stamp(), choice, today, may_log)
+    page = kept("my-doors", key, draw)
     if wants_fragment(request):
-        template += "#door-list"
-    return render(request, template, context)
+        return HttpResponse(page["door_list"])
+    return render(request, "consultations/my_doors.html", page)
 
 
 @require_GET

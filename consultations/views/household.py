@@ -13,9 +13,8 @@ from consultations.costs import explain_share
 from consultations.doors import door_counts, door_status, with_door_status
 from consultations.forms import TraceAttemptForm, VisitForm
 from consultations.models import Consent, Share, Visit
-from consultations.views.doors import doors_for
 from households.access import get_household_for, works_on
-from households.models import Household
+from households.models import Household, unit_ids_for
 
 ADD_VISIT = "consultations.add_visit"
 CHANGE_VISIT = "consultations.change_visit"
@@ -64,21 +63,18 @@ def household_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def save_visit(form: VisitForm, household: Household, user) -> tuple[Visit, bool]:
-    """Create the visit once per idempotency key: a replay returns the visit already saved."""
-    key = form.cleaned_data["idempotency_key"]
-    existing = Visit.objects.filter(idempotency_key=key).first()
-    if existing:
-        return existing, False
+    """Create the visit once per idempotency key: a replay returns the visit already saved.
+    The insert comes first (a replay is rare): the key's unique index refuses a second."""
     try:
         with transaction.atomic():
             visit = form.save(commit=False)
             visit.household = household
             visit.visitor = user
-            visit.save()
-            form.save_concerns(visit)
+            visit.save(force_insert=True)
+            form.save_concerns(visit, new=True)
             return visit, True
-    except IntegrityError:  # the same key won a race a moment ago
-        return get_object_or_404(Visit, idempotency_key=key), False
+    except IntegrityError:  # this key was saved before, or a moment ago by a twin request
+        return get_object_or_404(Visit, idempotency_key=form.cleaned_data["idempotency_key"]), False
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,7 +82,8 @@ def save_visit(form: VisitForm, household: Household, user) -> tuple[Visit, bool
 def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the visit form (an HTMX fragment, or the household page with the form open).
     POST: save the visit once, then show the updated timeline or list row."""
-    household = get_household_for(request.user, pk, write=True, perm=ADD_VISIT)
+    unit_ids = unit_ids_for(request.user)
+    household = get_household_for(request.user, pk, write=True, perm=ADD_VISIT, unit_ids=unit_ids)
     from_list = request.POST.get("return_to", request.GET.get("return_to")) == "list"
     if request.method == "GET":
         if not request.htmx:
@@ -103,13 +100,16 @@ def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
         if created:
             messages.success(request, _("已保存 %(room)s 的走访记录。") % {"room": household.room})
         return redirect(household.get_absolute_url() + "#visits")
-    return render_visit_slot(request, household, VisitForm(), from_list, saved=visit)
+    return render_visit_slot(
+        request, household, VisitForm(), from_list, saved=visit, unit_ids=unit_ids
+    )
 
 
 def render_visit_slot(
-    request, household, form, from_list, *, open_form=False, saved=None, status=200
+    request, household, form, from_list, *, open_form=False, saved=None, status=200, unit_ids=None
 ) -> HttpResponse:
-    """The part of the page that holds the visit form: the list row or the visits panel."""
+    """The part of the page that holds the visit form: the list row (with the list's counts
+    once saved) or the visits panel."""
     if from_list:
         row = with_door_status(
             Household.objects.filter(pk=household.pk).select_related("unit__building")
@@ -120,8 +120,11 @@ def render_visit_slot(
             "form": form,
             "open_form": open_form,
             "saved": saved,
-            "counts": door_counts(doors_for(request.user)) if saved else None,
+            "counts": door_counts(Household.objects.for_user(request.user, unit_ids))
+            if saved
+            else None,
             "today": timezone.localdate(),
+            "may_log": request.user.has_perm(ADD_VISIT),
         }
         return render(request, "consultations/my_doors.html#door-row", context, status=status)
     context = household_context(request, household, form=form, open_form=open_form, saved=saved)

@@ -44,7 +44,7 @@ def walk_sheets(households) -> list[dict]:
         rows = list(rows)
         for household in rows:
             household.status = door_status(household)
-        counts = door_counts(with_door_status(households.filter(unit=unit)))
+        counts = door_counts(households.filter(unit=unit))
         sheets.append({"unit": unit, "households": rows, "counts": counts})
     if not sheets:
         raise Http404(_("没有可打印的住户。"))

@@ -66,10 +66,10 @@ def grid_state(household) -> GridState:
     return GRID_STATE[door_status(household)]
 
 
-def scope_of(user, campaign: Campaign) -> QuerySet:
+def scope_of(user, campaign: Campaign, unit_ids: list[int] | None = None) -> QuerySet:
     """The campaign's households this user may see: all of them for its secretary, the
-    assignment's for a grid worker or building lead."""
-    return Household.objects.for_user(user).in_campaign(campaign)
+    assignment's for a grid worker or building lead (``unit_ids``: the user's, if read)."""
+    return Household.objects.for_user(user, unit_ids).in_campaign(campaign)
 
 
 def units_of(user, campaign: Campaign) -> QuerySet:
@@ -248,7 +248,7 @@ def work(user, households: QuerySet, today) -> dict:
     follow_ups = follow_ups_by_worker(households, today)
     untraced, untraced_total = untraced_owners(households)
     return {
-        "team": team_table(user, today),
+        "team": team_table(user, today, Visit.objects.filter(household__in=households)),
         "follow_ups": follow_ups,
         "follow_ups_total": {
             "due": sum(row["due"] for row in follow_ups),

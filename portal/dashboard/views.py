@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Unit
 from households import register
-from households.models import Assignment, AuditEvent, Role
+from households.models import Assignment, AuditEvent, Role, unit_ids_for
 from portal.access import campaigns_for
 from portal.dashboard import export, uploads
 from portal.dashboard.figures import (
@@ -28,6 +29,7 @@ from portal.dashboard.figures import (
     units_of,
     work,
 )
+from portal.fragments import kept
 from portal.htmx import wants_fragment
 from portal.pdf import private_document
 
@@ -62,20 +64,33 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    """Will the vote pass, where is it stuck, who is doing the work, what is overdue."""
+    """Will the vote pass, where is it stuck, who is doing the work, what is overdue. The
+    figures are kept, rendered, until something in the campaign's units changes."""
     campaign = get_campaign_for(request.user, slug)
-    households = scope_of(request.user, campaign)
-    units = overview(request.user, campaign)
-    funnel, unit_funnels = funnels(households, units)
-    context = {
-        "campaign": campaign,
-        "units": units,
-        "funnel": funnel,
-        "unit_funnels": unit_funnels,
-        "concerns": ranked_concerns(households),
-        "may_manage": may_manage(request.user, campaign),
-        **work(request.user, households, timezone.localdate()),
-    }
+    unit_ids = unit_ids_for(request.user)
+    manage = may_manage(request.user, campaign)
+    today = timezone.localdate()
+
+    def draw() -> str:
+        households = scope_of(request.user, campaign, unit_ids)
+        units = overview(request.user, campaign)
+        funnel, unit_funnels = funnels(households, units)
+        context = {
+            "campaign": campaign,
+            "units": units,
+            "funnel": funnel,
+            "unit_funnels": unit_funnels,
+            "concerns": ranked_concerns(households),
+            "may_manage": manage,
+            **work(request.user, households, today),
+        }  # rendered without the request: nothing here depends on more than this
+        return render_to_string("portal/dashboard/_overview.html", context)
+
+    units = Unit.objects.filter(building__campaign=campaign)
+    if unit_ids is not None:
+        units = units.filter(pk__in=unit_ids)
+    key = (request.user.pk, campaign.pk, unit_ids, units.stamp(), today, manage)
+    context = {"campaign": campaign, "overview": kept("dashboard", key, draw)}
     return render(request, "portal/dashboard/campaign.html", context)
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from consultations.doors import DoorStatus
 from households.models import Household, OwnerTrace, Role
 from tests.factories import (
+    listed_doors,
     make_assignment,
     make_building,
     make_consent,
@@ -50,13 +51,22 @@ def test_my_doors_lists_only_the_households_in_my_assignment(client):
         assert household.get_absolute_url() not in text
 
 
+def door_list(response) -> str:
+    """The list part of the page (the rest carries a CSRF token masked anew each time)."""
+    return response.text.split('id="door-counts"')[1].split("</main>")[0]
+
+
 @pytest.mark.parametrize("size", [2, 40])
 def test_my_doors_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, size):
     me, _ = worker_with_doors(size)
     client.force_login(me)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("consultations:my_doors"))
     assert response.status_code == 200
+    with django_assert_max_num_queries(7) as kept:  # the rendered list, from the cache
+        again = client.get(reverse("consultations:my_doors"))
+    assert door_list(again) == door_list(response)
+    assert not any("households_household" in q["sql"] for q in kept.captured_queries)
 
 
 def test_my_doors_counts_who_was_reached_and_who_is_still_to_go(client):
@@ -146,7 +156,7 @@ def mixed_doors():
 )
 def test_the_door_filters_pick_the_right_households(client, mixed_doors, show, expected):
     user, doors = mixed_doors
-    listed = {h.pk for h in doors_page(client, user, show).context["households"]}
+    listed = listed_doors(doors_page(client, user, show))
     assert listed == {doors[name].pk for name in expected}
 
 
@@ -247,3 +257,36 @@ def test_htmx_restoring_history_gets_the_whole_page_not_a_fragment(client):
     assert "<html" in response.text
     fragment = client.get(reverse("consultations:my_doors"), headers={"HX-Request": "true"})
     assert "<html" not in fragment.text
+
+
+def row_of(response, household) -> str:
+    return response.text.split(f'id="door-{household.pk}"')[1].split("</li>")[0]
+
+
+def test_a_kept_list_shows_a_visit_as_soon_as_it_is_saved(client):
+    assignment = make_assignment()
+    household = make_household(unit=assignment.unit)
+    assert "未走访" in row_of(doors_page(client, assignment.user), household)
+    make_visit(household=household, attitude="oppose")
+    assert "已走访：反对" in row_of(doors_page(client, assignment.user), household)
+
+
+def test_a_kept_list_shows_a_renamed_building_at_once(client):
+    assignment = make_assignment()
+    make_household(unit=assignment.unit)
+    doors_page(client, assignment.user)
+    building = assignment.unit.building
+    building.name = "新楼"
+    building.save()
+    assert "新楼" in doors_page(client, assignment.user).text
+
+
+def test_two_workers_of_one_unit_each_get_their_own_list(client):
+    assignment = make_assignment()
+    household = make_household(unit=assignment.unit)
+    doors_page(client, assignment.user)
+    lead = make_assignment(role=Role.BUILDING_LEAD, building=assignment.unit.building).user
+    make_household(unit=make_unit(building=assignment.unit.building))
+    listed = listed_doors(doors_page(client, lead))
+    assert household.pk in listed
+    assert len(listed) == 2

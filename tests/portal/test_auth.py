@@ -79,3 +79,36 @@ def test_anonymous_visitors_cannot_open_a_household(client):
 def test_a_grid_worker_may_not_open_the_secretary_overview(client):
     client.force_login(make_assignment().user)
     assert client.get(reverse("secretary")).status_code == 403
+
+
+def permission(codename: str):
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(codename=codename)
+
+
+def test_permissions_come_from_the_user_and_their_groups_in_one_query(
+    django_assert_num_queries,
+):
+    from django.contrib.auth.models import Group
+
+    user = make_user("perm1")
+    user.user_permissions.add(permission("view_unit"))
+    group = Group.objects.create(name="readers")
+    group.permissions.add(permission("view_building"))
+    user.groups.add(group)
+    fresh = type(user).objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        assert fresh.has_perm("campaigns.view_unit")
+        assert fresh.has_perm("campaigns.view_building")
+        assert not fresh.has_perm("campaigns.delete_unit")
+
+
+def test_an_inactive_user_has_no_permissions_and_a_superuser_has_all():
+    inactive = make_user("perm2")
+    inactive.user_permissions.add(permission("view_unit"))
+    inactive.is_active = False
+    inactive.save()
+    assert not type(inactive).objects.get(pk=inactive.pk).has_perm("campaigns.view_unit")
+    boss = make_user("perm3", is_superuser=True)
+    assert boss.get_all_permissions() >= {"campaigns.view_unit", "consultations.add_visit"}

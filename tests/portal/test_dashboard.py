@@ -122,9 +122,9 @@ def test_untraced_absentee_owners_are_listed(client, hand_counted):
 
 
 def test_the_work_table_is_the_activity_pages_visits_per_worker(client, hand_counted):
-    text = dashboard(client, hand_counted.secretary, hand_counted.campaign).text
-    assert "近14天每人每日走访户次" in text
-    team = dashboard(client, hand_counted.secretary, hand_counted.campaign).context["team"]
+    response = dashboard(client, hand_counted.secretary, hand_counted.campaign)
+    assert "近14天每人每日走访户次" in response.text
+    team = response.context["team"]
     assert {row["name"]: row["total"] for row in team["rows"]} == {"小王": 3, "小陈": 2}
 
 
@@ -233,6 +233,40 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
     assert response.status_code == 200
     if name == "dashboard:campaign":
         assert response.context["funnel"].total == size
+
+
+def overview_part(response) -> str:
+    return response.text.split('<main id="main">')[1].split("</main>")[0]
+
+
+def test_the_dashboard_keeps_its_figures_until_something_in_its_units_changes(
+    client, django_assert_max_num_queries, hand_counted
+):
+    first = dashboard(client, hand_counted.secretary, hand_counted.campaign)
+    with django_assert_max_num_queries(7) as kept:  # the figures, from the cache
+        again = client.get(reverse("dashboard:campaign", args=[hand_counted.campaign.slug]))
+    assert overview_part(again) == overview_part(first)
+    assert not any("consultations_visit" in q["sql"] for q in kept.captured_queries)
+    make_visit(household=hand_counted.households["401"], attitude="oppose")
+    changed = dashboard(client, hand_counted.secretary, hand_counted.campaign)
+    assert changed.context["funnel"].against == first.context["funnel"].against + 1
+
+
+def test_the_dashboard_shows_a_new_consent_rule_at_once(client, hand_counted):
+    dashboard(client, hand_counted.secretary, hand_counted.campaign)
+    hand_counted.campaign.consent_rule = "unanimous"
+    hand_counted.campaign.save()
+    text = dashboard(client, hand_counted.secretary, hand_counted.campaign).text
+    assert "全体同意" in text
+
+
+def test_the_work_table_counts_only_this_campaigns_visits(client, hand_counted):
+    elsewhere = make_campaign(community=hand_counted.campaign.community)
+    unit = make_unit(building=make_building(campaign=elsewhere))
+    wang = Visit.objects.filter(visitor__username="wang").first().visitor
+    make_visit(household=make_household(unit=unit), visitor=wang)
+    team = dashboard(client, hand_counted.secretary, hand_counted.campaign).context["team"]
+    assert {row["name"]: row["total"] for row in team["rows"]} == {"小王": 3, "小陈": 2}
 
 
 def test_a_unit_without_households_still_shows(client):
