@@ -1,5 +1,7 @@
 """Households, their owners, and who is assigned to knock on which doors."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -146,11 +148,43 @@ def units_worked_by(user):
 def unit_ids_for(user) -> list[int] | None:
     """The ids of the units whose households the user may see, read now (one query); None
     for a superuser, who sees every unit."""
+    return unit_scope_of(user).unit_ids
+
+
+@dataclass(frozen=True)
+class UnitScope:
+    """The units a user works on, read once (``unit_scope_of``): for each, its campaign and its
+    change counter (``Unit.revision``). ``units`` is None for a superuser: every unit."""
+
+    units: dict[int, tuple[int, int]] | None
+
+    @property
+    def unit_ids(self) -> list[int] | None:
+        """As ``unit_ids_for``: what ``Household.objects.for_user`` filters by."""
+        return None if self.units is None else sorted(self.units)
+
+    def stamp(self, campaign_id: int | None = None) -> tuple[int, int]:
+        """``UnitQuerySet.stamp`` of these units (of one campaign's, if given)."""
+        if self.units is None:
+            units = Unit.objects.all()
+            return (units.filter(building__campaign=campaign_id) if campaign_id else units).stamp()
+        revisions = [
+            revision
+            for campaign, revision in self.units.values()
+            if campaign_id is None or campaign == campaign_id
+        ]
+        return len(revisions), sum(revisions)
+
+
+def unit_scope_of(user) -> UnitScope:
+    """The user's units with their campaigns and change counters, in one query (none for a
+    superuser): a kept page needs the ids and the stamp at once."""
     if not user.is_authenticated:
-        return []
+        return UnitScope({})
     if user.is_superuser:
-        return None
-    return sorted(units_worked_by(user).order_by().values_list("pk", flat=True))
+        return UnitScope(None)
+    rows = units_worked_by(user).order_by().values_list("pk", "building__campaign", "revision")
+    return UnitScope({pk: (campaign, revision) for pk, campaign, revision in rows})
 
 
 class HouseholdQuerySet(models.QuerySet):

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from campaigns.models import Unit
 from consultations.doors import (
     DoorFilter,
     door_counts,
@@ -16,7 +15,7 @@ from consultations.doors import (
     filter_doors,
     with_door_status,
 )
-from households.models import Household, unit_ids_for
+from households.models import Household, unit_scope_of
 from portal.fragments import kept
 from portal.htmx import wants_fragment
 
@@ -45,8 +44,8 @@ def my_doors(request: HttpRequest) -> HttpResponse:
     if choice not in DoorFilter.values:
         choice = ""
     today = timezone.localdate()
-    unit_ids = unit_ids_for(request.user)
-    units = Unit.objects.all() if unit_ids is None else Unit.objects.filter(pk__in=unit_ids)
+    scope = unit_scope_of(request.user)
+    unit_ids = scope.unit_ids
     may_log = request.user.has_perm("consultations.add_visit")  # the list's buttons
 
     def draw() -> dict:
@@ -62,7 +61,7 @@ def my_doors(request: HttpRequest) -> HttpResponse:
         counts = door_counts(Household.objects.for_user(request.user, unit_ids))
         return {"counts": counts, "door_list": door_list}
 
-    key = (request.user.pk, unit_ids, units.stamp(), choice, today, may_log)
+    key = (request.user.pk, unit_ids, scope.stamp(), choice, today, may_log)
     page = kept("my-doors", key, draw)
     if wants_fragment(request):
         return HttpResponse(page["door_list"])

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from campaigns.models import Campaign, Unit
+from campaigns.models import Campaign
 from households import register
-from households.models import Assignment, AuditEvent, Role, unit_ids_for
+from households.models import Assignment, AuditEvent, Role, unit_scope_of
 from portal.access import campaigns_for
 from portal.dashboard import export, uploads
 from portal.dashboard.figures import (
@@ -67,7 +67,8 @@ def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Will the vote pass, where is it stuck, who is doing the work, what is overdue. The
     figures are kept, rendered, until something in the campaign's units changes."""
     campaign = get_campaign_for(request.user, slug)
-    unit_ids = unit_ids_for(request.user)
+    scope = unit_scope_of(request.user)
+    unit_ids = scope.unit_ids
     manage = may_manage(request.user, campaign)
     today = timezone.localdate()
 
@@ -86,10 +87,7 @@ def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         }  # rendered without the request: nothing here depends on more than this
         return render_to_string("portal/dashboard/_overview.html", context)
 
-    units = Unit.objects.filter(building__campaign=campaign)
-    if unit_ids is not None:
-        units = units.filter(pk__in=unit_ids)
-    key = (request.user.pk, campaign.pk, unit_ids, units.stamp(), today, manage)
+    key = (request.user.pk, campaign.pk, unit_ids, scope.stamp(campaign.pk), today, manage)
     context = {"campaign": campaign, "overview": kept("dashboard", key, draw)}
     return render(request, "portal/dashboard/campaign.html", context)
 

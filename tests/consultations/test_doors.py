@@ -63,7 +63,7 @@ def test_my_doors_runs_a_fixed_number_of_queries(client, django_assert_max_num_q
     with django_assert_max_num_queries(9):
         response = client.get(reverse("consultations:my_doors"))
     assert response.status_code == 200
-    with django_assert_max_num_queries(7) as kept:  # the rendered list, from the cache
+    with django_assert_max_num_queries(5) as kept:  # the rendered list, from the cache
         again = client.get(reverse("consultations:my_doors"))
     assert door_list(again) == door_list(response)
     assert not any("households_household" in q["sql"] for q in kept.captured_queries)

@@ -289,3 +289,19 @@ def test_a_secretary_elsewhere_who_knocks_doors_here_may_not_take_the_register(
 def dashboard_status(client, user, campaign) -> int:
     client.force_login(user)
     return client.get(reverse("dashboard:campaign", args=[campaign.slug])).status_code
+
+
+def test_a_confirmed_import_shows_on_the_dashboard_at_once(client, hand_counted):
+    content = download(client, hand_counted.secretary, hand_counted.campaign).content
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    # a new household in the unit shown: written in bulk, which sends no signals
+    book.worksheets[0].append(["1栋", "1单元", 5, "501", 90, "新业主", "13612341234", "自住"])
+    out = io.BytesIO()
+    book.save(out)
+    dashboard = reverse("dashboard:campaign", args=[hand_counted.campaign.slug])
+    before = client.get(dashboard).context["units"][0].tally
+    token = upload(client, hand_counted.campaign, out.getvalue()).context["token"]
+    assert confirm(client, hand_counted.campaign, token).status_code == 302
+    after = client.get(dashboard)
+    assert after.context is not None  # rendered afresh, not the kept figures
+    assert after.context["units"][0].tally != before
