@@ -12,7 +12,7 @@ The counters only grow (``Unit.save`` never writes one back), so their sum over 
 units (``UnitQuerySet.stamp``), read before the data, names the data: what was rendered under that stamp may be served
 until the stamp moves. Two transactions committing in either order both move it.
 
-Not counted, so seen once a kept part times out (portal.fragments.FRAGMENT_SECONDS): a
+Not counted, so seen once a kept part times out (settings.FRAGMENT_SECONDS): a
 worker's display name, and a community's name.
 """
 
