@@ -78,6 +78,39 @@ def with_door_status(households: QuerySet) -> QuerySet:
     )
 
 
+LATEST_VISIT_FIELDS = ("visited_at", "reached", "attitude", "next_step_on", "next_step")
+
+
+def with_door_status_of(household: Household) -> Household:
+    """One household with the same attributes as ``with_door_status`` gives, from two small
+    queries (its visits, its in-force decision) instead of eight subqueries: building that
+    statement costs more than running it when only one row is wanted (a saved visit's row,
+    the household page)."""
+    visits = list(
+        Visit.objects.filter(household=household)
+        .order_by("-visited_at", "-pk")
+        .values_list(*LATEST_VISIT_FIELDS)
+    )
+    latest = visits[0] if visits else (None,) * len(LATEST_VISIT_FIELDS)
+    (
+        household.last_visit_at,
+        household.last_reached,
+        household.last_attitude,
+        household.follow_up_on,
+        household.follow_up_step,
+    ) = latest
+    household.visit_count = len(visits) or None  # as the grouped subquery: NULL for none
+    household.ever_reached = any(reached != Visit.Reached.NOBODY for _, reached, *_ in visits)
+    household.decision = (
+        Consent.objects.in_force()
+        .filter(household=household)
+        .order_by("-signed_at")
+        .values_list("decision", flat=True)
+        .first()
+    )
+    return household
+
+
 def _ever_reached() -> Exists:
     """Whether any visit spoke to someone (owner, family or tenant)."""
     return Exists(

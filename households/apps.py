@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def assignment_changed(sender, instance, **kwargs) -> None:
-    from households.models import sync_role_groups_of
+    from households.models import forget_assignments, sync_role_groups_of
 
+    forget_assignments(instance.user)
     sync_role_groups_of(instance.user)
 
 

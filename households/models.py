@@ -1,6 +1,8 @@
 """Households, their owners, and who is assigned to knock on which doors."""
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -29,11 +31,39 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(user=user) if user.is_authenticated else self.none()
 
 
+@dataclass(frozen=True)
+class Place:
+    """One of a user's assignments, as ids: where they work, in which role."""
+
+    role: str
+    community: int
+    building: int | None
+    unit: int | None
+
+
+def assignments_of(user) -> tuple[Place, ...]:
+    """The user's assignments, read once per user object (one small query; none for
+    anonymous users): the navigation, the unit scope and the role checks of one request all
+    ask. Saving or deleting an assignment forgets what its user object had read."""
+    if not user.is_authenticated:
+        return ()
+    if not hasattr(user, "_assignments_cache"):
+        rows = (
+            Assignment.objects.filter(user=user)
+            .order_by()
+            .values_list("role", "community", "building", "unit")
+        )
+        user._assignments_cache = tuple(Place(*row) for row in rows)
+    return user._assignments_cache
+
+
+def forget_assignments(user) -> None:
+    user.__dict__.pop("_assignments_cache", None)
+
+
 def roles_of(user) -> set[str]:
     """The roles a user holds through their assignments (empty for anonymous users)."""
-    if not user.is_authenticated:
-        return set()
-    return set(Assignment.objects.filter(user=user).values_list("role", flat=True))
+    return {place.role for place in assignments_of(user)}
 
 
 class Assignment(models.Model):
@@ -136,13 +166,20 @@ class OwnerTrace(models.TextChoices):
 def units_worked_by(user):
     """The units of a user's assignments: a secretary's community, a worker's or lead's
     buildings and units: what the households are filtered by (``unit IN (…)``), so the
-    database reads only those units' households, however large the district."""
-    mine = Assignment.objects.filter(user=user)
-    return Unit.objects.filter(
-        Q(building__campaign__community__in=mine.filter(role=Role.SECRETARY).values("community"))
-        | Q(building__in=mine.exclude(building=None).values("building"))
-        | Q(pk__in=mine.exclude(unit=None).values("unit"))
-    )
+    database reads only those units' households, however large the district. The
+    assignments are read first (``assignments_of``), so the units are found by index."""
+    places = assignments_of(user)
+    parts = {
+        "building__campaign__community__in": {
+            p.community for p in places if p.role == Role.SECRETARY
+        },
+        "building__in": {p.building for p in places if p.building},
+        "pk__in": {p.unit for p in places if p.unit},
+    }
+    wanted = [Q(**{lookup: sorted(ids)}) for lookup, ids in parts.items() if ids]
+    if not wanted:
+        return Unit.objects.none()
+    return Unit.objects.filter(reduce(operator.or_, wanted))
 
 
 def unit_ids_for(user) -> list[int] | None:

@@ -6,19 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
 from campaigns.models import Campaign
-from households.models import Assignment, Role
+from households.models import Role, assignments_of, roles_of
 
 
 def campaigns_for(user):
     """Campaigns a staff member works on: all for a superuser, their communities' otherwise."""
     if user.is_superuser:
         return Campaign.objects.all()
-    communities = Assignment.objects.of(user).values("community")
-    return Campaign.objects.filter(community__in=communities)
+    communities = {place.community for place in assignments_of(user)}
+    return Campaign.objects.filter(community__in=sorted(communities))
 
 
 def is_secretary(user) -> bool:
-    return user.is_superuser or Assignment.objects.of(user).filter(role=Role.SECRETARY).exists()
+    return user.is_superuser or Role.SECRETARY in roles_of(user)
 
 
 def secretary_required(view):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations.costs import explain_share
-from consultations.doors import door_counts, door_status, with_door_status
+from consultations.doors import door_counts, door_status, with_door_status_of
 from consultations.forms import TraceAttemptForm, VisitForm
 from consultations.models import Consent, Share, Visit
 from households.access import get_household_for, works_on
@@ -35,11 +35,9 @@ def household_context(request: HttpRequest, household: Household, **extra) -> di
         if share
         else None
     )
-    annotated = with_door_status(Household.objects.filter(pk=household.pk)).get()
     return {
         "household": household,
-        "status": door_status(annotated),
-        "annotated": annotated,
+        "status": door_status(with_door_status_of(household)),
         "owners": household.owners.all(),
         "may_call": works_on(request.user, household),
         "share": share,
@@ -111,9 +109,7 @@ def render_visit_slot(
     """The part of the page that holds the visit form: the list row (with the list's counts
     once saved) or the visits panel."""
     if from_list:
-        row = with_door_status(
-            Household.objects.filter(pk=household.pk).select_related("unit__building")
-        ).get()
+        row = with_door_status_of(household)
         row.status = door_status(row)
         context = {
             "household": row,

@@ -17,7 +17,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from campaigns.models import Campaign
 from households import register
-from households.models import Assignment, AuditEvent, Role, unit_scope_of
+from households.models import AuditEvent, Role, assignments_of, unit_scope_of
 from portal.access import campaigns_for
 from portal.dashboard import export, uploads
 from portal.dashboard.figures import (
@@ -44,11 +44,9 @@ def get_campaign_for(user, slug: str, *, manage: bool = False) -> Campaign:
 
 
 def may_manage(user, campaign: Campaign) -> bool:
-    return (
-        user.is_superuser
-        or Assignment.objects.of(user)
-        .filter(role=Role.SECRETARY, community=campaign.community_id)
-        .exists()
+    return user.is_superuser or any(
+        place.role == Role.SECRETARY and place.community == campaign.community_id
+        for place in assignments_of(user)
     )
 
 

@@ -112,3 +112,22 @@ def test_an_inactive_user_has_no_permissions_and_a_superuser_has_all():
     assert not type(inactive).objects.get(pk=inactive.pk).has_perm("campaigns.view_unit")
     boss = make_user("perm3", is_superuser=True)
     assert boss.get_all_permissions() >= {"campaigns.view_unit", "consultations.add_visit"}
+
+
+def test_the_permissions_read_are_exactly_those_of_djangos_own_backend():
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Group
+
+    from portal.auth import PermissionsInOneQuery
+
+    user = make_user("perm4")
+    user.user_permissions.add(permission("view_unit"), permission("add_visit"))
+    for name in ("readers", "visitors"):  # two groups sharing a permission, one also direct
+        group = Group.objects.create(name=name)
+        group.permissions.add(permission("view_building"), permission("add_visit"))
+        user.groups.add(group)
+    boss = make_user("perm5", is_superuser=True)
+    for who in (user, boss):
+        ours = PermissionsInOneQuery().get_all_permissions(type(who).objects.get(pk=who.pk))
+        stock = ModelBackend().get_all_permissions(type(who).objects.get(pk=who.pk))
+        assert ours == stock and ours
