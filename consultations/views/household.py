@@ -98,9 +98,8 @@ def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
         if created:
             messages.success(request, _("已保存 %(room)s 的走访记录。") % {"room": household.room})
         return redirect(household.get_absolute_url() + "#visits")
-    return render_visit_slot(
-        request, household, VisitForm(), from_list, saved=visit, unit_ids=unit_ids
-    )
+    fresh = None if from_list else VisitForm()  # a saved list row shows no form
+    return render_visit_slot(request, household, fresh, from_list, saved=visit, unit_ids=unit_ids)
 
 
 def render_visit_slot(

@@ -80,6 +80,18 @@ def test_a_visit_logged_from_the_list_returns_the_updated_row_and_counts(client,
     assert "1 户：已接触 1 户，还差 0 户" in response.text
 
 
+@pytest.mark.parametrize("neighbours", [2, 40])
+def test_a_visit_saved_from_the_list_runs_the_same_queries_however_long_the_list(
+    client, door, neighbours, django_assert_max_num_queries
+):
+    household, _worker = door
+    for floor in range(neighbours):
+        make_visit(household=make_household(unit=household.unit, floor=floor % 6 + 1))
+    with django_assert_max_num_queries(23):  # each of the two concerns writes three rows
+        response = post_visit(client, household, visit_form(), htmx=True, return_to="list")
+    assert f"{neighbours + 1} 户：已接触 {neighbours + 1} 户，还差 0 户" in response.text
+
+
 def test_the_same_form_posted_twice_creates_one_visit_and_both_answers_succeed(client, door):
     household, _worker = door
     data = visit_form()
