@@ -265,3 +265,34 @@ def test_bulk_deleting_a_users_assignments_removes_their_role_group():
     assignment = make_assignment(role=Role.GRID_WORKER)
     Assignment.objects.filter(user=assignment.user).delete()
     assert not in_group(assignment.user, Role.GRID_WORKER)
+
+
+def test_a_users_assignments_are_read_once_and_forgotten_when_one_changes(
+    django_assert_num_queries,
+):
+    from households.models import roles_of, unit_ids_for
+
+    first = make_assignment()
+    user = first.user
+    with django_assert_num_queries(2):  # the assignments, then their units
+        assert roles_of(user) == {Role.GRID_WORKER}
+        assert unit_ids_for(user) == [first.unit_id]
+        assert roles_of(user) == {Role.GRID_WORKER}
+    lead = make_assignment(user=user, role=Role.BUILDING_LEAD)
+    assert roles_of(user) == {Role.GRID_WORKER, Role.BUILDING_LEAD}
+    assert set(unit_ids_for(user)) == {
+        first.unit_id,
+        *lead.building.units.values_list("pk", flat=True),
+    }
+    first.delete()
+    assert roles_of(user) == {Role.BUILDING_LEAD}
+
+
+def test_a_user_without_assignments_works_on_no_units_and_costs_one_query(
+    django_assert_num_queries,
+):
+    from households.models import unit_ids_for
+
+    idle = get_user_model().objects.create(username="idle")
+    with django_assert_num_queries(1):  # the assignments: there are none, so no units query
+        assert unit_ids_for(idle) == []
