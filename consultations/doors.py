@@ -52,8 +52,12 @@ class DoorFilter(models.TextChoices):
     VULNERABLE = "vulnerable", _("高龄或行动不便")
 
 
+LATEST_FIRST = Visit._meta.ordering  # the latest visit first; ties broken by the later row
+LATEST_VISIT_FIELDS = ("visited_at", "reached", "attitude", "next_step_on", "next_step")
+
+
 def _latest_visit(field: str) -> Subquery:
-    latest = Visit.objects.filter(household=OuterRef("pk")).order_by("-visited_at", "-pk")
+    latest = Visit.objects.filter(household=OuterRef("pk")).order_by(*LATEST_FIRST)
     return Subquery(latest.values(field)[:1])
 
 
@@ -78,9 +82,6 @@ def with_door_status(households: QuerySet) -> QuerySet:
     )
 
 
-LATEST_VISIT_FIELDS = ("visited_at", "reached", "attitude", "next_step_on", "next_step")
-
-
 def with_door_status_of(household: Household) -> Household:
     """One household with the same attributes as ``with_door_status`` gives, from two small
     queries (its visits, its in-force decision) instead of eight subqueries: building that
@@ -88,7 +89,7 @@ def with_door_status_of(household: Household) -> Household:
     the household page)."""
     visits = list(
         Visit.objects.filter(household=household)
-        .order_by("-visited_at", "-pk")
+        .order_by(*LATEST_FIRST)
         .values_list(*LATEST_VISIT_FIELDS)
     )
     latest = visits[0] if visits else (None,) * len(LATEST_VISIT_FIELDS)
@@ -101,13 +102,7 @@ def with_door_status_of(household: Household) -> Household:
     ) = latest
     household.visit_count = len(visits) or None  # as the grouped subquery: NULL for none
     household.ever_reached = any(reached != Visit.Reached.NOBODY for _, reached, *_ in visits)
-    household.decision = (
-        Consent.objects.in_force()
-        .filter(household=household)
-        .order_by("-signed_at")
-        .values_list("decision", flat=True)
-        .first()
-    )
+    household.decision = Consent.objects.decision_of(household)
     return household
 
 

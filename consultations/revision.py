@@ -9,8 +9,9 @@ its campaign: simple-history signals each save and delete of the tracked models
 import, which writes its rows in bulk, counts its units itself (``UnitQuerySet.count_change``).
 
 The counters only grow (``Unit.save`` never writes one back), so their sum over a scope's
-units (``UnitQuerySet.stamp``), read before the data, names the data: what was rendered under that stamp may be served
-until the stamp moves. Two transactions committing in either order both move it.
+units (``UnitQuerySet.stamp``), read before the data, names the data: what was rendered
+under that stamp may be served until the stamp moves. Two transactions committing in either
+order both move it.
 
 Not counted, so seen once a kept part times out (settings.FRAGMENT_SECONDS): a
 worker's display name, and a community's name.

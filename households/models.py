@@ -1,8 +1,6 @@
 """Households, their owners, and who is assigned to knock on which doors."""
 
-import operator
 from dataclasses import dataclass
-from functools import reduce
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -58,6 +56,7 @@ def assignments_of(user) -> tuple[Place, ...]:
 
 
 def forget_assignments(user) -> None:
+    """Make the next ``assignments_of(user)`` read them again (one was saved or deleted)."""
     user.__dict__.pop("_assignments_cache", None)
 
 
@@ -169,22 +168,21 @@ def units_worked_by(user):
     database reads only those units' households, however large the district. The
     assignments are read first (``assignments_of``), so the units are found by index."""
     places = assignments_of(user)
-    parts = {
-        "building__campaign__community__in": {
-            p.community for p in places if p.role == Role.SECRETARY
-        },
-        "building__in": {p.building for p in places if p.building},
-        "pk__in": {p.unit for p in places if p.unit},
-    }
-    wanted = [Q(**{lookup: sorted(ids)}) for lookup, ids in parts.items() if ids]
-    if not wanted:
+    communities = {p.community for p in places if p.role == Role.SECRETARY}
+    buildings = {p.building for p in places if p.building}
+    units = {p.unit for p in places if p.unit}
+    if not (communities or buildings or units):
         return Unit.objects.none()
-    return Unit.objects.filter(reduce(operator.or_, wanted))
+    return Unit.objects.filter(  # an empty IN drops out of the OR
+        Q(building__campaign__community__in=communities)
+        | Q(building__in=buildings)
+        | Q(pk__in=units)
+    )
 
 
 def unit_ids_for(user) -> list[int] | None:
-    """The ids of the units whose households the user may see, read now (one query); None
-    for a superuser, who sees every unit."""
+    """The ids of the units whose households the user may see, read now (the units, after
+    the user's assignments if not read yet); None for a superuser, who sees every unit."""
     return unit_scope_of(user).unit_ids
 
 
@@ -214,8 +212,9 @@ class UnitScope:
 
 
 def unit_scope_of(user) -> UnitScope:
-    """The user's units with their campaigns and change counters, in one query (none for a
-    superuser): a kept page needs the ids and the stamp at once."""
+    """The user's units with their campaigns and change counters, in one query once the
+    assignments are read (none for a superuser): a kept page needs the ids and the stamp at
+    once."""
     if not user.is_authenticated:
         return UnitScope({})
     if user.is_superuser:

@@ -40,17 +40,18 @@ def activity(request: HttpRequest) -> HttpResponse:
         "today": today,
         "mine_today": mine_today,
         "traces_today": traces_today,
-        "team": team_table(request.user, today) if is_secretary(request.user) else None,
+        "team": team_table(Visit.objects.for_user(request.user), today)
+        if is_secretary(request.user)
+        else None,
     }
     return render(request, "consultations/activity.html", context)
 
 
-def team_table(user, today, visits: QuerySet | None = None) -> dict:
-    """Visits per worker per day over the last two weeks, counted in the database: of the
-    user's households, or of ``visits`` (one campaign's, on its dashboard)."""
+def team_table(visits: QuerySet, today) -> dict:
+    """Visits per worker per day over the last two weeks, counted in the database: ``visits``
+    are the user's (the activity page) or one campaign's (its dashboard)."""
     days = [today - timedelta(days=n) for n in range(DAYS)]
     since = start_of(days[-1])
-    visits = Visit.objects.for_user(user) if visits is None else visits
     counts = (
         visits.filter(visited_at__gte=since)
         .annotate(day=TruncDate("visited_at", tzinfo=timezone.get_current_timezone()))

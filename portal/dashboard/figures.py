@@ -244,11 +244,11 @@ def untraced_owners(households: QuerySet) -> tuple[list, int]:
     return listed, total
 
 
-def work(user, households: QuerySet, today) -> dict:
+def work(households: QuerySet, today) -> dict:
     follow_ups = follow_ups_by_worker(households, today)
     untraced, untraced_total = untraced_owners(households)
     return {
-        "team": team_table(user, today, Visit.objects.filter(household__in=households)),
+        "team": team_table(Visit.objects.filter(household__in=households), today),
         "follow_ups": follow_ups,
         "follow_ups_total": {
             "due": sum(row["due"] for row in follow_ups),

@@ -81,7 +81,7 @@ def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "unit_funnels": unit_funnels,
             "concerns": ranked_concerns(households),
             "may_manage": manage,
-            **work(request.user, households, today),
+            **work(households, today),
         }  # rendered without the request: nothing here depends on more than this
         return render_to_string("portal/dashboard/_overview.html", context)
 
