@@ -180,9 +180,23 @@ CAMPAIGNS_FOR_USER = "portal.access.campaigns_for"
 # (portal/fragments.py); this long at most, for what the counters do not see (a renamed worker).
 FRAGMENT_SECONDS = env_int("FRAGMENT_SECONDS", 5 * 60, minimum=1)
 
+# A cache shared by every worker process: REDIS_URL (e.g. redis://127.0.0.1:6379/0). Without it
+# each process keeps its own (Django's local-memory cache), which is right for one process.
+# With it, sessions are read from the cache and written to the database as well (cached_db):
+# a signed-in page asks the database one question fewer, and a restarted cache signs nobody out.
+REDIS_URL = env_str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="portal"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Residents' questions: at most this many per address in the window (seconds), counted in the
-# cache (per process with the default local-memory cache: set CACHES to a shared one when
-# running several workers). Behind a reverse proxy, name the header carrying the client's
+# cache (per process without REDIS_URL: set it when running several workers). Behind a reverse proxy, name the header carrying the client's
 # address as Django sees it in request.META, e.g. HTTP_X_REAL_IP.
 QUESTION_RATE_LIMIT = env_int("QUESTION_RATE_LIMIT", 5, minimum=1)
 QUESTION_RATE_WINDOW = env_int("QUESTION_RATE_WINDOW", 10 * 60, minimum=1)

@@ -13,8 +13,10 @@ Skips (exit 0) with a message when PostgreSQL is not reachable or wrk is not ins
 
 Environment (all optional): BENCH_HOUSEHOLDS (20000), BENCH_SECONDS (10 per page),
 BENCH_WARMUP (2), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_WORKERS (2 × cores),
-BENCH_DATABASE_URL, BENCH_REPORT (docs/performance.md; "-" to write none), BENCH_NOTE
-(a sentence about the conditions, printed in the report).
+BENCH_DATABASE_URL, BENCH_REDIS_URL (redis://127.0.0.1:6379/0: the shared cache a deployment with
+several workers runs with, used when it answers; "-" for none), BENCH_REPORT
+(docs/performance.md; "-" to write none), BENCH_NOTE (a sentence about the conditions, printed
+in the report).
 """
 
 import http.client
@@ -53,6 +55,7 @@ from benchmarks.load.wrk import HOST, get_script, post_script, run_wrk
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,21 @@ def server_environment(database_url: str) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
+
+
+def shared_cache(url: str) -> tuple[dict[str, str], str]:
+    """The settings for the shared cache at ``url`` if it answers (keys under a prefix of this
+    run's own), and a line saying what the run used."""
+    if url in ("", "-"):
+        return {}, "none: each worker keeps its own (BENCH_REDIS_URL=-)"
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        return {}, f"none: {url} did not answer ({error}); each worker keeps its own"
+    prefix = f"bench-{uuid.uuid4().hex[:12]}"
+    return {"REDIS_URL": url, "CACHE_KEY_PREFIX": prefix}, f"Redis at {url} (sessions: cached_db)"
 
 
 def resolve_page(page: Page, kwargs: dict) -> tuple[str, str | None]:
@@ -494,7 +512,13 @@ def main() -> int:
     drop = f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
     admin_sql(server, drop, f'CREATE DATABASE "{name}"')
     static_root = tempfile.TemporaryDirectory(prefix="bench-static-")
-    environment = {**server_environment(database_url), "STATIC_ROOT": static_root.name}
+    cache_settings, cache_used = shared_cache(os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL))
+    print("shared cache:", cache_used)
+    environment = {
+        **server_environment(database_url),
+        **cache_settings,
+        "STATIC_ROOT": static_root.name,
+    }
     os.environ.update({**environment, "DJANGO_SETTINGS_MODULE": "portal.settings"})
     try:
         import django
@@ -533,6 +557,7 @@ def main() -> int:
             f"{settings.warmup} s warm-up (not counted) + {settings.seconds} s measured"
         ),
         "server": f"gunicorn, {settings.workers} sync workers, DJANGO_ENV=production, DEBUG off",
+        "shared cache": cache_used,
         "load average before the run": load_before,
         "load average after the run": load_average(),
     }
