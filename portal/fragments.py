@@ -5,19 +5,35 @@ units' change counters (``UnitQuerySet.stamp``), read before the data. A changed
 or household moves the stamp, so the next request renders afresh; nothing has to be deleted.
 Whatever the counters do not see is shown at the latest after FRAGMENT_SECONDS.
 
+``kept_page`` keeps a whole page, navigation included, under the same key plus what the page's
+frame reads from the request (address, roles, large type); the request's own CSRF token is put
+in on the way out, and a page with a message to show is never kept.
+
 The default cache is per process: each worker renders a part once per stamp. Correctness does
 not depend on sharing it.
 """
 
 import hashlib
+import secrets
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import translation
 
+from households.models import roles_of
+
 T = TypeVar("T")
+
+# Stands for the CSRF token in a kept page: letters and digits only, so escaping leaves it as
+# it is, and new in every process, so no page can carry it by chance.
+CSRF_STAND_IN = f"csrf{secrets.token_hex(16)}"
 
 
 def kept(name: str, key: tuple, render: Callable[[], T]) -> T:
@@ -30,3 +46,27 @@ def kept(name: str, key: tuple, render: Callable[[], T]) -> T:
         value = render()
         cache.set(cache_key, value, settings.FRAGMENT_SECONDS)
     return value
+
+
+def kept_page(
+    request: HttpRequest, template: str, name: str, key: tuple, context: Callable[[], dict]
+) -> HttpResponse:
+    """The page ``template`` renders with ``context()``, kept under ``key`` (which must name
+    everything the page's content depends on) and what the frame reads from the request."""
+    if len(get_messages(request)):  # shown once, so this page is not kept
+        return render(request, template, context())
+    user = request.user
+    frame = (
+        request.get_full_path(),
+        request.COOKIES.get("textsize") == "large",
+        user.get_username(),
+        user.is_staff,
+        user.is_superuser,
+        sorted(roles_of(user)),
+    )
+
+    def draw() -> str:
+        return render_to_string(template, {**context(), "csrf_token": CSRF_STAND_IN}, request)
+
+    html = kept(f"{name}-page", (*key, *frame), draw)
+    return HttpResponse(html.replace(CSRF_STAND_IN, get_token(request)))

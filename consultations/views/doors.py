@@ -10,13 +10,13 @@ from django.views.decorators.vary import vary_on_headers
 
 from consultations.doors import (
     DoorFilter,
-    door_counts,
+    door_counts_of,
     door_status,
     filter_doors,
     with_door_status,
 )
 from households.models import Household, unit_scope_of
-from portal.fragments import kept
+from portal.fragments import kept, kept_page
 from portal.htmx import wants_fragment
 
 
@@ -58,14 +58,12 @@ def my_doors(request: HttpRequest) -> HttpResponse:
             "may_log": may_log,
         }  # rendered without the request: nothing in the list depends on more than this
         door_list = render_to_string("consultations/my_doors.html#door-list", context)
-        counts = door_counts(Household.objects.for_user(request.user, unit_ids))
-        return {"counts": counts, "door_list": door_list}
+        return {"counts": door_counts_of(scope), "door_list": door_list}
 
     key = (request.user.pk, unit_ids, scope.stamp(), choice, today, may_log)
-    page = kept("my-doors", key, draw)
     if wants_fragment(request):
-        return HttpResponse(page["door_list"])
-    return render(request, "consultations/my_doors.html", page)
+        return HttpResponse(kept("my-doors", key, draw)["door_list"])
+    return kept_page(request, "consultations/my_doors.html", "my-doors", key, draw)
 
 
 @require_GET

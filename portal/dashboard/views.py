@@ -29,7 +29,7 @@ from portal.dashboard.figures import (
     units_of,
     work,
 )
-from portal.fragments import kept
+from portal.fragments import kept_page
 from portal.htmx import wants_fragment
 from portal.pdf import private_document
 
@@ -86,8 +86,10 @@ def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         return render_to_string("portal/dashboard/_overview.html", context)
 
     key = (request.user.pk, campaign.pk, unit_ids, scope.stamp(campaign.pk), today, manage)
-    context = {"campaign": campaign, "overview": kept("dashboard", key, draw)}
-    return render(request, "portal/dashboard/campaign.html", context)
+    template = "portal/dashboard/campaign.html"
+    return kept_page(
+        request, template, "dashboard", key, lambda: {"campaign": campaign, "overview": draw()}
+    )
 
 
 @require_GET
