@@ -7,12 +7,15 @@ for 20 households or 2,000.
 
 from datetime import date
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Consent, Decision, Visit
-from households.models import Household, OwnerTrace
+from households.models import Household, OwnerTrace, UnitScope
+from portal import compiled
 
 
 class DoorStatus(models.TextChoices):
@@ -84,14 +87,10 @@ def with_door_status(households: QuerySet) -> QuerySet:
 
 def with_door_status_of(household: Household) -> Household:
     """One household with the same attributes as ``with_door_status`` gives, from two small
-    queries (its visits, its in-force decision) instead of eight subqueries: building that
-    statement costs more than running it when only one row is wanted (a saved visit's row,
-    the household page)."""
-    visits = list(
-        Visit.objects.filter(household=household)
-        .order_by(*LATEST_FIRST)
-        .values_list(*LATEST_VISIT_FIELDS)
-    )
+    queries (its visits, its in-force decision, built once per process: ``portal.compiled``)
+    instead of eight subqueries: building that statement costs more than running it when only
+    one row is wanted (a saved visit's row, the household page)."""
+    visits = compiled.rows(_visits_latest_first, [household.pk])
     latest = visits[0] if visits else (None,) * len(LATEST_VISIT_FIELDS)
     (
         household.last_visit_at,
@@ -102,8 +101,19 @@ def with_door_status_of(household: Household) -> Household:
     ) = latest
     household.visit_count = len(visits) or None  # as the grouped subquery: NULL for none
     household.ever_reached = any(reached != Visit.Reached.NOBODY for _, reached, *_ in visits)
-    household.decision = Consent.objects.decision_of(household)
+    decision = compiled.rows(_decision_of_households, [household.pk])
+    household.decision = decision[0][0] if decision else None
     return household
+
+
+def _visits_latest_first(households: list[int]) -> QuerySet:
+    visits = Visit.objects.filter(household__in=households).order_by(*LATEST_FIRST)
+    return visits.values_list(*LATEST_VISIT_FIELDS)
+
+
+def _decision_of_households(households: list[int]) -> QuerySet:
+    """The in-force decision of the one household given (none if it has not signed)."""
+    return Consent.objects.decisions_latest_first().filter(household__in=households)[:1]
 
 
 def _ever_reached() -> Exists:
@@ -146,15 +156,59 @@ def filter_doors(households: QuerySet, choice: str, today: date) -> QuerySet:
     return households
 
 
-def door_counts(households: QuerySet) -> dict[str, int]:
-    """Totals for the top of a door list, in one query: in scope, reached, still to go. The
-    households come without with_door_status: only the two figures counted are worked out."""
-    counts = households.annotate(
+def _counted() -> dict:
+    """What ``door_counts`` adds up, as aggregates over households: only the two figures
+    counted are worked out (no with_door_status)."""
+    return {
+        "total": Count("pk"),
+        "reached": Count("pk", filter=Q(ever_reached=True) | Q(decision__isnull=False)),
+        "signed": Count("pk", filter=Q(decision__isnull=False)),
+    }
+
+
+def _with_counted_figures(households: QuerySet) -> QuerySet:
+    return households.annotate(
         ever_reached=_ever_reached(), decision=Consent.objects.decision_of_outer_household()
-    ).aggregate(
-        total=Count("pk"),
-        reached=Count("pk", filter=Q(ever_reached=True) | Q(decision__isnull=False)),
-        signed=Count("pk", filter=Q(decision__isnull=False)),
     )
+
+
+def door_counts(households: QuerySet) -> dict[str, int]:
+    """Totals for the top of a door list, in one query: in scope, reached, still to go."""
+    counts = _with_counted_figures(households).aggregate(**_counted())
+    counts["to_go"] = counts["total"] - counts["reached"]
+    return counts
+
+
+COUNT_NAMES = ("total", "reached", "signed")
+
+
+def _counts_by_unit(units: list[int]) -> QuerySet:
+    households = Household.objects.filter(unit__in=units).order_by()
+    counts = _with_counted_figures(households).values("unit").annotate(**_counted())
+    return counts.values_list("unit", *COUNT_NAMES)
+
+
+def door_counts_of(scope: UnitScope, *, changed: frozenset[int] = frozenset()) -> dict[str, int]:
+    """``door_counts`` of the households of the scope's units, each unit's figures kept in the
+    cache under its change counter, so that only the units that changed are counted again
+    (in one query, built once per process: ``portal.compiled``). ``changed``: units this request has just changed, whose counters in
+    ``scope`` (read before the change) are out of date: they are counted now and not kept."""
+    if scope.units is None:  # a superuser: every household
+        return door_counts(Household.objects.all())
+    keys = {
+        unit: f"door-counts:{unit}:{revision}"
+        for unit, (_campaign, revision) in scope.units.items()
+        if unit not in changed
+    }
+    found = cache.get_many(keys.values()) if keys else {}
+    by_unit = {unit: found[key] for unit, key in keys.items() if key in found}
+    missing = [unit for unit in scope.units if unit not in by_unit]
+    if missing:
+        counted = {unit: (0, 0, 0) for unit in missing}  # a unit with no household yet
+        counted.update({unit: tuple(f) for unit, *f in compiled.rows(_counts_by_unit, missing)})
+        by_unit.update(counted)
+        keep = {keys[unit]: figures for unit, figures in counted.items() if unit in keys}
+        cache.set_many(keep, settings.FRAGMENT_SECONDS)
+    counts = {name: sum(f[i] for f in by_unit.values()) for i, name in enumerate(COUNT_NAMES)}
     counts["to_go"] = counts["total"] - counts["reached"]
     return counts

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from campaigns.models import Building, Community, Unit
 from households.privacy import mask_name, mask_phone
+from portal import compiled
 
 
 class Role(models.TextChoices):
@@ -46,13 +47,17 @@ def assignments_of(user) -> tuple[Place, ...]:
     if not user.is_authenticated:
         return ()
     if not hasattr(user, "_assignments_cache"):
-        rows = (
-            Assignment.objects.filter(user=user)
-            .order_by()
-            .values_list("role", "community", "building", "unit")
-        )
-        user._assignments_cache = tuple(Place(*row) for row in rows)
+        places = compiled.rows(_assignments_of_users, [user.pk])
+        user._assignments_cache = tuple(Place(*row) for row in places)
     return user._assignments_cache
+
+
+def _assignments_of_users(users: list[int]):
+    return (
+        Assignment.objects.filter(user__in=users)
+        .order_by()
+        .values_list("role", "community", "building", "unit")
+    )
 
 
 def forget_assignments(user) -> None:
@@ -167,17 +172,30 @@ def units_worked_by(user):
     buildings and units: what the households are filtered by (``unit IN (…)``), so the
     database reads only those units' households, however large the district. The
     assignments are read first (``assignments_of``), so the units are found by index."""
+    places = _places_worked_by(user)
+    return _units_of_places(*places) if any(places) else Unit.objects.none()
+
+
+def _places_worked_by(user) -> tuple[list[int], list[int], list[int]]:
+    """The communities a user is secretary of, and the buildings and units they work on."""
     places = assignments_of(user)
     communities = {p.community for p in places if p.role == Role.SECRETARY}
     buildings = {p.building for p in places if p.building}
     units = {p.unit for p in places if p.unit}
-    if not (communities or buildings or units):
-        return Unit.objects.none()
+    return sorted(communities), sorted(buildings), sorted(units)
+
+
+def _units_of_places(communities: list[int], buildings: list[int], units: list[int]):
     return Unit.objects.filter(  # an empty IN drops out of the OR
         Q(building__campaign__community__in=communities)
         | Q(building__in=buildings)
         | Q(pk__in=units)
     )
+
+
+def _scope_rows(communities: list[int], buildings: list[int], units: list[int]):
+    units = _units_of_places(communities, buildings, units)
+    return units.order_by().values_list("pk", "building__campaign", "revision")
 
 
 def unit_ids_for(user) -> list[int] | None:
@@ -213,13 +231,17 @@ class UnitScope:
 
 def unit_scope_of(user) -> UnitScope:
     """The user's units with their campaigns and change counters, in one query once the
-    assignments are read (none for a superuser): a kept page needs the ids and the stamp at
-    once."""
+    assignments are read (none for a superuser, nor for a user without assignments): a kept
+    page needs the ids and the stamp at once. Every staff page asks, so the query's SQL is
+    built once per process (``portal.compiled``)."""
     if not user.is_authenticated:
         return UnitScope({})
     if user.is_superuser:
         return UnitScope(None)
-    rows = units_worked_by(user).order_by().values_list("pk", "building__campaign", "revision")
+    places = _places_worked_by(user)
+    if not any(places):
+        return UnitScope({})
+    rows = compiled.rows(_scope_rows, *places)
     return UnitScope({pk: (campaign, revision) for pk, campaign, revision in rows})
 
 

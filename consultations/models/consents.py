@@ -49,16 +49,13 @@ class ConsentQuerySet(models.QuerySet):
         """The answers that count: current, and to the proposal version now published."""
         return self.current().filter(proposal__status="published")
 
-    def _decisions_latest_first(self):
+    def decisions_latest_first(self):
+        """The in-force decisions alone, the latest signed first."""
         return self.in_force().order_by("-signed_at").values_list("decision", flat=True)
 
     def decision_of_outer_household(self) -> Subquery:
         """The in-force decision of the household an outer queryset is on (or NULL)."""
-        return Subquery(self._decisions_latest_first().filter(household=OuterRef("pk"))[:1])
-
-    def decision_of(self, household) -> str | None:
-        """The in-force decision of this one household (None if it has not signed)."""
-        return self._decisions_latest_first().filter(household=household).first()
+        return Subquery(self.decisions_latest_first().filter(household=OuterRef("pk"))[:1])
 
     def for_user(self, user):
         return self.filter(household__in=Household.objects.for_user(user))

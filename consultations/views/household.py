@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from consultations.costs import explain_share
-from consultations.doors import door_counts, door_status, with_door_status_of
+from consultations.doors import door_counts_of, door_status, with_door_status_of
 from consultations.forms import TraceAttemptForm, VisitForm
 from consultations.models import Consent, Share, Visit
 from households.access import get_household_for, works_on
-from households.models import Household, unit_ids_for
+from households.models import Household, unit_scope_of
 
 ADD_VISIT = "consultations.add_visit"
 CHANGE_VISIT = "consultations.change_visit"
@@ -80,8 +80,10 @@ def save_visit(form: VisitForm, household: Household, user) -> tuple[Visit, bool
 def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the visit form (an HTMX fragment, or the household page with the form open).
     POST: save the visit once, then show the updated timeline or list row."""
-    unit_ids = unit_ids_for(request.user)
-    household = get_household_for(request.user, pk, write=True, perm=ADD_VISIT, unit_ids=unit_ids)
+    scope = unit_scope_of(request.user)
+    household = get_household_for(
+        request.user, pk, write=True, perm=ADD_VISIT, unit_ids=scope.unit_ids
+    )
     from_list = request.POST.get("return_to", request.GET.get("return_to")) == "list"
     if request.method == "GET":
         if not request.htmx:
@@ -99,14 +101,15 @@ def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已保存 %(room)s 的走访记录。") % {"room": household.room})
         return redirect(household.get_absolute_url() + "#visits")
     fresh = None if from_list else VisitForm()  # a saved list row shows no form
-    return render_visit_slot(request, household, fresh, from_list, saved=visit, unit_ids=unit_ids)
+    return render_visit_slot(request, household, fresh, from_list, saved=visit, scope=scope)
 
 
 def render_visit_slot(
-    request, household, form, from_list, *, open_form=False, saved=None, status=200, unit_ids=None
+    request, household, form, from_list, *, open_form=False, saved=None, status=200, scope=None
 ) -> HttpResponse:
     """The part of the page that holds the visit form: the list row (with the list's counts
-    once saved) or the visits panel."""
+    once saved: ``scope``, the user's units as read before the visit changed one) or the
+    visits panel."""
     if from_list:
         row = with_door_status_of(household)
         row.status = door_status(row)
@@ -115,7 +118,7 @@ def render_visit_slot(
             "form": form,
             "open_form": open_form,
             "saved": saved,
-            "counts": door_counts(Household.objects.for_user(request.user, unit_ids))
+            "counts": door_counts_of(scope, changed=frozenset({household.unit_id}))
             if saved
             else None,
             "today": timezone.localdate(),

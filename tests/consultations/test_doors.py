@@ -9,11 +9,13 @@ from hypothesis import strategies as st
 
 from consultations.doors import (
     DoorStatus,
+    door_counts,
+    door_counts_of,
     door_status,
     with_door_status,
     with_door_status_of,
 )
-from households.models import Household, OwnerTrace, Role
+from households.models import Household, OwnerTrace, Role, unit_scope_of
 from tests.factories import (
     listed_doors,
     make_assignment,
@@ -25,6 +27,7 @@ from tests.factories import (
     make_proposal,
     make_share,
     make_unit,
+    make_user,
     make_visit,
 )
 
@@ -346,3 +349,56 @@ def test_one_household_gets_the_same_door_status_as_the_annotated_list(db, visit
         assert {f: getattr(one, f) for f in fields} == {f: getattr(listed, f) for f in fields}
         assert door_status(one) == door_status(listed)
         transaction.set_rollback(True)
+
+
+def building_with_three_units():
+    """A lead's building: one unit with visits and a signature, one untouched, one empty."""
+    assignment = make_assignment(role=Role.BUILDING_LEAD)
+    busy, quiet, empty = (make_unit(building=assignment.building) for _ in range(3))
+    proposal = make_proposal(elevator=make_elevator(unit=busy), status="published")
+    for i, reached in enumerate(["owner", "nobody", "family"]):
+        household = make_household(unit=busy, floor=1, room=f"10{i}")
+        make_visit(
+            household=household, reached=reached, attitude="" if reached == "nobody" else "support"
+        )
+    signed = make_household(unit=busy, floor=2, room="201")
+    make_consent(household=signed, proposal=proposal)
+    for i in range(2):
+        make_household(unit=quiet, floor=1, room=f"10{i}")
+    return assignment.user, busy, quiet, empty
+
+
+def test_counts_kept_per_unit_add_up_to_the_counts_of_the_whole_list():
+    user, *_ = building_with_three_units()
+    counted = door_counts(Household.objects.for_user(user))
+    assert door_counts_of(unit_scope_of(user)) == counted  # counted now, and kept
+    assert door_counts_of(unit_scope_of(user)) == counted  # from the cache
+    assert counted == {"total": 6, "reached": 3, "signed": 1, "to_go": 3}
+
+
+def test_only_the_unit_that_changed_is_counted_again(django_assert_num_queries):
+    user, _busy, quiet, _empty = building_with_three_units()
+    door_counts_of(unit_scope_of(user))
+    make_visit(household=Household.objects.filter(unit=quiet).first())
+    scope = unit_scope_of(user)
+    with django_assert_num_queries(1) as recount:
+        counts = door_counts_of(scope)
+    assert f"IN ({quiet.pk})" in recount.captured_queries[0]["sql"]
+    assert counts["reached"] == 4
+    with django_assert_num_queries(0):
+        door_counts_of(scope)
+
+
+def test_a_unit_this_request_just_changed_is_counted_now_not_from_the_cache():
+    user, _busy, quiet, _empty = building_with_three_units()
+    read_before = unit_scope_of(user)
+    door_counts_of(read_before)  # kept under the counters read before the visit
+    make_visit(household=Household.objects.filter(unit=quiet).first())
+    assert door_counts_of(read_before)["reached"] == 3  # what was kept under those counters
+    assert door_counts_of(read_before, changed=frozenset({quiet.pk}))["reached"] == 4
+
+
+def test_a_superuser_counts_every_household():
+    building_with_three_units()
+    admin = make_user(is_superuser=True)
+    assert door_counts_of(unit_scope_of(admin)) == door_counts(Household.objects.all())

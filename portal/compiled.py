@@ -1,0 +1,86 @@
+"""Queries that every staff request runs, written by the ORM once per process and then run
+with each request's values.
+
+Building a queryset's SQL costs more than running it when the query is small (about 2 ms to
+build against 0.2 ms in PostgreSQL for a user's units). ``rows`` asks the ORM for the SQL of
+``build(*groups)`` once for each shape of the groups (how many values each holds), with
+stand-in values, and afterwards only runs that SQL with the values given (and the constants
+the query carries itself), converting what it reads as the ORM would. The ORM stays the one
+place the query is written; the stand-ins prove where each value goes.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models import QuerySet
+
+
+def rows(build: Callable[..., QuerySet], *groups: Sequence) -> list[tuple]:
+    """The rows of the ``values_list`` queryset ``build(*groups)`` returns, with the values
+    converted as the ORM converts them (dates and times on SQLite, say)."""
+    query = _query_of(build, tuple(len(group) for group in groups))
+    values = [value for group in groups for value in group]
+    params = [values[slot] if isinstance(slot, int) else slot.value for slot in query.slots]
+    with connection.cursor() as cursor:
+        cursor.execute(query.sql, params)
+        found = cursor.fetchall()
+    converters = [
+        (i, converts, column)
+        for i, column in enumerate(query.columns)
+        if (converts := _converters_of(column))
+    ]
+    if not converters:
+        return found
+    converted = []
+    for row in found:
+        row = list(row)
+        for i, converts, column in converters:
+            for convert in converts:
+                row[i] = convert(row[i], column, connection)
+        converted.append(tuple(row))
+    return converted
+
+
+def _converters_of(column) -> list:
+    """What the ORM runs on a column's values as they come from this database."""
+    return connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+
+
+@dataclass(frozen=True)
+class Constant:
+    """A parameter the query itself carries (a status, a choice), the same for every run."""
+
+    value: object
+
+
+STAND_IN_START = -900_000_001  # far below any id, so no constant of a query is one of them
+
+
+@dataclass(frozen=True)
+class Compiled:
+    sql: str
+    slots: tuple  # for each parameter: the place of a value in the groups, or a Constant
+    columns: tuple  # the selected expressions, for their converters
+
+
+@lru_cache(maxsize=256)
+def _query_of(build: Callable[..., QuerySet], shape: tuple[int, ...]) -> Compiled:
+    """``build``'s SQL for groups of this shape, built with distinct stand-in values
+    (negative numbers, which no id is); refused unless each appears exactly once."""
+    stand_ins, start = [], STAND_IN_START
+    for size in shape:
+        stand_ins.append(list(range(start, start - size, -1)))
+        start -= size
+    place = {value: i for i, value in enumerate(v for group in stand_ins for v in group)}
+    compiler = build(*stand_ins).query.get_compiler(DEFAULT_DB_ALIAS)
+    sql, params = compiler.as_sql()
+    slots = tuple(
+        place[param] if type(param) is int and param in place else Constant(param)
+        for param in params
+    )
+    if sorted(slot for slot in slots if isinstance(slot, int)) != list(range(len(place))):
+        raise ValueError(f"{build.__qualname__}: each value given must be one parameter.")
+    columns = tuple(selected[0] for selected in compiler.select[: compiler.col_count])
+    return Compiled(sql, slots, columns)
