@@ -44,7 +44,7 @@ def test_without_redis_each_process_keeps_its_own_cache_and_sessions_live_in_the
 
 def test_with_redis_the_cache_is_shared_and_sessions_are_read_from_it():
     assert settings_in_a_new_process(REDIS_URL=REDIS_URL) == (
-        "django.core.cache.backends.redis.RedisCache django.contrib.sessions.backends.cached_db"
+        "portal.cache.PortalRedisCache django.contrib.sessions.backends.cached_db"
     )
 
 
@@ -60,7 +60,7 @@ def redis_sessions(settings):
     prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.PortalRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
         }
@@ -89,3 +89,11 @@ def test_a_signed_in_page_reads_its_session_from_the_cache_and_survives_losing_i
     page = client.get(doors)
     assert page.status_code == 200
     assert assignment.user.username in page.text  # still signed in, from the database
+
+
+def test_the_shared_cache_keeps_one_redis_client_for_all_its_calls(redis_sessions):
+    cache.set("answer", {"units": [1, 2]}, 30)
+    assert cache.get("answer") == {"units": [1, 2]}
+    assert cache.incr(cache.add("hits", 0) and "hits") == 1
+    client = cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is client
