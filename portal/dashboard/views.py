@@ -63,15 +63,16 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Will the vote pass, where is it stuck, who is doing the work, what is overdue. The
-    figures are kept, rendered, until something in the campaign's units changes."""
-    campaign = get_campaign_for(request.user, slug)
+    page is kept, rendered, until something in the user's units changes: the key holds
+    everything the page depends on (the user's assignments, the campaign's address, the
+    units' change counters, the day), so a kept page is served without looking the campaign
+    up. A campaign moved, renamed or closed moves its units' counters."""
     scope = unit_scope_of(request.user)
-    unit_ids = scope.unit_ids
-    manage = may_manage(request.user, campaign)
     today = timezone.localdate()
 
-    def draw() -> str:
-        households = scope_of(request.user, campaign, unit_ids)
+    def page() -> dict:
+        campaign = get_campaign_for(request.user, slug)  # 404 for anyone not working on it
+        households = scope_of(request.user, campaign, scope.unit_ids)
         units = overview(request.user, campaign)
         funnel, unit_funnels = funnels(households, units)
         context = {
@@ -80,16 +81,15 @@ def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "funnel": funnel,
             "unit_funnels": unit_funnels,
             "concerns": ranked_concerns(households),
-            "may_manage": manage,
+            "may_manage": may_manage(request.user, campaign),
             **work(households, today),
         }  # rendered without the request: nothing here depends on more than this
-        return render_to_string("portal/dashboard/_overview.html", context)
+        overview_html = render_to_string("portal/dashboard/_overview.html", context)
+        return {"campaign": campaign, "overview": overview_html}
 
-    key = (request.user.pk, campaign.pk, unit_ids, scope.stamp(campaign.pk), today, manage)
-    template = "portal/dashboard/campaign.html"
-    return kept_page(
-        request, template, "dashboard", key, lambda: {"campaign": campaign, "overview": draw()}
-    )
+    places = assignments_of(request.user)
+    key = (request.user.pk, places, slug, scope.unit_ids, scope.stamp(), today)
+    return kept_page(request, "portal/dashboard/campaign.html", "dashboard", key, page)
 
 
 @require_GET

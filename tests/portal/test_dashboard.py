@@ -252,6 +252,25 @@ def test_the_dashboard_keeps_its_figures_until_something_in_its_units_changes(
     assert changed.context["funnel"].against == first.context["funnel"].against + 1
 
 
+def test_a_kept_dashboard_is_served_without_looking_the_campaign_up(
+    client, django_assert_max_num_queries, hand_counted
+):
+    dashboard(client, hand_counted.secretary, hand_counted.campaign)
+    with django_assert_max_num_queries(5) as kept:
+        client.get(reverse("dashboard:campaign", args=[hand_counted.campaign.slug]))
+    assert not any('campaigns_campaign"."slug' in q["sql"] for q in kept.captured_queries)
+
+
+def test_a_kept_dashboard_is_gone_at_once_when_its_campaign_changes_address(client, hand_counted):
+    campaign = hand_counted.campaign
+    old = reverse("dashboard:campaign", args=[campaign.slug])
+    dashboard(client, hand_counted.secretary, campaign)
+    campaign.slug = "renamed"
+    campaign.save()
+    assert client.get(old).status_code == 404
+    assert dashboard(client, hand_counted.secretary, campaign).status_code == 200
+
+
 def test_the_dashboard_shows_a_new_consent_rule_at_once(client, hand_counted):
     dashboard(client, hand_counted.secretary, hand_counted.campaign)
     hand_counted.campaign.consent_rule = "unanimous"
