@@ -81,10 +81,10 @@ def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the visit form (an HTMX fragment, or the household page with the form open).
     POST: save the visit once, then show the updated timeline or list row."""
     scope = unit_scope_of(request.user)
-    household = get_household_for(
-        request.user, pk, write=True, perm=ADD_VISIT, unit_ids=scope.unit_ids
-    )
     from_list = request.POST.get("return_to", request.GET.get("return_to")) == "list"
+    household = get_household_for(  # the list's row shows the household alone
+        request.user, pk, write=True, perm=ADD_VISIT, unit_ids=scope.unit_ids, alone=from_list
+    )
     if request.method == "GET":
         if not request.htmx:
             return redirect(household.get_absolute_url() + "?log=1#log")

@@ -131,3 +131,28 @@ def test_the_permissions_read_are_exactly_those_of_djangos_own_backend():
         ours = PermissionsInOneQuery().get_all_permissions(type(who).objects.get(pk=who.pk))
         stock = ModelBackend().get_all_permissions(type(who).objects.get(pk=who.pk))
         assert ours == stock and ours
+
+
+def test_the_signed_in_user_is_read_exactly_as_djangos_own_backend_reads_them(client):
+    from django.contrib.auth.backends import ModelBackend
+    from django.forms.models import model_to_dict
+
+    from portal.auth import PermissionsInOneQuery
+
+    user = make_user("reader1", first_name="桂兰", email="a@example.org", is_staff=True)
+    client.post(reverse("login"), {"username": "reader1", "password": PASSWORD})  # last_login
+    ours = PermissionsInOneQuery().get_user(user.pk)
+    stock = ModelBackend().get_user(user.pk)
+    assert ours.pk == stock.pk and ours._state.db == stock._state.db and not ours._state.adding
+    assert model_to_dict(ours) == model_to_dict(stock)
+    assert ours.last_login is not None and ours.last_login == stock.last_login
+
+
+def test_no_user_comes_back_for_an_inactive_a_missing_or_a_malformed_id():
+    from portal.auth import PermissionsInOneQuery
+
+    inactive = make_user("reader2", is_active=False)
+    backend = PermissionsInOneQuery()
+    assert backend.get_user(inactive.pk) is None
+    assert backend.get_user(inactive.pk + 1000) is None
+    assert backend.get_user("not-a-number") is None
