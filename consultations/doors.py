@@ -56,7 +56,6 @@ class DoorFilter(models.TextChoices):
 
 
 LATEST_FIRST = Visit._meta.ordering  # the latest visit first; ties broken by the later row
-LATEST_VISIT_FIELDS = ("visited_at", "reached", "attitude", "next_step_on", "next_step")
 
 
 def _latest_visit(field: str) -> Subquery:
@@ -85,35 +84,32 @@ def with_door_status(households: QuerySet) -> QuerySet:
     )
 
 
+DOOR_STATUS_FIELDS = (
+    "last_visit_at",
+    "last_reached",
+    "last_attitude",
+    "follow_up_on",
+    "follow_up_step",
+    "visit_count",
+    "ever_reached",
+    "decision",
+)
+
+
 def with_door_status_of(household: Household) -> Household:
-    """One household with the same attributes as ``with_door_status`` gives, from two small
-    queries (its visits, its in-force decision, built once per process: ``portal.compiled``)
-    instead of eight subqueries: building that statement costs more than running it when only
-    one row is wanted (a saved visit's row, the household page)."""
-    visits = compiled.rows(_visits_latest_first, [household.pk])
-    latest = visits[0] if visits else (None,) * len(LATEST_VISIT_FIELDS)
-    (
-        household.last_visit_at,
-        household.last_reached,
-        household.last_attitude,
-        household.follow_up_on,
-        household.follow_up_step,
-    ) = latest
-    household.visit_count = len(visits) or None  # as the grouped subquery: NULL for none
-    household.ever_reached = any(reached != Visit.Reached.NOBODY for _, reached, *_ in visits)
-    decision = compiled.rows(_decision_of_households, [household.pk])
-    household.decision = decision[0][0] if decision else None
+    """One household with the attributes ``with_door_status`` annotates, read by the same
+    statement, built once per process (``portal.compiled``): building it cost more than
+    running it when only one row is wanted (a saved visit's row, the household page)."""
+    found = compiled.rows(_door_status_of_households, [household.pk])
+    row = found[0] if found else (None,) * len(DOOR_STATUS_FIELDS)  # deleted meanwhile
+    for name, value in zip(DOOR_STATUS_FIELDS, row, strict=True):
+        setattr(household, name, value)
     return household
 
 
-def _visits_latest_first(households: list[int]) -> QuerySet:
-    visits = Visit.objects.filter(household__in=households).order_by(*LATEST_FIRST)
-    return visits.values_list(*LATEST_VISIT_FIELDS)
-
-
-def _decision_of_households(households: list[int]) -> QuerySet:
-    """The in-force decision of the one household given (none if it has not signed)."""
-    return Consent.objects.decisions_latest_first().filter(household__in=households)[:1]
+def _door_status_of_households(households: list[int]) -> QuerySet:
+    of_these = Household.objects.filter(pk__in=households).order_by()
+    return with_door_status(of_these).values_list(*DOOR_STATUS_FIELDS)
 
 
 def _ever_reached() -> Exists:

@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
@@ -50,6 +51,28 @@ def test_database_rejects_changing_a_visit_with_an_attitude_to_nobody_reached():
         transaction.atomic(),
     ):
         Visit.objects.filter(pk=visit.pk).update(reached=Visit.Reached.NOBODY)
+
+
+@pytest.mark.parametrize(
+    ("reached", "attitude", "refused"),
+    [
+        (Visit.Reached.NOBODY, Visit.Attitude.SUPPORT, True),
+        (Visit.Reached.NOBODY, "", False),
+        (Visit.Reached.OWNER, Visit.Attitude.OPPOSE, False),
+    ],
+)
+def test_validation_applies_the_attitude_rule_as_the_database_does_without_asking_it(
+    django_assert_num_queries, reached, attitude, refused
+):
+    visit = make_visit(reached=Visit.Reached.OWNER, attitude=Visit.Attitude.SUPPORT)
+    visit.reached, visit.attitude = reached, attitude
+    with django_assert_num_queries(0):
+        if refused:
+            with pytest.raises(ValidationError, match="visit_attitude_needs_someone_reached"):
+                visit.validate_constraints()
+        else:
+            visit.validate_constraints()
+    visit.validate_constraints(exclude={"attitude"})  # a field left out is not judged
 
 
 def test_a_visit_where_nobody_was_home_is_accepted_without_an_attitude():
