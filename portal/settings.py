@@ -184,6 +184,7 @@ FRAGMENT_SECONDS = env_int("FRAGMENT_SECONDS", 5 * 60, minimum=1)
 # each process keeps its own (Django's local-memory cache), which is right for one process.
 # With it, sessions are read from the cache and written to the database as well (cached_db):
 # a signed-in page asks the database one question fewer, and a restarted cache signs nobody out.
+# When Redis cannot be reached the site goes on without it (portal/cache.py).
 REDIS_URL = env_str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -191,6 +192,8 @@ if REDIS_URL:
             "BACKEND": "portal.cache.PortalRedisCache",  # Django's, reusing its client
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="portal"),
+            # a Redis that stops answering costs a request one second, not a hung worker
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

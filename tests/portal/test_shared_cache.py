@@ -12,7 +12,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import make_assignment, make_household
+from campaigns.models import Question
+from tests.factories import PASSWORD, make_assignment, make_campaign, make_household, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -97,3 +98,48 @@ def test_the_shared_cache_keeps_one_redis_client_for_all_its_calls(redis_session
     assert cache.incr(cache.add("hits", 0) and "hits") == 1
     client = cache._cache.get_client()
     assert cache._cache.get_client(write=True) is client
+
+
+@pytest.fixture
+def unreachable_redis(settings):
+    """The shared cache configured, but nothing listening where it should be."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.cache.PortalRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
+def test_without_redis_the_cache_misses_and_drops_what_it_is_given(unreachable_redis, caplog):
+    assert cache.get("anything", "default") == "default"
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.add("a", 1) is False
+    assert cache.set_many({"a": 1}) == ["a"]
+    cache.set("a", 1)
+    cache.delete("a")
+    with pytest.raises(ValueError):
+        cache.incr("a")
+    assert "The shared cache is unavailable" in caplog.text
+
+
+@pytest.mark.django_db
+def test_without_redis_staff_still_sign_in_and_work_and_residents_may_still_ask(
+    unreachable_redis, settings
+):
+    assignment = make_assignment(user=make_user("zhao-grid"))
+    make_household(unit=assignment.unit)
+    client = Client()
+    signed_in = client.post(reverse("login"), {"username": "zhao-grid", "password": PASSWORD})
+    assert signed_in.status_code == 302
+    page = client.get(reverse("consultations:my_doors"))
+    assert page.status_code == 200 and "zhao-grid" in page.text
+
+    campaign = make_campaign()
+    settings.QUESTION_RATE_LIMIT = 1  # counted, the second question would be refused
+    for _ in range(2):
+        asked = Client().post(reverse("ask", args=[campaign.slug]), {"body": "什么时候开工？"})
+        assert asked.status_code == 302  # not counted, so not refused
+    assert Question.objects.filter(campaign=campaign).count() == 2
