@@ -178,17 +178,33 @@ def door_counts(households: QuerySet) -> dict[str, int]:
 COUNT_NAMES = ("total", "reached", "signed")
 
 
-def _counts_by_unit(units: list[int]) -> QuerySet:
-    households = Household.objects.filter(unit__in=units).order_by()
-    counts = _with_counted_figures(households).values("unit").annotate(**_counted())
+def _grouped_counts(households: QuerySet) -> QuerySet:
+    """Rows of (unit, total, reached, signed): what ``door_counts`` adds up, unit by unit."""
+    counts = _with_counted_figures(households.order_by()).values("unit").annotate(**_counted())
     return counts.values_list("unit", *COUNT_NAMES)
+
+
+def _counts_by_unit(units: list[int]) -> QuerySet:
+    return _grouped_counts(Household.objects.filter(unit__in=units))
+
+
+def _named(figures) -> dict[str, int]:
+    counts = dict(zip(COUNT_NAMES, figures, strict=True))
+    counts["to_go"] = counts["total"] - counts["reached"]
+    return counts
+
+
+def door_counts_by_unit(households: QuerySet) -> dict[int, dict[str, int]]:
+    """``door_counts`` of each unit's households among these, in one query."""
+    return {unit: _named(figures) for unit, *figures in _grouped_counts(households)}
 
 
 def door_counts_of(scope: UnitScope, *, changed: frozenset[int] = frozenset()) -> dict[str, int]:
     """``door_counts`` of the households of the scope's units, each unit's figures kept in the
     cache under its change counter, so that only the units that changed are counted again
-    (in one query, built once per process: ``portal.compiled``). ``changed``: units this request has just changed, whose counters in
-    ``scope`` (read before the change) are out of date: they are counted now and not kept."""
+    (in one query, built once per process: ``portal.compiled``). ``changed``: units this
+    request has just changed, whose counters in ``scope`` (read before the change) are out of
+    date: they are counted now and not kept."""
     if scope.units is None:  # a superuser: every household
         return door_counts(Household.objects.all())
     keys = {
@@ -205,6 +221,4 @@ def door_counts_of(scope: UnitScope, *, changed: frozenset[int] = frozenset()) -
         by_unit.update(counted)
         keep = {keys[unit]: figures for unit, figures in counted.items() if unit in keys}
         cache.set_many(keep, settings.FRAGMENT_SECONDS)
-    counts = {name: sum(f[i] for f in by_unit.values()) for i, name in enumerate(COUNT_NAMES)}
-    counts["to_go"] = counts["total"] - counts["reached"]
-    return counts
+    return _named(sum(figures[i] for figures in by_unit.values()) for i in range(3))

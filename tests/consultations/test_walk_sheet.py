@@ -8,6 +8,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -218,3 +220,16 @@ def test_a_twenty_household_unit_fits_on_one_page(client, tmp_path):
     client.force_login(worker)
     response = client.get(unit_url(unit))
     assert pages_of(response.content, tmp_path) == 1
+
+
+def test_a_building_sheet_asks_as_many_queries_for_five_units_as_for_one(client):
+    counted = []
+    for units in (1, 5):
+        lead = make_assignment(role=Role.BUILDING_LEAD)
+        for _ in range(units):
+            fill(make_unit(building=lead.building), 3)
+        client.force_login(lead.user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(building_url(lead.building)).status_code == 200
+        counted.append(len(queries))
+    assert counted[0] == counted[1]
