@@ -107,6 +107,9 @@ DATABASES = {
     "default": database_from_url(
         env_str("DATABASE_URL", default=""),
         sqlite_path=Path(env_str("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3"))),
+        # PostgreSQL prepares a statement run this often on a connection (0: never; behind
+        # PgBouncer in transaction mode it must be 0)
+        prepare_after=env_int("DATABASE_PREPARE_AFTER", 2, minimum=0),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
