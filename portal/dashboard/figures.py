@@ -14,7 +14,14 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Unit
-from consultations.doors import DoorStatus, _latest_visit, door_status, with_door_status
+from consultations.doors import (
+    DoorFilter,
+    DoorStatus,
+    _latest_visit,
+    door_status,
+    filter_doors,
+    with_door_status,
+)
 from consultations.models import Concern, Consent, Proposal, Visit, VisitConcern
 from consultations.progress import AGREEMENT, with_progress
 from consultations.standing import measures, tallies_by_unit
@@ -211,10 +218,9 @@ def ranked_concerns(households: QuerySet) -> list[dict]:
 def follow_ups_by_worker(households: QuerySet, today) -> list[dict]:
     """Per worker who set the next step (the visitor of the latest visit): follow-ups due
     today and overdue, on households that have not signed yet."""
+    due = filter_doors(with_door_status(households.order_by()), DoorFilter.FOLLOW_UP, today)
     rows = (
-        with_door_status(households.order_by())
-        .filter(follow_up_on__lte=today, decision__isnull=True)
-        .annotate(
+        due.annotate(
             worker=_latest_visit("visitor__username"),
             worker_name=_latest_visit("visitor__first_name"),
         )
@@ -231,14 +237,11 @@ def follow_ups_by_worker(households: QuerySet, today) -> list[dict]:
 UNTRACED_LISTED = 100
 
 
-def untraced_owners(households: QuerySet) -> tuple[list, int]:
+def untraced_owners(households: QuerySet, today) -> tuple[list, int]:
     """Absentee owners not yet reached, on households that have not signed: the first
     hundred to list, and how many there are in all."""
-    untraced = (
-        with_door_status(households.owner_untraced())
-        .filter(decision__isnull=True)
-        .select_related("unit__building")
-    )
+    doors = with_door_status(households).select_related("unit__building")
+    untraced = filter_doors(doors, DoorFilter.OWNER_UNTRACED, today)
     listed = list(untraced[:UNTRACED_LISTED])
     total = len(listed) if len(listed) < UNTRACED_LISTED else untraced.count()
     return listed, total
@@ -246,7 +249,7 @@ def untraced_owners(households: QuerySet) -> tuple[list, int]:
 
 def work(households: QuerySet, today) -> dict:
     follow_ups = follow_ups_by_worker(households, today)
-    untraced, untraced_total = untraced_owners(households)
+    untraced, untraced_total = untraced_owners(households, today)
     return {
         "team": team_table(Visit.objects.filter(household__in=households), today),
         "follow_ups": follow_ups,
