@@ -255,3 +255,11 @@ def test_two_post_scripts_never_share_a_key_prefix():
 
     nonces = {re.search(r'nonce = "([0-9a-f]{8})"', script()).group(1) for _ in range(5)}
     assert len(nonces) == 5
+
+
+def test_the_benchmark_runs_with_the_shared_cache_only_when_it_answers():
+    from benchmarks.load.__main__ import shared_cache
+
+    assert shared_cache("-") == ({}, "none: each worker keeps its own (BENCH_REDIS_URL=-)")
+    settings, said = shared_cache("redis://127.0.0.1:1/0")
+    assert settings == {} and said.startswith("none: redis://127.0.0.1:1/0 did not answer")
