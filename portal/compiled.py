@@ -28,11 +28,7 @@ def rows(build: Callable[..., QuerySet], *groups: Sequence) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(query.sql, params)
         found = cursor.fetchall()
-    converters = [
-        (i, converts, column)
-        for i, column in enumerate(query.columns)
-        if (converts := _converters_of(column))
-    ]
+    converters = _converters(query, connection.vendor)
     if not converters:
         return found
     converted = []
@@ -54,9 +50,17 @@ def objects(build: Callable[..., QuerySet], *groups: Sequence) -> list[Model]:
     return [query.model.from_db(DEFAULT_DB_ALIAS, query.names, row) for row in rows(build, *groups)]
 
 
-def _converters_of(column) -> list:
-    """What the ORM runs on a column's values as they come from this database."""
-    return connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+@lru_cache(maxsize=256)
+def _converters(query: "Compiled", vendor: str) -> tuple:
+    """What the ORM runs on each column's values as they come from this kind of database."""
+    return tuple(
+        (i, converts, column)
+        for i, column in enumerate(query.columns)
+        if (
+            converts := connection.ops.get_db_converters(column)
+            + column.get_db_converters(connection)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ class Constant:
 STAND_IN_START = -900_000_001  # far below any id, so no constant of a query is one of them
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # told apart by identity: each is built once
 class Compiled:
     sql: str
     slots: tuple  # for each parameter: the place of a value in the groups, or a Constant

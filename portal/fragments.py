@@ -65,8 +65,10 @@ def kept_page(
         sorted(roles_of(user)),
     )
 
-    def draw() -> str:
-        return render_to_string(template, {**context(), "csrf_token": CSRF_STAND_IN}, request)
+    def draw() -> bytes:  # kept encoded: a kept page is not encoded again on every request
+        page = render_to_string(template, {**context(), "csrf_token": CSRF_STAND_IN}, request)
+        return page.encode(settings.DEFAULT_CHARSET)
 
     html = kept(f"{name}-page", (*key, *frame), draw)
-    return HttpResponse(html.replace(CSRF_STAND_IN, get_token(request)))
+    token = get_token(request).encode(settings.DEFAULT_CHARSET)
+    return HttpResponse(html.replace(CSRF_STAND_IN.encode(), token))

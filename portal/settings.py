@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.database import database_from_url
 from portal.env import env_bool, env_choice, env_int, env_list, env_str
+from portal.release import source_stamp
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -194,7 +195,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "portal.cache.PortalRedisCache",  # Django's, reusing its client
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="portal"),
+            # kept pages outlive a deployment in Redis: the release in the keys parts them
+            "KEY_PREFIX": f"{env_str('CACHE_KEY_PREFIX', default='portal')}:{source_stamp(BASE_DIR)}",
             # a Redis that stops answering costs a request one second, not a hung worker
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

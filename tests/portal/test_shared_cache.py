@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from campaigns.models import Question
+from portal.release import source_stamp
 from tests.factories import PASSWORD, make_assignment, make_campaign, make_household, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +24,8 @@ def settings_in_a_new_process(**env: str) -> str:
     clean = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_ENV")}
     code = (
         "from django.conf import settings; "
-        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)"
+        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE, "
+        "settings.CACHES['default'].get('KEY_PREFIX', '-'))"
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", code],
@@ -39,13 +41,14 @@ def settings_in_a_new_process(**env: str) -> str:
 
 def test_without_redis_each_process_keeps_its_own_cache_and_sessions_live_in_the_database():
     assert settings_in_a_new_process() == (
-        "django.core.cache.backends.locmem.LocMemCache django.contrib.sessions.backends.db"
+        "django.core.cache.backends.locmem.LocMemCache django.contrib.sessions.backends.db -"
     )
 
 
-def test_with_redis_the_cache_is_shared_and_sessions_are_read_from_it():
-    assert settings_in_a_new_process(REDIS_URL=REDIS_URL) == (
-        "portal.cache.PortalRedisCache django.contrib.sessions.backends.cached_db"
+def test_with_redis_the_cache_is_shared_and_sessions_are_read_from_it_by_release():
+    assert settings_in_a_new_process(REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX="ningkang") == (
+        "portal.cache.PortalRedisCache django.contrib.sessions.backends.cached_db "
+        f"ningkang:{source_stamp(ROOT)}"
     )
 
 
