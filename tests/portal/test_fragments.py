@@ -96,3 +96,23 @@ def test_a_kept_dashboard_carries_each_visitors_own_token():
     tokens = {TOKEN.search(page.text)[1] for page in pages}
     assert len(tokens) == 2
     assert all(CSRF_STAND_IN not in page.text for page in pages)
+
+
+def test_a_worker_taken_off_the_unit_no_longer_sees_its_kept_list(worker):
+    client = signed_in(worker)
+    assert "101" in doors(client).text  # kept
+    worker.assignments.all().delete()
+    page = doors(client).text
+    assert "101" not in page
+    assert "您名下还没有住户" in page
+
+
+def test_a_secretary_taken_off_the_community_no_longer_gets_its_kept_dashboard():
+    campaign = make_campaign()
+    secretary = make_user()
+    make_assignment(user=secretary, role=Role.SECRETARY, community=campaign.community)
+    url = reverse("dashboard:campaign", kwargs={"slug": campaign.slug})
+    client = signed_in(secretary)
+    assert client.get(url).status_code == 200  # kept
+    secretary.assignments.all().delete()
+    assert client.get(url).status_code == 404
