@@ -13,8 +13,9 @@ The default cache is per process: each worker renders a part once per stamp. Cor
 not depend on sharing it.
 """
 
+import functools
 import hashlib
-import secrets
+import hmac
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -31,9 +32,15 @@ from households.models import roles_of
 
 T = TypeVar("T")
 
-# Stands for the CSRF token in a kept page: letters and digits only, so escaping leaves it as
-# it is, and new in every process, so no page can carry it by chance.
-CSRF_STAND_IN = f"csrf{secrets.token_hex(16)}"
+
+@functools.cache
+def csrf_stand_in() -> str:
+    """What stands for the CSRF token in a kept page: letters and digits only, so escaping
+    leaves it as it is; the same in every process sharing the cache (a page kept by one worker
+    is served by another), and unknown outside (it comes from SECRET_KEY), so no page content
+    carries it."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), b"kept-page csrf stand-in", hashlib.sha256)
+    return f"csrf{digest.hexdigest()[:32]}"
 
 
 def kept(name: str, key: tuple, render: Callable[[], T]) -> T:
@@ -66,9 +73,9 @@ def kept_page(
     )
 
     def draw() -> bytes:  # kept encoded: a kept page is not encoded again on every request
-        page = render_to_string(template, {**context(), "csrf_token": CSRF_STAND_IN}, request)
+        page = render_to_string(template, {**context(), "csrf_token": csrf_stand_in()}, request)
         return page.encode(settings.DEFAULT_CHARSET)
 
     html = kept(f"{name}-page", (*key, *frame), draw)
     token = get_token(request).encode(settings.DEFAULT_CHARSET)
-    return HttpResponse(html.replace(CSRF_STAND_IN.encode(), token))
+    return HttpResponse(html.replace(csrf_stand_in().encode(), token))

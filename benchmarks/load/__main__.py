@@ -184,6 +184,21 @@ def fetch(port: int, method: str, path: str, body: str | None = None, headers=No
         connection.close()
 
 
+PAGE_TOKEN = re.compile(r'"X-CSRFToken": "([^"]*)"')
+
+
+def pages_without_a_working_token(port: int, path: str, cookie: str, workers: int) -> int:
+    """How many of a few fetches of a signed-in page (spread over the workers, most served
+    from what another worker kept) carry something other than a real CSRF token (64 letters
+    and digits): a kept page must get each request's own token."""
+    with ThreadPoolExecutor(workers) as pool:
+        answers = list(
+            pool.map(lambda _: fetch(port, "GET", path, headers={"Cookie": cookie}), range(12))
+        )
+    tokens = [PAGE_TOKEN.search(text) for _status, text, _cookies in answers]
+    return sum(1 for token in tokens if not token or not re.fullmatch(r"[A-Za-z0-9]{64}", token[1]))
+
+
 def drain(port: int, workers: int) -> None:
     """Wait until gunicorn has worked off what wrk left behind: requests a finished run had
     sent still wait in the listen queue and would slow the next run. Once ``workers``
@@ -476,6 +491,11 @@ def measure(port: int, prepared: dict, settings: Settings) -> list[Row]:
         drain(port, settings.workers)
         if result.statuses:
             print(f"  {page.label}: unexpected answers {result.unexpected}: {result.sample}")
+        if page.role and page.method == "GET":
+            broken = pages_without_a_working_token(port, path, cookie, settings.workers)
+            if broken:
+                print(f"  {page.label}: {broken} of 12 pages carried no working CSRF token")
+                result.unexpected_status += broken
         if page.method == "POST":  # every answered POST saved its own visit, none twice
             saved, answered = visits_saved() - before, warm.requests + result.requests
             print(f"  visits saved by the POSTs: {saved} for {answered} answered requests")

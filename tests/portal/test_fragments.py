@@ -1,6 +1,10 @@
 """Whole staff pages kept in the cache: each visitor still gets their own token and messages."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.contrib import messages
@@ -10,10 +14,11 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from households.models import Role
-from portal.fragments import CSRF_STAND_IN
+from portal.fragments import csrf_stand_in
 from tests.factories import make_assignment, make_campaign, make_household, make_user
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[2]
 TOKEN = re.compile(r'"X-CSRFToken": "([^"]+)"')
 
 
@@ -41,7 +46,7 @@ def test_a_kept_page_carries_each_visitors_own_working_csrf_token(worker):
     first, kept = doors(tablet), doors(phone)  # the second is served from the cache
     assert first.templates and not kept.templates
     for page in (first, kept):
-        assert CSRF_STAND_IN not in page.text
+        assert csrf_stand_in() not in page.text
     tablet_token, phone_token = TOKEN.search(first.text)[1], TOKEN.search(kept.text)[1]
 
     refused = phone.post(reverse("logout"), {"csrfmiddlewaretoken": tablet_token})
@@ -95,7 +100,7 @@ def test_a_kept_dashboard_carries_each_visitors_own_token():
     assert not pages[1].templates  # from the cache
     tokens = {TOKEN.search(page.text)[1] for page in pages}
     assert len(tokens) == 2
-    assert all(CSRF_STAND_IN not in page.text for page in pages)
+    assert all(csrf_stand_in() not in page.text for page in pages)
 
 
 def test_a_worker_taken_off_the_unit_no_longer_sees_its_kept_list(worker):
@@ -116,3 +121,19 @@ def test_a_secretary_taken_off_the_community_no_longer_gets_its_kept_dashboard()
     assert client.get(url).status_code == 200  # kept
     secretary.assignments.all().delete()
     assert client.get(url).status_code == 404
+
+
+def stand_in_of_a_new_process(secret_key: str) -> str:
+    code = "from portal.fragments import csrf_stand_in; print(csrf_stand_in())"
+    env = {**os.environ, "SECRET_KEY": secret_key}
+    command = [sys.executable, "manage.py", "shell", "--no-imports", "-c", code]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_every_worker_sharing_the_cache_puts_the_token_in_the_same_place():
+    key = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ"
+    first, second = stand_in_of_a_new_process(key), stand_in_of_a_new_process(key)
+    assert first == second and re.fullmatch(r"csrf[0-9a-f]{32}", first)
+    assert stand_in_of_a_new_process(key + "x") != first  # unknown without the secret key
