@@ -9,8 +9,9 @@ Whatever the counters do not see is shown at the latest after FRAGMENT_SECONDS.
 frame reads from the request (address, roles, large type); the request's own CSRF token is put
 in on the way out, and a page with a message to show is never kept.
 
-The default cache is per process: each worker renders a part once per stamp. Correctness does
-not depend on sharing it.
+Without REDIS_URL the cache is per process: each worker renders a part once per stamp. With it,
+the workers share what they keep (under keys naming the release, settings.CACHES), so what one
+worker kept must be right for all: nothing kept may depend on the process that rendered it.
 """
 
 import functools
