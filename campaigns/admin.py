@@ -16,10 +16,13 @@ from campaigns.models import (
     Unit,
     UpdatePhoto,
 )
+from portal.admin_scope import ScopedAdmin
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(ScopedAdmin, admin.ModelAdmin):
+    community_path = "pk"
+
     list_display = ["name", "subdistrict", "district", "city"]
     search_fields = ["name", "subdistrict"]
 
@@ -35,7 +38,9 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ScopedAdmin, admin.ModelAdmin):
+    community_path = "community"
+
     list_display = ["title", "slug", "community", "status", "consent_rule", "target_open_date"]
     list_filter = ["status", "consent_rule", "community"]
     search_fields = ["title", "slug"]
@@ -49,28 +54,36 @@ class UnitInline(admin.TabularInline):
 
 
 @admin.register(Building)
-class BuildingAdmin(admin.ModelAdmin):
+class BuildingAdmin(ScopedAdmin, admin.ModelAdmin):
+    community_path = "campaign__community"
+
     list_display = ["name", "campaign", "sort_order"]
     list_filter = ["campaign"]
     inlines = [UnitInline]
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ScopedAdmin, admin.ModelAdmin):
+    unit_path = "pk"
+
     list_display = ["__str__", "building", "floors"]
     list_filter = ["building__campaign", "building"]
     list_select_related = ["building"]
 
 
 @admin.register(Elevator)
-class ElevatorAdmin(admin.ModelAdmin):
+class ElevatorAdmin(ScopedAdmin, admin.ModelAdmin):
+    unit_path = "unit"
+
     list_display = ["__str__", "install_year", "floors_served", "quote", "maker"]
     list_filter = ["unit__building__campaign", "install_year"]
     list_select_related = ["unit__building"]
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ScopedAdmin, admin.ModelAdmin):
+    community_path = "campaign__community"
+
     list_display = ["title", "campaign", "planned_on", "done_on"]
     list_filter = ["campaign"]
     date_hierarchy = "planned_on"
@@ -87,7 +100,9 @@ class UpdatePhotoInline(admin.TabularInline):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ScopedAdmin, admin.ModelAdmin):
+    community_path = "campaign__community"
+
     inlines = [UpdatePhotoInline]
     list_display = ["title", "campaign", "status", "published_at", "author"]
     list_filter = ["status", "campaign"]
@@ -100,7 +115,9 @@ class MeetingDecisionInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ScopedAdmin, admin.ModelAdmin):
+    community_path = "campaign__community"
+
     list_display = ["title", "campaign", "unit", "held_at", "place"]
     list_filter = ["campaign"]
     date_hierarchy = "held_at"
@@ -108,7 +125,9 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingDecision)
-class MeetingDecisionAdmin(admin.ModelAdmin):
+class MeetingDecisionAdmin(ScopedAdmin, admin.ModelAdmin):
+    community_path = "meeting__campaign__community"
+
     list_display = ["__str__", "meeting", "is_commitment", "status"]
     list_filter = ["status", "is_commitment", "meeting__campaign"]
 
@@ -119,7 +138,9 @@ class InspectionIssueInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(ScopedAdmin, admin.ModelAdmin):
+    community_path = "campaign__community"
+
     list_display = ["__str__", "unit", "inspector", "inspected_at"]
     list_filter = ["campaign"]
     date_hierarchy = "inspected_at"
@@ -127,19 +148,25 @@ class InspectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(InspectionIssue)
-class InspectionIssueAdmin(admin.ModelAdmin):
+class InspectionIssueAdmin(ScopedAdmin, admin.ModelAdmin):
+    community_path = "inspection__campaign__community"
+
     list_display = ["__str__", "inspection", "status", "closed_at"]
     list_filter = ["status"]
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ScopedAdmin, admin.ModelAdmin):
+    community_path = "campaign__community"
+
     list_display = ["kind", "campaign", "reviewer", "reviewed_on", "outcome"]
     list_filter = ["kind", "outcome", "campaign"]
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ScopedAdmin, admin.ModelAdmin):
+    community_path = "campaign__community"
+
     list_display = ["__str__", "campaign", "room", "status", "asked_at", "answered_at"]
     list_filter = ["status", "campaign"]
     search_fields = ["body", "answer"]

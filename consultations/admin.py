@@ -10,6 +10,7 @@ from consultations.models import (
     Visit,
     VisitConcern,
 )
+from portal.admin_scope import ScopedAdmin
 
 
 class VisitConcernInline(admin.TabularInline):
@@ -18,7 +19,9 @@ class VisitConcernInline(admin.TabularInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(SimpleHistoryAdmin):
+class VisitAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    unit_path = "household__unit"
+
     list_display = [
         "household",
         "visitor",
@@ -48,7 +51,9 @@ class FloorCoefficientInline(admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(ScopedAdmin, admin.ModelAdmin):
+    unit_path = "elevator__unit"
+
     list_display = [
         "__str__",
         "status",
@@ -77,8 +82,10 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(Share)
-class ShareAdmin(admin.ModelAdmin):
+class ShareAdmin(ScopedAdmin, admin.ModelAdmin):
     """Shares are written by publishing a proposal; here they are only read."""
+
+    unit_path = "household__unit"
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -95,8 +102,10 @@ class ShareAdmin(admin.ModelAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(admin.ModelAdmin):
+class ConsentAdmin(ScopedAdmin, admin.ModelAdmin):
     """Read-only: signed consents are never edited or deleted, here or anywhere."""
+
+    unit_path = "household__unit"
 
     list_display = ["household", "proposal", "decision", "method", "signed_at", "witness"]
     list_filter = ["decision", "method", "proposal__elevator__unit__building__campaign"]
@@ -119,8 +128,10 @@ class ConsentAdmin(admin.ModelAdmin):
 
 
 @admin.register(PacketFile)
-class PacketFileAdmin(admin.ModelAdmin):
+class PacketFileAdmin(ScopedAdmin, admin.ModelAdmin):
     """The record of every packet generated: read-only (the worker writes it)."""
+
+    community_path = "campaign__community"
 
     list_display = ["campaign", "status", "requested_by", "requested_at", "pages", "sha256"]
     list_filter = ["status", "campaign"]

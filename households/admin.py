@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Assignment, Household, Owner, TraceAttempt
+from portal.admin_scope import ScopedAdmin
 
 
 class OwnerInline(admin.TabularInline):
@@ -10,7 +11,9 @@ class OwnerInline(admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(ScopedAdmin, admin.ModelAdmin):
+    unit_path = "unit"
+
     list_display = [
         "__str__",
         "floor",
@@ -32,12 +35,11 @@ class HouseholdAdmin(admin.ModelAdmin):
     search_fields = ["room"]
     inlines = [OwnerInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).for_user(request.user)
-
 
 @admin.register(Owner)
-class OwnerAdmin(admin.ModelAdmin):
+class OwnerAdmin(ScopedAdmin, admin.ModelAdmin):
+    unit_path = "household__unit"
+
     list_display = ["masked_name", "household", "masked_phone", "is_primary", "lives_elsewhere"]
     list_filter = ["lives_elsewhere", "household__unit__building__campaign"]
     list_select_related = ["household__unit__building"]
@@ -51,13 +53,11 @@ class OwnerAdmin(admin.ModelAdmin):
     def masked_phone(self, owner: Owner) -> str:
         return owner.masked_phone
 
-    def get_queryset(self, request):
-        households = Household.objects.for_user(request.user)
-        return super().get_queryset(request).filter(household__in=households)
-
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ScopedAdmin, admin.ModelAdmin):
+    community_path = "community"
+
     list_display = ["user", "role", "community", "building", "unit"]
     list_filter = ["role", "community"]
     list_select_related = ["user", "community", "building", "unit__building"]
@@ -65,7 +65,9 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(TraceAttempt)
-class TraceAttemptAdmin(admin.ModelAdmin):
+class TraceAttemptAdmin(ScopedAdmin, admin.ModelAdmin):
+    unit_path = "household__unit"
+
     list_display = ["household", "worker", "attempted_at", "method", "result"]
     list_filter = ["result", "method", "household__unit__building__campaign"]
     list_select_related = ["household__unit__building", "worker"]
