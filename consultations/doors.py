@@ -153,8 +153,7 @@ def filter_doors(households: QuerySet, choice: str, today: date) -> QuerySet:
 
 
 def _counted() -> dict:
-    """What ``door_counts`` adds up, as aggregates over households: only the two figures
-    counted are worked out (no with_door_status)."""
+    """What ``door_counts`` adds up, as aggregates over households."""
     return {
         "total": Count("pk"),
         "reached": Count("pk", filter=Q(ever_reached=True) | Q(decision__isnull=False)),
@@ -163,6 +162,7 @@ def _counted() -> dict:
 
 
 def _with_counted_figures(households: QuerySet) -> QuerySet:
+    """Only the two figures counted are worked out, not the whole ``with_door_status``."""
     return households.annotate(
         ever_reached=_ever_reached(), decision=Consent.objects.decision_of_outer_household()
     )
@@ -171,8 +171,7 @@ def _with_counted_figures(households: QuerySet) -> QuerySet:
 def door_counts(households: QuerySet) -> dict[str, int]:
     """Totals for the top of a door list, in one query: in scope, reached, still to go."""
     counts = _with_counted_figures(households).aggregate(**_counted())
-    counts["to_go"] = counts["total"] - counts["reached"]
-    return counts
+    return _named(counts[name] for name in COUNT_NAMES)
 
 
 COUNT_NAMES = ("total", "reached", "signed")
@@ -189,6 +188,7 @@ def _counts_by_unit(units: list[int]) -> QuerySet:
 
 
 def _named(figures) -> dict[str, int]:
+    """The figures, in COUNT_NAMES order, by name, with how many are still to go."""
     counts = dict(zip(COUNT_NAMES, figures, strict=True))
     counts["to_go"] = counts["total"] - counts["reached"]
     return counts
@@ -221,4 +221,6 @@ def door_counts_of(scope: UnitScope, *, changed: frozenset[int] = frozenset()) -
         by_unit.update(counted)
         keep = {keys[unit]: figures for unit, figures in counted.items() if unit in keys}
         cache.set_many(keep, settings.FRAGMENT_SECONDS)
-    return _named(sum(figures[i] for figures in by_unit.values()) for i in range(3))
+    return _named(
+        sum(figures[i] for figures in by_unit.values()) for i, _ in enumerate(COUNT_NAMES)
+    )

@@ -39,7 +39,7 @@ def _household_alone(user, pk: int, unit_ids: list[int] | None) -> Household:
         unit_ids = unit_ids_for(user)  # None for a superuser: every unit
     found = compiled.objects(_households_by_pk, [pk])
     if not found or (unit_ids is not None and found[0].unit_id not in unit_ids):
-        raise Http404("No household in your scope has this id.")
+        raise Http404  # as get_object_or_404: nothing says whether the id exists
     return found[0]
 
 

@@ -167,15 +167,6 @@ class OwnerTrace(models.TextChoices):
     REFUSED = "refused", _("产权人拒绝沟通")
 
 
-def units_worked_by(user):
-    """The units of a user's assignments: a secretary's community, a worker's or lead's
-    buildings and units: what the households are filtered by (``unit IN (…)``), so the
-    database reads only those units' households, however large the district. The
-    assignments are read first (``assignments_of``), so the units are found by index."""
-    places = _places_worked_by(user)
-    return _units_of_places(*places) if any(places) else Unit.objects.none()
-
-
 def _places_worked_by(user) -> tuple[list[int], list[int], list[int]]:
     """The communities a user is secretary of, and the buildings and units they work on."""
     places = assignments_of(user)
@@ -185,16 +176,14 @@ def _places_worked_by(user) -> tuple[list[int], list[int], list[int]]:
     return sorted(communities), sorted(buildings), sorted(units)
 
 
-def _units_of_places(communities: list[int], buildings: list[int], units: list[int]):
-    return Unit.objects.filter(  # an empty IN drops out of the OR
+def _scope_rows(communities: list[int], buildings: list[int], units: list[int]):
+    """The units of a secretary's communities and a worker's or lead's buildings and units,
+    by literal ids (the assignments are read first), so they are found by index."""
+    units = Unit.objects.filter(  # an empty IN drops out of the OR
         Q(building__campaign__community__in=communities)
         | Q(building__in=buildings)
         | Q(pk__in=units)
     )
-
-
-def _scope_rows(communities: list[int], buildings: list[int], units: list[int]):
-    units = _units_of_places(communities, buildings, units)
     return units.order_by().values_list("pk", "building__campaign", "revision")
 
 

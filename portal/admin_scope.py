@@ -28,7 +28,9 @@ class ScopedAdmin:
         return queryset.filter(**{f"{self.community_path}__in": communities})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = self.admin_site._registry.get(db_field.related_model)
-        if isinstance(related, ScopedAdmin) and "queryset" not in kwargs:
-            kwargs["queryset"] = related.get_queryset(request)
+        model = db_field.related_model
+        if "queryset" not in kwargs and self.admin_site.is_registered(model):
+            related = self.admin_site.get_model_admin(model)
+            if isinstance(related, ScopedAdmin):
+                kwargs["queryset"] = related.get_queryset(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
