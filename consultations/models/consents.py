@@ -17,10 +17,10 @@ from django.db import models, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from consultations.models.proposals import MONEY, Proposal
 from households.models import Household
+from portal.history import History
 
 HASH_VERSION = 2
 
@@ -121,7 +121,7 @@ class Consent(models.Model):
     erased_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
 
     objects = ConsentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["signature"])
+    history = History(excluded_fields=["signature"])
 
     class Meta:
         verbose_name = _("签字同意")

@@ -10,11 +10,11 @@ from django.db.models import F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from campaigns.models import Elevator
 from consultations.allocation import allocate
 from households.models import Household
+from portal.history import History
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 PARTS = F("subsidy") + F("maintenance_fund") + F("self_funded")
@@ -119,7 +119,7 @@ class Proposal(models.Model):
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
 
     objects = ProposalQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = History()
 
     class Meta:
         verbose_name = _("费用分摊方案")
