@@ -21,6 +21,6 @@ class HistoryManagerBuiltOnce(HistoryManager):
 
 
 class History(HistoricalRecords):
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("history_manager", HistoryManagerBuiltOnce)
-        super().__init__(**kwargs)
+        super().__init__(*args, **kwargs)
