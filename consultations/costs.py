@@ -12,8 +12,8 @@ from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from consultations.models import Proposal
+from core.money import yuan
 from households.models import Household
-from portal.templatetags.money import yuan
 
 Rule, GroundFloor = Proposal.Rule, Proposal.GroundFloor
 

@@ -36,8 +36,8 @@ from campaigns.models import Campaign, Meeting, Review, Unit
 from consultations.models import Consent, Decision, Proposal, Share
 from consultations.standing import unit_standing
 from consultations.thresholds import AGREEMENT
+from core.pdf import base_url_for, html_to_pdf, html_to_pdfs, merge_pdfs
 from households.models import Household, Owner
-from portal.pdf import base_url_for, html_to_pdf, html_to_pdfs, merge_pdfs
 
 CODE = re.compile(r"([1-9][0-9]{0,17})-([0-9a-fA-F]{10})")
 IMAGE_MAGIC = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}

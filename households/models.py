@@ -12,11 +12,11 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from campaigns.models import Building, Community, Unit
 from households.privacy import mask_name, mask_phone
 from portal import compiled
-from portal.history import History
 
 
 class Role(models.TextChoices):
@@ -293,7 +293,7 @@ class Household(models.Model):
     )
 
     objects = HouseholdQuerySet.as_manager()
-    history = History()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("住户")
@@ -356,7 +356,7 @@ class Owner(models.Model):
     is_primary = models.BooleanField(_("主要联系人"), default=True)
     lives_elsewhere = models.BooleanField(_("不在本处居住"), default=False)
 
-    history = History()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("产权人")
@@ -412,7 +412,7 @@ class TraceAttempt(models.Model):
     result = models.CharField(_("结果"), max_length=20, choices=OwnerTrace.choices)
     note = models.CharField(_("说明"), max_length=500, blank=True)
 
-    history = History()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("寻找产权人记录")

@@ -28,8 +28,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from campaigns.forms import QuestionForm
 from campaigns.models import Campaign, Question
-from portal import ratelimit
-from portal.htmx import wants_fragment
+from core import ratelimit
+from core.htmx import wants_fragment
 from portal.project import project_page, redact
 from portal.redaction import Redactor
 

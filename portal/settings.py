@@ -13,8 +13,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from portal.database import database_from_url
-from portal.env import env_bool, env_choice, env_int, env_list, env_str
+from core.database import database_from_url
+from core.env import env_bool, env_choice, env_int, env_list, env_str
 from portal.release import source_stamp
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "core",
     "portal",
     "campaigns",
     "households",

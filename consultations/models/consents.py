@@ -10,17 +10,17 @@ import hashlib
 import json
 import secrets
 from datetime import UTC
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from consultations.models.proposals import MONEY, Proposal
+from core.money import cents
 from households.models import Household
-from portal.history import History
 
 HASH_VERSION = 2
 
@@ -30,11 +30,6 @@ class Decision(models.TextChoices):
     AGREE_NOT_PAYING = "agree_not_paying", _("同意暂不出资")
     DISAGREE = "disagree", _("不同意")
     ABSTAIN = "abstain", _("弃权")
-
-
-def money(amount) -> str:
-    """Canonical text of an amount of yuan: always two decimals, whatever was typed."""
-    return f"{Decimal(amount):.2f}"
 
 
 class ImmutableRecordError(Exception):
@@ -121,7 +116,7 @@ class Consent(models.Model):
     erased_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
 
     objects = ConsentQuerySet.as_manager()
-    history = History(excluded_fields=["signature"])
+    history = HistoricalRecords(excluded_fields=["signature"])
 
     class Meta:
         verbose_name = _("签字同意")
@@ -181,14 +176,14 @@ class Consent(models.Model):
                 "id": proposal.pk,
                 "elevator": proposal.elevator_id,
                 "version": proposal.version,
-                "total_cost": money(proposal.total_cost),
-                "subsidy": money(proposal.subsidy),
-                "maintenance_fund": money(proposal.maintenance_fund),
-                "self_funded": money(proposal.self_funded),
+                "total_cost": cents(proposal.total_cost),
+                "subsidy": cents(proposal.subsidy),
+                "maintenance_fund": cents(proposal.maintenance_fund),
+                "self_funded": cents(proposal.self_funded),
                 "rule": proposal.rule,
             },
             "household": {"id": self.household_id, "room": self.household.room},
-            "share": money(self.share_amount),
+            "share": cents(self.share_amount),
             "decision": self.decision,
             "signed_at": self.signed_at.astimezone(UTC).isoformat(),
             "signature_sha256": self.signature_digest(),

@@ -10,11 +10,12 @@ from django.db.models import F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from campaigns.models import Elevator
 from consultations.allocation import allocate
+from core.money import yuan
 from households.models import Household
-from portal.history import History
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 PARTS = F("subsidy") + F("maintenance_fund") + F("self_funded")
@@ -38,10 +39,6 @@ ALLOWED_MOVES = {
     "published": {"published", "superseded"},
     "superseded": {"superseded"},
 }
-
-
-def _yuan(amount: Decimal) -> str:
-    return f"¥{amount:,.2f}"
 
 
 class ProposalError(Exception):
@@ -119,7 +116,7 @@ class Proposal(models.Model):
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
 
     objects = ProposalQuerySet.as_manager()
-    history = History()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("费用分摊方案")
@@ -262,9 +259,9 @@ class Proposal(models.Model):
                         "请修改逐户金额后再公示。"
                     )
                     % {
-                        "recorded": _yuan(recorded),
-                        "own": _yuan(self.self_funded),
-                        "diff": _yuan(abs(self.self_funded - recorded)),
+                        "recorded": yuan(recorded),
+                        "own": yuan(self.self_funded),
+                        "diff": yuan(abs(self.self_funded - recorded)),
                     }
                 )
             return lines
@@ -275,7 +272,7 @@ class Proposal(models.Model):
             if tokens > self.self_funded:
                 raise ProposalError(
                     gettext("一楼象征性出资合计 %(tokens)s，超过了居民自筹部分 %(own)s。")
-                    % {"tokens": _yuan(tokens), "own": _yuan(self.self_funded)}
+                    % {"tokens": yuan(tokens), "own": yuan(self.self_funded)}
                 )
         try:
             return self.allocate(households)

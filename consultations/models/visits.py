@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from households.models import Household
-from portal.history import History
 
 
 class Concern(models.TextChoices):
@@ -72,7 +72,7 @@ class Visit(models.Model):
     objects = VisitQuerySet.as_manager()
     # Workers never delete visits; a correction is an edit, and the history keeps who changed
     # what and when.
-    history = History(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("走访记录")
@@ -133,7 +133,7 @@ class VisitConcern(models.Model):
     )
     concern = models.CharField(_("顾虑"), max_length=20, choices=Concern.choices)
 
-    history = History()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("顾虑")

@@ -15,9 +15,9 @@ from consultations.doors import (
     filter_doors,
     with_door_status,
 )
+from core.htmx import wants_fragment
 from households.models import Household, unit_scope_of
 from portal.fragments import kept, kept_page
-from portal.htmx import wants_fragment
 
 
 def doors_for(user, unit_ids: list[int] | None = None):

@@ -23,9 +23,9 @@ from consultations.packet import (
     render_packet,
 )
 from consultations.views.print import not_printable
+from core.pdf import pdf_response, render_pdf
 from households.access import get_household_for
 from households.models import Assignment, Role
-from portal.pdf import pdf_response, render_pdf
 
 
 def packet_campaigns_for(user):

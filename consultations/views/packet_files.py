@@ -17,8 +17,8 @@ from consultations.models import PacketFile, Proposal
 from consultations.packet_files import current_file, fingerprint, latest_for, request_packet
 from consultations.views.packet import packet_campaigns_for
 from consultations.views.print import not_printable
+from core.pdf import private_document
 from households.models import AuditEvent
-from portal.pdf import private_document
 
 POLL_SECONDS = 2
 TEMPLATE = "consultations/packet_files.html"

@@ -18,9 +18,9 @@ from django.views.decorators.vary import vary_on_headers
 from consultations.forms import ErasureForm
 from consultations.personal_data import ErasureRefused, erase_household, export_household
 from consultations.views.household import household_context
+from core.pdf import private_document
 from households.access import get_household_for, works_on
 from households.models import AuditEvent, Owner
-from portal.pdf import private_document
 
 EXPORT = "households.export_household"
 ERASE = "households.erase_household"

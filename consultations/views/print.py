@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET
 from consultations.costs import explain_share
 from consultations.doors import door_counts_by_unit, door_status, with_door_status
 from consultations.models import Proposal
+from core.pdf import pdf_response, render_pdf
 from households.access import get_household_for
 from households.models import Household
-from portal.pdf import pdf_response, render_pdf
 
 
 def walk_sheets(households) -> list[dict]:

@@ -16,6 +16,8 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from campaigns.models import Campaign
+from core.htmx import wants_fragment
+from core.pdf import private_document
 from households import register
 from households.models import AuditEvent, Role, assignments_of, unit_scope_of
 from portal.access import campaigns_for
@@ -30,8 +32,6 @@ from portal.dashboard.figures import (
     work,
 )
 from portal.fragments import kept_page
-from portal.htmx import wants_fragment
-from portal.pdf import private_document
 
 
 def get_campaign_for(user, slug: str, *, manage: bool = False) -> Campaign:

@@ -30,8 +30,8 @@ from consultations.packet import (
     render_packet,
     verification_code,
 )
+from core.pdf import DEFAULT_BASE_URL, RefusedURL, StaticFilesOnly, html_to_pdf
 from households.models import Owner, Role
-from portal.pdf import DEFAULT_BASE_URL, RefusedURL, StaticFilesOnly, html_to_pdf
 from tests.factories import (
     PNG_1PX,
     make_assignment,

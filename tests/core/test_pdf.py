@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings as django_settings
 
-from portal.pdf import RefusedURL, StaticFilesOnly, ascii_filename, pdf_response, render_pdf
+from core.pdf import RefusedURL, StaticFilesOnly, ascii_filename, pdf_response, render_pdf
 
 STATIC = Path(django_settings.BASE_DIR) / "static"
 needs_poppler = pytest.mark.skipif(

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.templatetags.money import yuan
+from core.money import yuan
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.database import database_from_url
-from portal.env import env_bool, env_choice, env_int, env_list, env_str
+from core.database import database_from_url
+from core.env import env_bool, env_choice, env_int, env_list, env_str
 
 SQLITE = Path("/tmp/portal-test.sqlite3")
 
