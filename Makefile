@@ -31,6 +31,7 @@ test: $(BIN)/.installed system-deps messages
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 	DJANGO_ENV=production SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" \
 		ALLOWED_HOSTS=portal.example $(MANAGE) check --deploy --fail-level WARNING

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
+from campaigns.admin_scope import ScopedAdmin
 from campaigns.models import (
+    Assignment,
     Building,
     Campaign,
     Community,
@@ -16,7 +18,6 @@ from campaigns.models import (
     Unit,
     UpdatePhoto,
 )
-from portal.admin_scope import ScopedAdmin
 
 
 @admin.register(Community)
@@ -170,3 +171,13 @@ class QuestionAdmin(ScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "campaign", "room", "status", "asked_at", "answered_at"]
     list_filter = ["status", "campaign"]
     search_fields = ["body", "answer"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ScopedAdmin, admin.ModelAdmin):
+    community_path = "community"
+
+    list_display = ["user", "role", "community", "building", "unit"]
+    list_filter = ["role", "community"]
+    list_select_related = ["user", "community", "building", "unit__building"]
+    search_fields = ["user__username"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from campaigns.admin_scope import ScopedAdmin
 from consultations.models import (
     Consent,
     FloorCoefficient,
@@ -10,7 +11,6 @@ from consultations.models import (
     Visit,
     VisitConcern,
 )
-from portal.admin_scope import ScopedAdmin
 
 
 class VisitConcernInline(admin.TabularInline):

@@ -7,15 +7,12 @@ for 20 households or 2,000.
 
 from datetime import date
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Consent, Decision, Visit
-from households.models import Household, OwnerTrace, UnitScope
-from portal import compiled
+from households.models import Household, OwnerTrace
 
 
 class DoorStatus(models.TextChoices):
@@ -97,19 +94,14 @@ DOOR_STATUS_FIELDS = (
 
 
 def with_door_status_of(household: Household) -> Household:
-    """One household with the attributes ``with_door_status`` annotates, read by the same
-    statement, built once per process (``portal.compiled``): building it cost more than
-    running it when only one row is wanted (a saved visit's row, the household page)."""
-    found = compiled.rows(_door_status_of_households, [household.pk])
-    row = found[0] if found else (None,) * len(DOOR_STATUS_FIELDS)  # deleted meanwhile
-    for name, value in zip(DOOR_STATUS_FIELDS, row, strict=True):
+    """One household with the attributes ``with_door_status`` annotates."""
+    of_this = Household.objects.filter(pk=household.pk).order_by()
+    row = with_door_status(of_this).values_list(*DOOR_STATUS_FIELDS).first()
+    for name, value in zip(
+        DOOR_STATUS_FIELDS, row or (None,) * len(DOOR_STATUS_FIELDS), strict=True
+    ):
         setattr(household, name, value)
     return household
-
-
-def _door_status_of_households(households: list[int]) -> QuerySet:
-    of_these = Household.objects.filter(pk__in=households).order_by()
-    return with_door_status(of_these).values_list(*DOOR_STATUS_FIELDS)
 
 
 def _ever_reached() -> Exists:
@@ -183,10 +175,6 @@ def _grouped_counts(households: QuerySet) -> QuerySet:
     return counts.values_list("unit", *COUNT_NAMES)
 
 
-def _counts_by_unit(units: list[int]) -> QuerySet:
-    return _grouped_counts(Household.objects.filter(unit__in=units))
-
-
 def _named(figures) -> dict[str, int]:
     """The figures, in COUNT_NAMES order, by name, with how many are still to go."""
     counts = dict(zip(COUNT_NAMES, figures, strict=True))
@@ -197,30 +185,3 @@ def _named(figures) -> dict[str, int]:
 def door_counts_by_unit(households: QuerySet) -> dict[int, dict[str, int]]:
     """``door_counts`` of each unit's households among these, in one query."""
     return {unit: _named(figures) for unit, *figures in _grouped_counts(households)}
-
-
-def door_counts_of(scope: UnitScope, *, changed: frozenset[int] = frozenset()) -> dict[str, int]:
-    """``door_counts`` of the households of the scope's units, each unit's figures kept in the
-    cache under its change counter, so that only the units that changed are counted again
-    (in one query, built once per process: ``portal.compiled``). ``changed``: units this
-    request has just changed, whose counters in ``scope`` (read before the change) are out of
-    date: they are counted now and not kept."""
-    if scope.units is None:  # a superuser: every household
-        return door_counts(Household.objects.all())
-    keys = {
-        unit: f"door-counts:{unit}:{revision}"
-        for unit, (_campaign, revision) in scope.units.items()
-        if unit not in changed
-    }
-    found = cache.get_many(keys.values()) if keys else {}
-    by_unit = {unit: found[key] for unit, key in keys.items() if key in found}
-    missing = [unit for unit in scope.units if unit not in by_unit]
-    if missing:
-        counted = {unit: (0, 0, 0) for unit in missing}  # a unit with no household yet
-        counted.update({unit: tuple(f) for unit, *f in compiled.rows(_counts_by_unit, missing)})
-        by_unit.update(counted)
-        keep = {keys[unit]: figures for unit, figures in counted.items() if unit in keys}
-        cache.set_many(keep, settings.FRAGMENT_SECONDS)
-    return _named(
-        sum(figures[i] for figures in by_unit.values()) for i, _ in enumerate(COUNT_NAMES)
-    )

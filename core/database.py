@@ -11,14 +11,8 @@ SUPPORTED_ENGINES = {
 }
 
 
-def database_from_url(url: str | None, sqlite_path: Path, *, prepare_after: int = 0) -> dict:
-    """SQLite at ``sqlite_path`` when no URL is given; otherwise PostgreSQL or SQLite by URL.
-
-    ``prepare_after`` (PostgreSQL): a statement run this many times on one connection is
-    prepared on the server, so PostgreSQL plans it once instead of on every request; the
-    parameters are then bound on the server too. Planning the portal's small statements cost
-    PostgreSQL about as much as running them. 0 keeps Django's default (client-side binding, no
-    prepared statements), which a pooler in transaction mode (PgBouncer) needs."""
+def database_from_url(url: str | None, sqlite_path: Path) -> dict:
+    """SQLite at ``sqlite_path`` when no URL is given; otherwise PostgreSQL or SQLite by URL."""
     if not url:
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": sqlite_path}
     try:
@@ -29,10 +23,6 @@ def database_from_url(url: str | None, sqlite_path: Path, *, prepare_after: int 
         raise ImproperlyConfigured(
             f"DATABASE_URL={url!r}: only postgres://… and sqlite:///… are supported."
         )
-    if config["ENGINE"].endswith("postgresql"):
-        if not config.get("NAME"):
-            raise ImproperlyConfigured(f"DATABASE_URL={url!r} names no database.")
-        if prepare_after:
-            options = {"server_side_binding": True, "prepare_threshold": prepare_after}
-            config["OPTIONS"] = {**config.get("OPTIONS", {}), **options}
+    if config["ENGINE"].endswith("postgresql") and not config.get("NAME"):
+        raise ImproperlyConfigured(f"DATABASE_URL={url!r} names no database.")
     return config

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from households.models import Assignment, Household, Owner, TraceAttempt
-from portal.admin_scope import ScopedAdmin
+from campaigns.admin_scope import ScopedAdmin
+from households.models import Household, Owner, TraceAttempt
 
 
 class OwnerInline(admin.TabularInline):
@@ -52,16 +52,6 @@ class OwnerAdmin(ScopedAdmin, admin.ModelAdmin):
     @admin.display(description=_("电话"))
     def masked_phone(self, owner: Owner) -> str:
         return owner.masked_phone
-
-
-@admin.register(Assignment)
-class AssignmentAdmin(ScopedAdmin, admin.ModelAdmin):
-    community_path = "community"
-
-    list_display = ["user", "role", "community", "building", "unit"]
-    list_filter = ["role", "community"]
-    list_select_related = ["user", "community", "building", "unit__building"]
-    search_fields = ["user__username"]
 
 
 @admin.register(TraceAttempt)

@@ -1,9 +1,6 @@
-"""Households, their owners, and who is assigned to knock on which doors."""
-
-from dataclasses import dataclass
+"""Households and their owners, the search for owners who live elsewhere, the audit trail."""
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -14,148 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaigns.models import Building, Community, Unit
+from campaigns.models import Community, Unit, unit_ids_for
 from households.privacy import mask_name, mask_phone
-from portal import compiled
-
-
-class Role(models.TextChoices):
-    SECRETARY = "secretary", _("社区书记")
-    GRID_WORKER = "grid_worker", _("网格员")
-    BUILDING_LEAD = "building_lead", _("楼栋长/牵头人")
-
-
-class AssignmentQuerySet(models.QuerySet):
-    def of(self, user):
-        return self.filter(user=user) if user.is_authenticated else self.none()
-
-
-@dataclass(frozen=True)
-class Place:
-    """One of a user's assignments, as ids: where they work, in which role."""
-
-    role: str
-    community: int
-    building: int | None
-    unit: int | None
-
-
-def assignments_of(user) -> tuple[Place, ...]:
-    """The user's assignments, read once per user object (one small query; none for
-    anonymous users): the navigation, the unit scope and the role checks of one request all
-    ask. Saving or deleting an assignment forgets what its user object had read."""
-    if not user.is_authenticated:
-        return ()
-    if not hasattr(user, "_assignments_cache"):
-        places = compiled.rows(_assignments_of_users, [user.pk])
-        user._assignments_cache = tuple(Place(*row) for row in places)
-    return user._assignments_cache
-
-
-def _assignments_of_users(users: list[int]):
-    return (
-        Assignment.objects.filter(user__in=users)
-        .order_by()
-        .values_list("role", "community", "building", "unit")
-    )
-
-
-def forget_assignments(user) -> None:
-    """Make the next ``assignments_of(user)`` read them again (one was saved or deleted)."""
-    user.__dict__.pop("_assignments_cache", None)
-
-
-def roles_of(user) -> set[str]:
-    """The roles a user holds through their assignments (empty for anonymous users)."""
-    return {place.role for place in assignments_of(user)}
-
-
-class Assignment(models.Model):
-    """Where a staff member works: a secretary's community, a worker's buildings or units,
-    a lead's one building. The role's Django group carries what they may do."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="assignments",
-        verbose_name=_("用户"),
-    )
-    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
-    community = models.ForeignKey(
-        Community, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("社区")
-    )
-    building = models.ForeignKey(
-        Building,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="assignments",
-        verbose_name=_("楼栋"),
-    )
-    unit = models.ForeignKey(
-        Unit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="assignments",
-        verbose_name=_("单元"),
-    )
-
-    objects = AssignmentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("分工")
-        verbose_name_plural = _("分工")
-        ordering = ["user__username", "role"]
-        constraints = [
-            models.CheckConstraint(
-                name="assignment_scope_fits_role",
-                condition=(
-                    Q(role=Role.SECRETARY, building__isnull=True, unit__isnull=True)
-                    | Q(role=Role.BUILDING_LEAD, building__isnull=False, unit__isnull=True)
-                    | Q(role=Role.GRID_WORKER, building__isnull=False, unit__isnull=True)
-                    | Q(role=Role.GRID_WORKER, building__isnull=True, unit__isnull=False)
-                ),
-            ),
-            models.UniqueConstraint(
-                fields=["user", "community"],
-                condition=Q(role=Role.SECRETARY),
-                name="assignment_secretary_once_per_community",
-            ),
-            models.UniqueConstraint(
-                fields=["user", "building"],
-                condition=Q(building__isnull=False),
-                name="assignment_building_once",
-            ),
-            models.UniqueConstraint(
-                fields=["user", "unit"],
-                condition=Q(unit__isnull=False),
-                name="assignment_unit_once",
-            ),
-            models.UniqueConstraint(
-                fields=["user"],
-                condition=Q(role=Role.BUILDING_LEAD),
-                name="assignment_lead_has_one_building",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        where = self.unit or self.building or self.community
-        return f"{self.user} · {self.get_role_display()} · {where}"
-
-    def clean(self) -> None:
-        building = self.unit.building if self.unit_id else self.building
-        if building and building.campaign.community_id != self.community_id:
-            raise ValidationError(_("楼栋或单元不属于所选社区。"))
-
-
-def sync_role_groups_of(user) -> None:
-    """Make the user's role groups exactly the roles of their assignments. Runs after every
-    save or delete of an assignment, bulk deletes included (see households/apps.py)."""
-    wanted = set(Assignment.objects.filter(user=user).values_list("role", flat=True))
-    role_groups = Group.objects.filter(name__in=Role.values)
-    user.groups.remove(*[group for group in role_groups if group.name not in wanted])
-    user.groups.add(*[Group.objects.get_or_create(name=role)[0] for role in wanted])
 
 
 class OwnerTrace(models.TextChoices):
@@ -167,94 +24,23 @@ class OwnerTrace(models.TextChoices):
     REFUSED = "refused", _("产权人拒绝沟通")
 
 
-def _places_worked_by(user) -> tuple[list[int], list[int], list[int]]:
-    """The communities a user is secretary of, and the buildings and units they work on."""
-    places = assignments_of(user)
-    communities = {p.community for p in places if p.role == Role.SECRETARY}
-    buildings = {p.building for p in places if p.building}
-    units = {p.unit for p in places if p.unit}
-    return sorted(communities), sorted(buildings), sorted(units)
-
-
-def _scope_rows(communities: list[int], buildings: list[int], units: list[int]):
-    """The units of a secretary's communities and a worker's or lead's buildings and units,
-    by literal ids (the assignments are read first), so they are found by index."""
-    units = Unit.objects.filter(  # an empty IN drops out of the OR
-        Q(building__campaign__community__in=communities)
-        | Q(building__in=buildings)
-        | Q(pk__in=units)
-    )
-    return units.order_by().values_list("pk", "building__campaign", "revision")
-
-
-def unit_ids_for(user) -> list[int] | None:
-    """The ids of the units whose households the user may see, read now (the units, after
-    the user's assignments if not read yet); None for a superuser, who sees every unit."""
-    return unit_scope_of(user).unit_ids
-
-
-@dataclass(frozen=True)
-class UnitScope:
-    """The units a user works on, read once (``unit_scope_of``): for each, its campaign and its
-    change counter (``Unit.revision``). ``units`` is None for a superuser: every unit."""
-
-    units: dict[int, tuple[int, int]] | None
-
-    @property
-    def unit_ids(self) -> list[int] | None:
-        """As ``unit_ids_for``: what ``Household.objects.for_user`` filters by."""
-        return None if self.units is None else sorted(self.units)
-
-    def stamp(self, campaign_id: int | None = None) -> tuple[int, int]:
-        """``UnitQuerySet.stamp`` of these units (of one campaign's, if given)."""
-        if self.units is None:
-            units = Unit.objects.all()
-            return (units.filter(building__campaign=campaign_id) if campaign_id else units).stamp()
-        revisions = [
-            revision
-            for campaign, revision in self.units.values()
-            if campaign_id is None or campaign == campaign_id
-        ]
-        return len(revisions), sum(revisions)
-
-
-def unit_scope_of(user) -> UnitScope:
-    """The user's units with their campaigns and change counters, in one query once the
-    assignments are read (none for a superuser, nor for a user without assignments): a kept
-    page needs the ids and the stamp at once. Every staff page asks, so the query's SQL is
-    built once per process (``portal.compiled``)."""
-    if not user.is_authenticated:
-        return UnitScope({})
-    if user.is_superuser:
-        return UnitScope(None)
-    places = _places_worked_by(user)
-    if not any(places):
-        return UnitScope({})
-    rows = compiled.rows(_scope_rows, *places)
-    return UnitScope({pk: (campaign, revision) for pk, campaign, revision in rows})
-
-
 class HouseholdQuerySet(models.QuerySet):
-    def for_user(self, user, unit_ids: list[int] | None = None):
+    def for_user(self, user):
         """The households this user may see: a secretary's community, a worker's or lead's
-        buildings and units. Superusers see everything; everyone else sees nothing.
-        ``unit_ids``: the user's ``unit_ids_for``, when the caller has read them already."""
+        buildings and units. Superusers see everything; everyone else sees nothing."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self
         # The unit ids first, as a list: with a subquery PostgreSQL plans for most of the
-        # district and works out each row's annotations (door status) before filtering.
-        return self.filter(unit__in=unit_ids_for(user) if unit_ids is None else unit_ids)
+        # district and works out each row's annotations before filtering.
+        return self.filter(unit__in=unit_ids_for(user))
 
     def in_campaign(self, campaign):
         return self.filter(unit__building__campaign=campaign)
 
     def vulnerable(self):
         return self.filter(Q(elderly=True) | Q(mobility_impaired=True))
-
-    def unvisited(self):
-        return self.filter(visits__isnull=True)
 
     def owner_elsewhere(self):
         """Rented flats and absentee owners (人户分离): the owner must be found and reached."""

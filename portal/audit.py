@@ -14,9 +14,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from campaigns.access import secretary_required
+from campaigns.models import Campaign
 from consultations.models import Consent, Proposal, Visit
 from households.models import AuditEvent, Household, Owner, TraceAttempt
-from portal.access import campaigns_for, secretary_required
 
 LIMIT = 200
 CHANGE = {"+": _("新建"), "~": _("修改"), "-": _("删除")}
@@ -121,7 +122,9 @@ def event_entries(communities) -> list[Entry]:
 @secretary_required
 def audit_trail(request: HttpRequest) -> HttpResponse:
     """The newest entries of every kind in the secretary's communities, newest first."""
-    communities = list(campaigns_for(request.user).values_list("community", flat=True).distinct())
+    communities = list(
+        Campaign.objects.managed_by(request.user).values_list("community", flat=True).distinct()
+    )
     entries = [*event_entries(communities), *proposal_entries(communities)]
     for manager, household, kind in SOURCES:
         entries += history_entries(manager, household, kind, communities)

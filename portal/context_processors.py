@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from households.models import roles_of
+from campaigns.models import roles_of
 
 
 def roles(request) -> dict:

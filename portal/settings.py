@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.database import database_from_url
 from core.env import env_bool, env_choice, env_int, env_list, env_str
-from portal.release import source_stamp
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -109,9 +108,6 @@ DATABASES = {
     "default": database_from_url(
         env_str("DATABASE_URL", default=""),
         sqlite_path=Path(env_str("SQLITE_PATH", default=str(BASE_DIR / "db.sqlite3"))),
-        # PostgreSQL prepares a statement run this often on a connection (0: never; behind
-        # PgBouncer in transaction mode it must be 0)
-        prepare_after=env_int("DATABASE_PREPARE_AFTER", 2, minimum=0),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -127,7 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # exists. Colleagues behind one office address are not locked out by one person's typos.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "portal.auth.PermissionsInOneQuery",  # Django's ModelBackend, one query for permissions
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
@@ -178,26 +174,17 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 DATA_UPLOAD_MAX_NUMBER_FILES = 10  # six photos to a progress update is the most any form takes
 
-# Staff views in the campaigns app ask the portal which campaigns a user works on.
-CAMPAIGNS_FOR_USER = "portal.access.campaigns_for"
-
-# Door lists and dashboards keep their rendered parts until their units' change counters move
-# (portal/fragments.py); this long at most, for what the counters do not see (a renamed worker).
-FRAGMENT_SECONDS = env_int("FRAGMENT_SECONDS", 5 * 60, minimum=1)
-
 # A cache shared by every worker process: REDIS_URL (e.g. redis://127.0.0.1:6379/0). Without it
-# each process keeps its own (Django's local-memory cache), which is right for one process.
-# With it, sessions are read from the cache and written to the database as well (cached_db):
-# a signed-in page asks the database one question fewer, and a restarted cache signs nobody out.
-# When Redis cannot be reached the site goes on without it (portal/cache.py).
+# each process keeps its own (Django's local-memory cache), which is right for one process. The
+# cache holds the anonymous public pages (60 s) and the question rate limit's counters; with
+# it, sessions are read from the cache and written to the database as well (cached_db).
 REDIS_URL = env_str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "portal.cache.PortalRedisCache",  # Django's, reusing its client
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            # kept pages outlive a deployment in Redis: the release in the keys parts them
-            "KEY_PREFIX": f"{env_str('CACHE_KEY_PREFIX', default='portal')}:{source_stamp(BASE_DIR)}",
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="portal"),
             # a Redis that stops answering costs a request one second, not a hung worker
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }

@@ -6,12 +6,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from campaigns.models import Campaign, Unit
+from campaigns.access import secretary_required
+from campaigns.models import Campaign, Role, Unit, roles_of
 from consultations.models import Proposal
 from consultations.progress import with_progress
 from consultations.standing import tallies_by_unit
-from households.models import Role, roles_of
-from portal.access import campaigns_for, secretary_required
 
 
 @require_GET
@@ -35,7 +34,7 @@ def start(request: HttpRequest) -> HttpResponse:
 @require_GET
 @secretary_required
 def secretary(request: HttpRequest) -> HttpResponse:
-    campaigns = list(campaigns_for(request.user).select_related("community"))
+    campaigns = list(Campaign.objects.managed_by(request.user).select_related("community"))
     units = with_progress(
         Unit.objects.filter(building__campaign__in=campaigns).select_related("building")
     )

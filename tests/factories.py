@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from campaigns.models import (
+    Assignment,
     Building,
     Campaign,
     Community,
@@ -18,10 +19,11 @@ from campaigns.models import (
     Milestone,
     ProgressUpdate,
     Question,
+    Role,
     Unit,
 )
 from consultations.models import Consent, Proposal, Share, Visit
-from households.models import Assignment, Household, Owner, Role
+from households.models import Household, Owner
 
 _numbers = itertools.count(1)
 PASSWORD = "test-password-123"

@@ -1,5 +1,14 @@
 from campaigns.models.deliberation import Meeting, MeetingDecision, Question, Review
 from campaigns.models.places import Building, Campaign, Community, ConsentRule, Elevator, Unit
+from campaigns.models.roles import (
+    Assignment,
+    Place,
+    Role,
+    assignments_of,
+    communities_managed_by,
+    roles_of,
+    unit_ids_for,
+)
 from campaigns.models.timeline import (
     PHOTOS_PER_UPDATE,
     Inspection,
@@ -11,6 +20,7 @@ from campaigns.models.timeline import (
 
 __all__ = [
     "PHOTOS_PER_UPDATE",
+    "Assignment",
     "Building",
     "Campaign",
     "Community",
@@ -21,9 +31,15 @@ __all__ = [
     "Meeting",
     "MeetingDecision",
     "Milestone",
+    "Place",
     "ProgressUpdate",
     "Question",
     "Review",
+    "Role",
     "Unit",
     "UpdatePhoto",
+    "assignments_of",
+    "communities_managed_by",
+    "roles_of",
+    "unit_ids_for",
 ]

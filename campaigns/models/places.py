@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +54,22 @@ class CampaignQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
 
+    def managed_by(self, user):
+        """The campaigns of the communities the user is secretary of (all for a superuser)."""
+        from campaigns.models.roles import communities_managed_by  # roles build on places
+
+        if user.is_superuser:
+            return self
+        return self.filter(community__in=communities_managed_by(user))
+
+    def worked_on_by(self, user):
+        """The campaigns of every community the user has a place in, in any role."""
+        from campaigns.models.roles import assignments_of
+
+        if user.is_superuser:
+            return self
+        return self.filter(community__in=sorted({p.community for p in assignments_of(user)}))
+
 
 class Campaign(models.Model):
     class Status(models.TextChoices):
@@ -102,6 +118,12 @@ class Campaign(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("public_campaign", args=[self.slug])
 
+    def is_managed_by(self, user) -> bool:
+        """Whether the user is this campaign's community secretary (or a superuser)."""
+        from campaigns.models.roles import communities_managed_by
+
+        return user.is_superuser or self.community_id in communities_managed_by(user)
+
     @property
     def rule(self) -> ConsentRule:
         return ConsentRule(self.consent_rule)
@@ -139,16 +161,12 @@ class Building(models.Model):
 
 
 class UnitQuerySet(models.QuerySet):
-    def count_change(self) -> int:
-        """Move these units' change counters: something shown about them changed (see
-        consultations/revision.py for who calls this)."""
-        return self.update(revision=F("revision") + 1)
+    def for_user(self, user):
+        """The units whose households the user may see (``unit_ids_for``)."""
+        from campaigns.models.roles import unit_ids_for
 
-    def stamp(self) -> tuple[int, int]:
-        """How many units these are and the sum of their change counters: it moves whenever
-        anything shown about their households changes. Read it before the data."""
-        totals = self.order_by().aggregate(n=Count("pk"), revisions=Sum("revision"))
-        return totals["n"], totals["revisions"] or 0
+        unit_ids = unit_ids_for(user)
+        return self if unit_ids is None else self.filter(pk__in=unit_ids)
 
 
 class Unit(models.Model):
@@ -159,9 +177,6 @@ class Unit(models.Model):
     )
     name = models.CharField(_("单元"), max_length=50, help_text=_("例如：1单元"))
     floors = models.PositiveSmallIntegerField(_("楼层数"))
-    # Goes up by one with every change to what is shown about the unit's households
-    # (consultations/revision.py); only ever written by that UPDATE, never by save().
-    revision = models.PositiveBigIntegerField(_("变更计数"), default=0, editable=False)
 
     objects = UnitQuerySet.as_manager()
 
@@ -176,17 +191,6 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.building.name}{self.name}"
-
-    def save(self, *args, **kwargs):
-        """Save everything but the change counter: an instance read a moment ago must not
-        write back an older count (counts only grow, or a kept page could come back)."""
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            kwargs["update_fields"] = [
-                f.name
-                for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "revision"
-            ]
-        super().save(*args, **kwargs)
 
 
 class Elevator(models.Model):

@@ -5,14 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from campaigns.access import campaigns_for, get_campaign_for
-from campaigns.models import ProgressUpdate, Question
+from campaigns.access import get_campaign_for
+from campaigns.models import Campaign, ProgressUpdate, Question
 
 
 @require_GET
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = list(campaigns_for(request.user).select_related("community"))
+    campaigns = list(Campaign.objects.worked_on_by(request.user).select_related("community"))
     if len(campaigns) == 1:
         return redirect("campaigns:hub", campaigns[0].slug)
     return render(request, "campaigns/manage/list.html", {"campaigns": campaigns})

@@ -3,7 +3,6 @@
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -24,9 +23,6 @@ class Concern(models.TextChoices):
 class VisitQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(household__in=Household.objects.for_user(user))
-
-
-ATTITUDE_NEEDS_SOMEONE = "visit_attitude_needs_someone_reached"
 
 
 class Visit(models.Model):
@@ -81,36 +77,13 @@ class Visit(models.Model):
         indexes = [models.Index(fields=["household", "-visited_at"], name="visit_household_latest")]
         constraints = [
             models.CheckConstraint(
-                name=ATTITUDE_NEEDS_SOMEONE,
+                name="visit_attitude_needs_someone_reached",
                 condition=~Q(reached="nobody") | Q(attitude=""),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.household} {self.visited_at:%Y-%m-%d}"
-
-    def validate_constraints(self, exclude=None) -> None:
-        """As Django's, except that the attitude rule is checked here: Django would ask the
-        database, with a query on every saved visit. The database enforces it all the same."""
-        exclude = set(exclude or ())
-        errors = {}
-        for model, constraints in self.get_constraints():
-            for constraint in constraints:
-                try:
-                    if constraint.name != ATTITUDE_NEEDS_SOMEONE:
-                        constraint.validate(model, self, exclude=exclude)
-                    elif not {"reached", "attitude"} & exclude and not self.attitude_allowed:
-                        message = constraint.get_violation_error_message()
-                        raise ValidationError(message, code=constraint.violation_error_code)
-                except ValidationError as error:
-                    errors = error.update_error_dict(errors)
-        if errors:
-            raise ValidationError(errors)
-
-    @property
-    def attitude_allowed(self) -> bool:
-        """An attitude is recorded only when someone was reached (the check constraint)."""
-        return self.reached != self.Reached.NOBODY or self.attitude == ""
 
     @property
     def concern_labels(self) -> list[str]:

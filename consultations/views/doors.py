@@ -3,28 +3,25 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from consultations.doors import (
     DoorFilter,
-    door_counts_of,
+    door_counts,
     door_status,
     filter_doors,
     with_door_status,
 )
 from core.htmx import wants_fragment
-from households.models import Household, unit_scope_of
-from portal.fragments import kept, kept_page
+from households.models import Household
 
 
-def doors_for(user, unit_ids: list[int] | None = None):
-    """The user's households with their door status, ready to list (``unit_ids``: the user's
-    ``unit_ids_for``, if read already)."""
+def doors_for(user):
+    """The user's households with their door status, ready to list."""
     return with_door_status(
-        Household.objects.for_user(user, unit_ids).select_related("unit__building")
+        Household.objects.for_user(user).select_related("unit__building")
     ).order_by("unit__building__sort_order", "unit__building__name", "unit__name", "floor", "room")
 
 
@@ -39,31 +36,22 @@ def with_status(households) -> list:
 @login_required
 @vary_on_headers("HX-Request")
 def my_doors(request: HttpRequest) -> HttpResponse:
-    """The list is kept, rendered, until a visit, consent or household in it changes."""
     choice = request.GET.get("show", "")
     if choice not in DoorFilter.values:
         choice = ""
     today = timezone.localdate()
-    scope = unit_scope_of(request.user)
-    unit_ids = scope.unit_ids
-    may_log = request.user.has_perm("consultations.add_visit")  # the list's buttons
-
-    def draw() -> dict:
-        doors = doors_for(request.user, unit_ids)
-        context = {
-            "households": with_status(filter_doors(doors, choice, today)),
-            "filters": DoorFilter.choices,
-            "choice": choice,
-            "today": today,
-            "may_log": may_log,
-        }  # rendered without the request: nothing in the list depends on more than this
-        door_list = render_to_string("consultations/my_doors.html#door-list", context)
-        return {"counts": door_counts_of(scope), "door_list": door_list}
-
-    key = (request.user.pk, unit_ids, scope.stamp(), choice, today, may_log)
+    doors = doors_for(request.user)
+    context = {
+        "households": with_status(filter_doors(doors, choice, today)),
+        "counts": door_counts(Household.objects.for_user(request.user)),
+        "filters": DoorFilter.choices,
+        "choice": choice,
+        "today": today,
+        "may_log": request.user.has_perm("consultations.add_visit"),
+    }
     if wants_fragment(request):
-        return HttpResponse(kept("my-doors", key, draw)["door_list"])
-    return kept_page(request, "consultations/my_doors.html", "my-doors", key, draw)
+        return render(request, "consultations/my_doors.html#door-list", context)
+    return render(request, "consultations/my_doors.html", context)
 
 
 @require_GET

@@ -9,48 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consultations.costs import explain_share
-from consultations.doors import door_counts_of, door_status, with_door_status_of
+from consultations.doors import door_counts, door_status, with_door_status_of
 from consultations.forms import TraceAttemptForm, VisitForm
-from consultations.models import Consent, Share, Visit
-from households.access import get_household_for, works_on
-from households.models import Household, unit_scope_of
-
-ADD_VISIT = "consultations.add_visit"
-CHANGE_VISIT = "consultations.change_visit"
-ADD_TRACE = "households.add_traceattempt"
-
-
-def household_context(request: HttpRequest, household: Household, **extra) -> dict:
-    share = (
-        Share.objects.filter(household=household, proposal__status="published")
-        .select_related("proposal")
-        .first()
-    )
-    consent = (
-        Consent.objects.current()
-        .filter(household=household, proposal=share.proposal)
-        .select_related("witness")
-        .first()
-        if share
-        else None
-    )
-    return {
-        "household": household,
-        "status": door_status(with_door_status_of(household)),
-        "owners": household.owners.all(),
-        "may_call": works_on(request.user, household),
-        "share": share,
-        "explanation": explain_share(share.proposal, household) if share else None,
-        "consent": consent,
-        "visits": household.visits.select_related("visitor").prefetch_related("concerns")[:100],
-        "trace_attempts": household.trace_attempts.select_related("worker")[:20],
-        "may_log": request.user.has_perm(ADD_VISIT),
-        "may_trace": request.user.has_perm(ADD_TRACE),
-        "form": VisitForm(),
-        "trace_form": TraceAttemptForm(),
-        **extra,
-    }
+from consultations.household_page import ADD_TRACE, ADD_VISIT, CHANGE_VISIT, household_context
+from consultations.models import Visit
+from households.access import get_household_for
+from households.models import Household
 
 
 @require_http_methods(["GET"])
@@ -80,11 +44,8 @@ def save_visit(form: VisitForm, household: Household, user) -> tuple[Visit, bool
 def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the visit form (an HTMX fragment, or the household page with the form open).
     POST: save the visit once, then show the updated timeline or list row."""
-    scope = unit_scope_of(request.user)
     from_list = request.POST.get("return_to", request.GET.get("return_to")) == "list"
-    household = get_household_for(  # the list's row shows the household alone
-        request.user, pk, write=True, perm=ADD_VISIT, unit_ids=scope.unit_ids, alone=from_list
-    )
+    household = get_household_for(request.user, pk, write=True, perm=ADD_VISIT)
     if request.method == "GET":
         if not request.htmx:
             return redirect(household.get_absolute_url() + "?log=1#log")
@@ -101,15 +62,14 @@ def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已保存 %(room)s 的走访记录。") % {"room": household.room})
         return redirect(household.get_absolute_url() + "#visits")
     fresh = None if from_list else VisitForm()  # a saved list row shows no form
-    return render_visit_slot(request, household, fresh, from_list, saved=visit, scope=scope)
+    return render_visit_slot(request, household, fresh, from_list, saved=visit)
 
 
 def render_visit_slot(
-    request, household, form, from_list, *, open_form=False, saved=None, status=200, scope=None
+    request, household, form, from_list, *, open_form=False, saved=None, status=200
 ) -> HttpResponse:
     """The part of the page that holds the visit form: the list row (with the list's counts
-    once saved: ``scope``, the user's units as read before the visit changed one) or the
-    visits panel."""
+    once saved) or the visits panel."""
     if from_list:
         row = with_door_status_of(household)
         row.status = door_status(row)
@@ -118,9 +78,7 @@ def render_visit_slot(
             "form": form,
             "open_form": open_form,
             "saved": saved,
-            "counts": door_counts_of(scope, changed=frozenset({household.unit_id}))
-            if saved
-            else None,
+            "counts": door_counts(Household.objects.for_user(request.user)) if saved else None,
             "today": timezone.localdate(),
             "may_log": request.user.has_perm(ADD_VISIT),
         }

@@ -22,19 +22,9 @@ from consultations.packet import (
     household_pages,
     render_packet,
 )
-from consultations.views.print import not_printable
+from core.pages import not_printable
 from core.pdf import pdf_response, render_pdf
 from households.access import get_household_for
-from households.models import Assignment, Role
-
-
-def packet_campaigns_for(user):
-    """The campaigns whose packets this user may print: those of the communities they are
-    secretary of; every campaign for a superuser."""
-    if user.is_superuser:
-        return Campaign.objects.all()
-    communities = Assignment.objects.of(user).filter(role=Role.SECRETARY).values("community")
-    return Campaign.objects.filter(community__in=communities)
 
 
 @require_GET
@@ -43,7 +33,7 @@ def unit_packet(request: HttpRequest, pk: int) -> HttpResponse:
     """One unit's packet: its vote on the published proposal, every household's form."""
     unit = get_object_or_404(
         Unit.objects.select_related("building__campaign__community").filter(
-            building__campaign__in=packet_campaigns_for(request.user)
+            building__campaign__in=Campaign.objects.managed_by(request.user)
         ),
         pk=pk,
     )

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from campaigns.models import Campaign
 from consultations.models import PacketFile, Proposal
 from consultations.packet_files import current_file, fingerprint, latest_for, request_packet
-from consultations.views.packet import packet_campaigns_for
-from consultations.views.print import not_printable
+from core.pages import not_printable
 from core.pdf import private_document
 from households.models import AuditEvent
 
@@ -26,15 +26,15 @@ TEMPLATE = "consultations/packet_files.html"
 
 def campaign_for(request: HttpRequest, slug: str):
     return get_object_or_404(
-        packet_campaigns_for(request.user).select_related("community"), slug=slug
+        Campaign.objects.managed_by(request.user).select_related("community"), slug=slug
     )
 
 
 def packet_file_for(request: HttpRequest, pk: int) -> PacketFile:
     return get_object_or_404(
-        PacketFile.objects.filter(campaign__in=packet_campaigns_for(request.user)).select_related(
-            "campaign__community", "requested_by"
-        ),
+        PacketFile.objects.filter(
+            campaign__in=Campaign.objects.managed_by(request.user)
+        ).select_related("campaign__community", "requested_by"),
         pk=pk,
     )
 

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from consultations.forms import ErasureForm
+from consultations.household_page import household_context
 from consultations.personal_data import ErasureRefused, erase_household, export_household
-from consultations.views.household import household_context
 from core.pdf import private_document
 from households.access import get_household_for, works_on
 from households.models import AuditEvent, Owner

@@ -8,10 +8,8 @@ was computed, for the resident to keep.
 
 from itertools import groupby
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_GET
 from consultations.costs import explain_share
 from consultations.doors import door_counts_by_unit, door_status, with_door_status
 from consultations.models import Proposal
+from core.pages import not_printable
 from core.pdf import pdf_response, render_pdf
 from households.access import get_household_for
 from households.models import Household
@@ -103,9 +102,3 @@ def household_cost_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     pdf = render_pdf("consultations/print/cost_sheet.html", context, request)
     place = f"{unit.building.name}{unit.name}{household.room}"
     return pdf_response(pdf, _("费用分摊明细单-%(place)s.pdf") % {"place": place})
-
-
-def not_printable(request: HttpRequest, reason: str) -> HttpResponse:
-    """The site's 404 page, with the reason on top of it."""
-    messages.error(request, reason)
-    return render(request, "404.html", status=404)

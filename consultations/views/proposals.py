@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -27,8 +27,7 @@ from consultations.proposal_forms import (
     coefficient_formset,
     coefficient_initial,
 )
-from households.models import Assignment, Household, Role
-from portal.access import campaigns_for
+from households.models import Household
 
 TEMPLATES = "consultations/proposals/"
 
@@ -36,61 +35,28 @@ TEMPLATES = "consultations/proposals/"
 # Who may see or change a unit's proposals: the one place that decides.
 
 
-def units_for(user):
-    """Units whose proposals the user may see: a secretary's community, a worker's or lead's
-    buildings and units (the same scope as their households). Superusers see every unit."""
-    if not user.is_authenticated:
-        return Unit.objects.none()
-    if user.is_superuser:
-        return Unit.objects.all()
-    mine = Assignment.objects.filter(user=user)
-    return Unit.objects.filter(
-        Exists(
-            mine.filter(role=Role.SECRETARY, community=OuterRef("building__campaign__community"))
-        )
-        | Exists(mine.filter(building=OuterRef("building")))
-        | Exists(mine.filter(unit=OuterRef("pk")))
-    )
-
-
-def may_change_proposals(user, unit: Unit) -> bool:
-    """Only a secretary, and only for a unit in a campaign of a community they are the
-    secretary of (campaigns_for alone also covers communities where they are a grid worker).
-    Superusers may change every unit's proposals."""
-    if user.is_superuser:
-        return True
-    return (
-        campaigns_for(user)
-        .filter(
-            pk=unit.building.campaign_id,
-            community__assignments__user=user,
-            community__assignments__role=Role.SECRETARY,
-        )
-        .exists()
-    )
-
-
 def get_unit_for(user, pk: int, *, write: bool = False) -> Unit:
     """The unit if its proposals are in the user's scope (404 otherwise); PermissionDenied
     when asked to write and the user may only look."""
     unit = get_object_or_404(
-        units_for(user).select_related("building__campaign__community", "elevator"), pk=pk
+        Unit.objects.for_user(user).select_related("building__campaign__community", "elevator"),
+        pk=pk,
     )
-    if write and not may_change_proposals(user, unit):
+    if write and not unit.building.campaign.is_managed_by(user):
         raise PermissionDenied
     return unit
 
 
 def get_proposal_for(user, pk: int, *, write: bool = False) -> Proposal:
     proposal = get_object_or_404(
-        Proposal.objects.filter(elevator__unit__in=units_for(user))
+        Proposal.objects.filter(elevator__unit__in=Unit.objects.for_user(user))
         .select_related("elevator__unit__building__campaign__community", "created_by")
         .prefetch_related(
             "coefficients", Prefetch("shares", queryset=Share.objects.select_related("household"))
         ),
         pk=pk,
     )
-    if write and not may_change_proposals(user, proposal.elevator.unit):
+    if write and not proposal.elevator.unit.building.campaign.is_managed_by(user):
         raise PermissionDenied
     return proposal
 
@@ -164,7 +130,9 @@ def proposal_context(
         "problem": problem,
         "floors": [(floor, known.get(floor)) for floor in range(1, unit.floors + 1)],
         "replaced_by": proposal.replaced_by(),
-        "may_edit": may_change_proposals(request.user, unit) if may_edit is None else may_edit,
+        "may_edit": unit.building.campaign.is_managed_by(request.user)
+        if may_edit is None
+        else may_edit,
         **extra,
     }
 
@@ -192,7 +160,7 @@ def unit_proposals(request: HttpRequest, pk: int) -> HttpResponse:
         "unit": unit,
         "elevator": elevator,
         "proposals": elevator.proposals.select_related("created_by").order_by("-version"),
-        "may_edit": may_change_proposals(request.user, unit),
+        "may_edit": unit.building.campaign.is_managed_by(request.user),
     }
     return render(request, TEMPLATES + "unit.html", context)
 

@@ -78,7 +78,6 @@ def commit(checked: Check, user=None) -> dict[str, int]:
         for i, (name, phone) in enumerate(row.owners)
     ]
     bulk_create_with_history(owners, Owner, batch_size=500, **history)
-    Unit.objects.filter(building__campaign=campaign).count_change()  # bulk writes send no signals
     return {
         "created": len(created),
         "updated": len(updated),

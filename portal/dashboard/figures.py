@@ -14,6 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Unit
+from consultations.activity import team_table
 from consultations.doors import (
     DoorFilter,
     DoorStatus,
@@ -25,8 +26,6 @@ from consultations.doors import (
 from consultations.models import Concern, Consent, Proposal, Visit, VisitConcern
 from consultations.progress import AGREEMENT, with_progress
 from consultations.standing import measures, tallies_by_unit
-from consultations.views.activity import team_table
-from consultations.views.proposals import units_for
 from households.models import Household
 
 
@@ -73,14 +72,16 @@ def grid_state(household) -> GridState:
     return GRID_STATE[door_status(household)]
 
 
-def scope_of(user, campaign: Campaign, unit_ids: list[int] | None = None) -> QuerySet:
+def scope_of(user, campaign: Campaign) -> QuerySet:
     """The campaign's households this user may see: all of them for its secretary, the
-    assignment's for a grid worker or building lead (``unit_ids``: the user's, if read)."""
-    return Household.objects.for_user(user, unit_ids).in_campaign(campaign)
+    assignment's for a grid worker or building lead."""
+    return Household.objects.for_user(user).in_campaign(campaign)
 
 
 def units_of(user, campaign: Campaign) -> QuerySet:
-    return units_for(user).filter(building__campaign=campaign).select_related("building")
+    return (
+        Unit.objects.for_user(user).filter(building__campaign=campaign).select_related("building")
+    )
 
 
 # Campaign overview: the vote of each unit.

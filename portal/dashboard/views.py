@@ -3,11 +3,9 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,12 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from campaigns.access import get_campaign_for
 from campaigns.models import Campaign
 from core.htmx import wants_fragment
 from core.pdf import private_document
 from households import register
-from households.models import AuditEvent, Role, assignments_of, unit_scope_of
-from portal.access import campaigns_for
+from households.models import AuditEvent
 from portal.dashboard import export, uploads
 from portal.dashboard.figures import (
     funnels,
@@ -31,29 +29,12 @@ from portal.dashboard.figures import (
     units_of,
     work,
 )
-from portal.fragments import kept_page
-
-
-def get_campaign_for(user, slug: str, *, manage: bool = False) -> Campaign:
-    """The campaign if the user works on it (404 otherwise); with ``manage``, only its
-    community's secretary (or a superuser) may go on: the whole register is theirs."""
-    campaign = get_object_or_404(campaigns_for(user).select_related("community"), slug=slug)
-    if manage and not may_manage(user, campaign):
-        raise PermissionDenied
-    return campaign
-
-
-def may_manage(user, campaign: Campaign) -> bool:
-    return user.is_superuser or any(
-        place.role == Role.SECRETARY and place.community == campaign.community_id
-        for place in assignments_of(user)
-    )
 
 
 @require_GET
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    campaigns = list(campaigns_for(request.user).select_related("community"))
+    campaigns = list(Campaign.objects.worked_on_by(request.user).select_related("community"))
     if len(campaigns) == 1:
         return redirect("dashboard:campaign", slug=campaigns[0].slug)
     return render(request, "portal/dashboard/index.html", {"campaigns": campaigns})
@@ -62,34 +43,21 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    """Will the vote pass, where is it stuck, who is doing the work, what is overdue. The
-    page is kept, rendered, until something in the user's units changes: the key holds
-    everything the page depends on (the user's assignments, the campaign's address, the
-    units' change counters, the day), so a kept page is served without looking the campaign
-    up. A campaign moved, renamed or closed moves its units' counters."""
-    scope = unit_scope_of(request.user)
-    today = timezone.localdate()
-
-    def page() -> dict:
-        campaign = get_campaign_for(request.user, slug)  # 404 for anyone not working on it
-        households = scope_of(request.user, campaign, scope.unit_ids)
-        units = overview(request.user, campaign)
-        funnel, unit_funnels = funnels(households, units)
-        context = {
-            "campaign": campaign,
-            "units": units,
-            "funnel": funnel,
-            "unit_funnels": unit_funnels,
-            "concerns": ranked_concerns(households),
-            "may_manage": may_manage(request.user, campaign),
-            **work(households, today),
-        }  # rendered without the request: nothing here depends on more than this
-        overview_html = render_to_string("portal/dashboard/_overview.html", context)
-        return {"campaign": campaign, "overview": overview_html}
-
-    places = assignments_of(request.user)
-    key = (request.user.pk, places, slug, scope.unit_ids, scope.stamp(), today)
-    return kept_page(request, "portal/dashboard/campaign.html", "dashboard", key, page)
+    """Will the vote pass, where is it stuck, who is doing the work, what is overdue."""
+    campaign = get_campaign_for(request.user, slug)  # 404 for anyone not working on it
+    households = scope_of(request.user, campaign)
+    units = overview(request.user, campaign)
+    funnel, unit_funnels = funnels(households, units)
+    context = {
+        "campaign": campaign,
+        "units": units,
+        "funnel": funnel,
+        "unit_funnels": unit_funnels,
+        "concerns": ranked_concerns(households),
+        "may_manage": campaign.is_managed_by(request.user),
+        **work(households, timezone.localdate()),
+    }
+    return render(request, "portal/dashboard/campaign.html", context)
 
 
 @require_GET
@@ -110,7 +78,7 @@ def building_grid(request: HttpRequest, slug: str) -> HttpResponse:
         "buildings": buildings,
         "choice": choice,
         "grids": grids(scope_of(request.user, campaign), units),
-        "may_manage": may_manage(request.user, campaign),
+        "may_manage": campaign.is_managed_by(request.user),
     }
     template = "portal/dashboard/grid.html"
     if wants_fragment(request):

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from playwright.sync_api import Browser, expect
 from pypdf import PdfReader
 
-from campaigns.models import Building
-from households.models import Household, Role
+from campaigns.models import Building, Role
+from households.models import Household
 from tests.factories import PASSWORD as PASSWORD_OF_FACTORIES
 from tests.factories import (
     make_assignment,

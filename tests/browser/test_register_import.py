@@ -4,7 +4,8 @@ its confirmation, all in place (HTMX) without leaving the import page."""
 import pytest
 from playwright.sync_api import Browser, expect
 
-from households.models import Household, Role
+from campaigns.models import Role
+from households.models import Household
 from tests.factories import PASSWORD, make_assignment, make_campaign
 
 BAD = "楼栋,单元,楼层,房号,建筑面积（㎡）,产权人\n1栋,1单元,1,101,八十,张三\n1栋,1单元,1,101,90,李四\n"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from households.models import Role
+from campaigns.models import Role
 from tests.factories import make_assignment, make_building, make_campaign, make_unit
 
 

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import Meeting, MeetingDecision
-from households.models import Role
+from campaigns.models import Meeting, MeetingDecision, Role
 from tests.factories import (
     make_assignment,
     make_building,

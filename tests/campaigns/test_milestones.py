@@ -5,8 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from campaigns.models import Milestone
-from households.models import Role
+from campaigns.models import Milestone, Role
 from tests.factories import (
     make_assignment,
     make_building,

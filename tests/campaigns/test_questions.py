@@ -3,8 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from campaigns.models import Question
-from households.models import Role
+from campaigns.models import Question, Role
 from tests.factories import make_assignment, make_question
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from campaigns.models import ProgressUpdate, UpdatePhoto
-from households.models import Role
+from campaigns.models import ProgressUpdate, Role, UpdatePhoto
 from tests.campaigns.test_photos import phone_jpeg
 from tests.factories import (
     make_assignment,

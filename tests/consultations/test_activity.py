@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from households.models import Role
+from campaigns.models import Role
 from tests.factories import make_assignment, make_household, make_user, make_visit
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
+from campaigns.models import Role
 from consultations.models import Consent
 from consultations.packet import verification_code
-from households.models import Role
 from tests.factories import (
     make_assignment,
     make_building,

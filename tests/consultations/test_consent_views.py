@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.models import Role
 from consultations.models import Consent, Proposal
-from households.models import Role
 from tests.consultations.signatures import drawn_signature, impostor, jpeg_scan
 from tests.factories import (
     make_assignment,

@@ -10,8 +10,8 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
+from campaigns.models import Role
 from consultations.models import FloorCoefficient, Proposal
-from households.models import Role
 from tests.factories import (
     make_assignment,
     make_elevator,

@@ -7,15 +7,16 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from campaigns.models import Role
 from consultations.doors import (
     DoorStatus,
     door_counts,
-    door_counts_of,
+    door_counts_by_unit,
     door_status,
     with_door_status,
     with_door_status_of,
 )
-from households.models import Household, OwnerTrace, Role, unit_scope_of
+from households.models import Household, OwnerTrace
 from tests.factories import (
     listed_doors,
     make_assignment,
@@ -27,7 +28,6 @@ from tests.factories import (
     make_proposal,
     make_share,
     make_unit,
-    make_user,
     make_visit,
 )
 
@@ -74,10 +74,7 @@ def test_my_doors_runs_a_fixed_number_of_queries(client, django_assert_max_num_q
     with django_assert_max_num_queries(9):
         response = client.get(reverse("consultations:my_doors"))
     assert response.status_code == 200
-    with django_assert_max_num_queries(5) as kept:  # the rendered list, from the cache
-        again = client.get(reverse("consultations:my_doors"))
-    assert door_list(again) == door_list(response)
-    assert not any("households_household" in q["sql"] for q in kept.captured_queries)
+    assert len(door_list(response)) >= size
 
 
 def test_my_doors_counts_who_was_reached_and_who_is_still_to_go(client):
@@ -368,37 +365,11 @@ def building_with_three_units():
     return assignment.user, busy, quiet, empty
 
 
-def test_counts_kept_per_unit_add_up_to_the_counts_of_the_whole_list():
-    user, *_ = building_with_three_units()
+def test_counts_per_unit_add_up_to_the_counts_of_the_whole_list():
+    user, busy, quiet, empty = building_with_three_units()
     counted = door_counts(Household.objects.for_user(user))
-    assert door_counts_of(unit_scope_of(user)) == counted  # counted now, and kept
-    assert door_counts_of(unit_scope_of(user)) == counted  # from the cache
+    by_unit = door_counts_by_unit(Household.objects.for_user(user))
     assert counted == {"total": 6, "reached": 3, "signed": 1, "to_go": 3}
-
-
-def test_only_the_unit_that_changed_is_counted_again(django_assert_num_queries):
-    user, _busy, quiet, _empty = building_with_three_units()
-    door_counts_of(unit_scope_of(user))
-    make_visit(household=Household.objects.filter(unit=quiet).first())
-    scope = unit_scope_of(user)
-    with django_assert_num_queries(1) as recount:
-        counts = door_counts_of(scope)
-    assert f"IN ({quiet.pk})" in recount.captured_queries[0]["sql"]
-    assert counts["reached"] == 4
-    with django_assert_num_queries(0):
-        door_counts_of(scope)
-
-
-def test_a_unit_this_request_just_changed_is_counted_now_not_from_the_cache():
-    user, _busy, quiet, _empty = building_with_three_units()
-    read_before = unit_scope_of(user)
-    door_counts_of(read_before)  # kept under the counters read before the visit
-    make_visit(household=Household.objects.filter(unit=quiet).first())
-    assert door_counts_of(read_before)["reached"] == 3  # what was kept under those counters
-    assert door_counts_of(read_before, changed=frozenset({quiet.pk}))["reached"] == 4
-
-
-def test_a_superuser_counts_every_household():
-    building_with_three_units()
-    admin = make_user(is_superuser=True)
-    assert door_counts_of(unit_scope_of(admin)) == door_counts(Household.objects.all())
+    assert sum(figures["total"] for figures in by_unit.values()) == counted["total"]
+    assert by_unit[busy.pk]["reached"] == 3 and by_unit[quiet.pk]["reached"] == 0
+    assert empty.pk not in by_unit

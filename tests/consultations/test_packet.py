@@ -21,7 +21,7 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaigns.models import Campaign, Unit
+from campaigns.models import Campaign, Role, Unit
 from consultations.models import Consent, Decision, Proposal
 from consultations.packet import (
     build_packet,
@@ -31,7 +31,7 @@ from consultations.packet import (
     verification_code,
 )
 from core.pdf import DEFAULT_BASE_URL, RefusedURL, StaticFilesOnly, html_to_pdf
-from households.models import Owner, Role
+from households.models import Owner
 from tests.factories import (
     PNG_1PX,
     make_assignment,

@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from campaigns.models import Meeting, MeetingDecision
+from campaigns.models import Meeting, MeetingDecision, Role
 from consultations.models import Consent, PacketFile
 from consultations.packet_files import fingerprint, request_packet
-from households.models import Owner, Role
+from households.models import Owner
 from tests.factories import (
     make_assignment,
     make_consent,

@@ -11,10 +11,11 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.models import Role
 from consultations.models import Consent, Visit
 from consultations.packet import find_by_code, verification_code
 from consultations.personal_data import ERASED, ErasureRefused, erase_household
-from households.models import AuditEvent, Household, Owner, Role, TraceAttempt
+from households.models import AuditEvent, Household, Owner, TraceAttempt
 from tests.factories import make_assignment, make_visit, make_voted_unit
 
 pytestmark = pytest.mark.django_db

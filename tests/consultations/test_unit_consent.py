@@ -4,8 +4,7 @@ from fractions import Fraction
 import pytest
 from django.urls import reverse
 
-from campaigns.models import Campaign
-from households.models import Role
+from campaigns.models import Campaign, Role
 from tests.factories import (
     make_assignment,
     make_consent,

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.models import Role
 from consultations.models import Visit
-from households.models import Role
 from tests.factories import make_assignment, make_household, make_visit
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from households.models import Household, Role
+from campaigns.models import Role
+from households.models import Household
 from tests.factories import (
     make_assignment,
     make_household,

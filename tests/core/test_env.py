@@ -22,30 +22,6 @@ def test_a_postgres_url_selects_postgresql_through_psycopg():
     assert (config["NAME"], config["HOST"], config["PORT"]) == ("portal", "127.0.0.1", 5432)
 
 
-def test_postgresql_prepares_statements_run_often_unless_told_not_to():
-    url = "postgres://postgres@127.0.0.1:5432/portal"
-    prepared = database_from_url(url, SQLITE, prepare_after=2)["OPTIONS"]
-    assert prepared == {"server_side_binding": True, "prepare_threshold": 2}
-    assert "server_side_binding" not in database_from_url(url, SQLITE).get("OPTIONS", {})
-    assert "OPTIONS" not in database_from_url("", SQLITE, prepare_after=2)
-
-
-@pytest.mark.django_db
-def test_on_postgresql_a_statement_run_twice_is_prepared_on_the_server():
-    from django.db import connection
-
-    from campaigns.models import Unit
-
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements: PostgreSQL only")
-    for _ in range(3):
-        list(Unit.objects.filter(pk__in=[1, 2]).values_list("revision"))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        statements = [row[0] for row in cursor.fetchall()]
-    assert any('"campaigns_unit"."revision"' in statement for statement in statements)
-
-
 @pytest.mark.parametrize(
     "url",
     ["mysql://root@localhost/portal", "nonsense", "postgres://127.0.0.1:5432/", "redis://x/0"],

@@ -9,7 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 
-from households.models import Assignment, Household, Role
+from campaigns.models import Assignment, Role
+from households.models import Household
 from tests.factories import (
     make_assignment,
     make_building,
@@ -270,7 +271,7 @@ def test_bulk_deleting_a_users_assignments_removes_their_role_group():
 def test_a_users_assignments_are_read_once_and_forgotten_when_one_changes(
     django_assert_num_queries,
 ):
-    from households.models import roles_of, unit_ids_for
+    from campaigns.models import roles_of, unit_ids_for
 
     first = make_assignment()
     user = first.user
@@ -291,7 +292,7 @@ def test_a_users_assignments_are_read_once_and_forgotten_when_one_changes(
 def test_a_user_without_assignments_works_on_no_units_and_costs_one_query(
     django_assert_num_queries,
 ):
-    from households.models import unit_ids_for
+    from campaigns.models import unit_ids_for
 
     idle = get_user_model().objects.create(username="idle")
     with django_assert_num_queries(1):  # the assignments: there are none, so no units query

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from campaigns.models import Role
 from consultations.models import Consent, Visit, VisitConcern
-from households.models import Role
 from tests.factories import (
     make_assignment,
     make_building,

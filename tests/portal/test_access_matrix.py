@@ -15,8 +15,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from campaigns.models import Community
-from households.models import Role
+from campaigns.models import Community, Role
 from tests.factories import make_assignment, make_user
 from tests.portal import test_urls
 from tests.portal.test_urls import POSTED, named_patterns, site_url

@@ -6,9 +6,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.admin_scope import ScopedAdmin
+from campaigns.models import Role
 from consultations.models import Proposal
-from households.models import Role
-from portal.admin_scope import ScopedAdmin
 from tests.factories import (
     make_assignment,
     make_consent,

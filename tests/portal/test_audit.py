@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from campaigns.models import Role
 from consultations.models import Visit
-from households.models import AuditEvent, Owner, Role
+from households.models import AuditEvent, Owner
 from tests.consultations.test_visit_logging import visit_form
 from tests.factories import make_assignment, make_household, make_owner, make_visit, make_voted_unit
 

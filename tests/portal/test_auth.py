@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from households.models import Role
+from campaigns.models import Role
 from tests.factories import PASSWORD, make_assignment, make_user
 
 pytestmark = pytest.mark.django_db
@@ -85,74 +85,3 @@ def permission(codename: str):
     from django.contrib.auth.models import Permission
 
     return Permission.objects.get(codename=codename)
-
-
-def test_permissions_come_from_the_user_and_their_groups_in_one_query(
-    django_assert_num_queries,
-):
-    from django.contrib.auth.models import Group
-
-    user = make_user("perm1")
-    user.user_permissions.add(permission("view_unit"))
-    group = Group.objects.create(name="readers")
-    group.permissions.add(permission("view_building"))
-    user.groups.add(group)
-    fresh = type(user).objects.get(pk=user.pk)
-    with django_assert_num_queries(1):
-        assert fresh.has_perm("campaigns.view_unit")
-        assert fresh.has_perm("campaigns.view_building")
-        assert not fresh.has_perm("campaigns.delete_unit")
-
-
-def test_an_inactive_user_has_no_permissions_and_a_superuser_has_all():
-    inactive = make_user("perm2")
-    inactive.user_permissions.add(permission("view_unit"))
-    inactive.is_active = False
-    inactive.save()
-    assert not type(inactive).objects.get(pk=inactive.pk).has_perm("campaigns.view_unit")
-    boss = make_user("perm3", is_superuser=True)
-    assert boss.get_all_permissions() >= {"campaigns.view_unit", "consultations.add_visit"}
-
-
-def test_the_permissions_read_are_exactly_those_of_djangos_own_backend():
-    from django.contrib.auth.backends import ModelBackend
-    from django.contrib.auth.models import Group
-
-    from portal.auth import PermissionsInOneQuery
-
-    user = make_user("perm4")
-    user.user_permissions.add(permission("view_unit"), permission("add_visit"))
-    for name in ("readers", "visitors"):  # two groups sharing a permission, one also direct
-        group = Group.objects.create(name=name)
-        group.permissions.add(permission("view_building"), permission("add_visit"))
-        user.groups.add(group)
-    boss = make_user("perm5", is_superuser=True)
-    for who in (user, boss):
-        ours = PermissionsInOneQuery().get_all_permissions(type(who).objects.get(pk=who.pk))
-        stock = ModelBackend().get_all_permissions(type(who).objects.get(pk=who.pk))
-        assert ours == stock and ours
-
-
-def test_the_signed_in_user_is_read_exactly_as_djangos_own_backend_reads_them(client):
-    from django.contrib.auth.backends import ModelBackend
-    from django.forms.models import model_to_dict
-
-    from portal.auth import PermissionsInOneQuery
-
-    user = make_user("reader1", first_name="桂兰", email="a@example.org", is_staff=True)
-    client.post(reverse("login"), {"username": "reader1", "password": PASSWORD})  # last_login
-    ours = PermissionsInOneQuery().get_user(user.pk)
-    stock = ModelBackend().get_user(user.pk)
-    assert ours.pk == stock.pk and ours._state.db == stock._state.db and not ours._state.adding
-    assert model_to_dict(ours) == model_to_dict(stock)
-    assert ours.last_login is not None and ours.last_login == stock.last_login
-
-
-def test_no_user_comes_back_for_an_inactive_a_missing_or_a_malformed_id():
-    from portal.auth import PermissionsInOneQuery
-
-    inactive = make_user("reader2", is_active=False)
-    backend = PermissionsInOneQuery()
-    assert backend.get_user(inactive.pk) is None
-    assert backend.get_user(inactive.pk + 1000) is None
-    assert backend.get_user("not-a-number") is None

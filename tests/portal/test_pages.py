@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from households.models import Role
+from campaigns.models import Role
 from tests.factories import (
     make_assignment,
     make_building,

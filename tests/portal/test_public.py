@@ -9,10 +9,10 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import UpdatePhoto
+from campaigns.models import Role, UpdatePhoto
 from consultations.models import Consent, Proposal
 from consultations.packet import verification_code
-from households.models import Owner, Role
+from households.models import Owner
 from households.privacy import mask_name, mask_phone
 from tests.factories import (
     make_assignment,

@@ -11,7 +11,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from households.models import AuditEvent, Household, Role
+from campaigns.models import Role
+from households.models import AuditEvent, Household
 from portal.dashboard import uploads
 from tests.factories import make_assignment, make_campaign, make_owner
 

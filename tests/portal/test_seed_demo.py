@@ -5,9 +5,9 @@ from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 
-from campaigns.models import Campaign, Unit
+from campaigns.models import Campaign, Role, Unit
 from consultations.models import Consent, Decision, Proposal
-from households.models import Household, Role
+from households.models import Household
 
 pytestmark = pytest.mark.django_db
 

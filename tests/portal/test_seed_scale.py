@@ -8,9 +8,9 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import Client
 
-from campaigns.models import Building, Campaign, Community, Elevator, Unit
+from campaigns.models import Assignment, Building, Campaign, Community, Elevator, Role, Unit
 from consultations.models import Consent, Proposal, Share, Visit
-from households.models import Assignment, Household, Owner, Role
+from households.models import Household, Owner
 from portal.management.commands import seed_scale
 from portal.management.commands.seed_scale import BENCH_PASSWORD, community_sizes
 from tests.factories import listed_doors

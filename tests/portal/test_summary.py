@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from households.models import Role
+from campaigns.models import Role
 from portal.summary import daily_summary
 from tests.factories import (
     make_assignment,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from campaigns.models import (
+    Assignment,
     Building,
     Campaign,
     Community,
@@ -27,6 +28,7 @@ from campaigns.models import (
     Milestone,
     ProgressUpdate,
     Question,
+    Role,
     Unit,
     UpdatePhoto,
 )
@@ -41,7 +43,7 @@ from consultations.models import (
     Visit,
     VisitConcern,
 )
-from households.models import Assignment, Household, Owner, OwnerTrace, Role, TraceAttempt
+from households.models import Household, Owner, OwnerTrace, TraceAttempt
 from portal import demo_data as demo
 
 SEED_NAMESPACE = uuid.UUID("6f1c1a52-6d0e-4c1b-9f59-5a3e0c1e2026")

@@ -27,7 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from campaigns.models import Building, Campaign, Community, Elevator, Unit
+from campaigns.models import Assignment, Building, Campaign, Community, Elevator, Role, Unit
 from consultations.models import (
     Concern,
     Consent,
@@ -37,7 +37,7 @@ from consultations.models import (
     Visit,
     VisitConcern,
 )
-from households.models import Assignment, Household, Owner, OwnerTrace, Role
+from households.models import Household, Owner, OwnerTrace
 from portal.demo_data import AREAS, GIVEN_NAMES, SURNAMES
 from portal.management.commands.seed_demo import signature_png
 

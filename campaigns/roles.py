@@ -1,11 +1,11 @@
 """What each role may do, as Django groups and permissions. Where they may do it is each
-user's Assignment (households.models). Groups are brought in line after every migrate."""
+user's Assignment (campaigns.models.roles). Groups are brought in line after every migrate."""
 
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
-from households.models import Role
+from campaigns.models import Role
 
 DOMAIN_APPS = ("campaigns", "households", "consultations")
 

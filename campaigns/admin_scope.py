@@ -7,7 +7,7 @@ the domain apps names how its model reaches a unit (``unit_path``) or a communit
 model's own admin.
 """
 
-from households.models import assignments_of, unit_ids_for
+from campaigns.models import assignments_of, unit_ids_for
 
 
 class ScopedAdmin:

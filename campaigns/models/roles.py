@@ -1,0 +1,168 @@
+"""Who works where: a secretary's community, a worker's buildings or units, a lead's one
+building. The role's Django group carries what they may do (campaigns/roles.py)."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models.places import Building, Community, Unit
+
+
+class Role(models.TextChoices):
+    SECRETARY = "secretary", _("社区书记")
+    GRID_WORKER = "grid_worker", _("网格员")
+    BUILDING_LEAD = "building_lead", _("楼栋长/牵头人")
+
+
+@dataclass(frozen=True)
+class Place:
+    """One of a user's assignments, as ids: where they work, in which role."""
+
+    role: str
+    community: int
+    building: int | None
+    unit: int | None
+
+
+def assignments_of(user) -> tuple[Place, ...]:
+    """The user's assignments, read once per user object, so once per request (one small
+    query; none for anonymous users): the navigation, the unit scope and the role checks of
+    one request all ask. Saving or deleting an assignment forgets what its user had read."""
+    if not user.is_authenticated:
+        return ()
+    if not hasattr(user, "_assignments_cache"):
+        rows = Assignment.objects.filter(user=user).order_by()
+        places = rows.values_list("role", "community", "building", "unit")
+        user._assignments_cache = tuple(Place(*row) for row in places)
+    return user._assignments_cache
+
+
+def roles_of(user) -> set[str]:
+    """The roles a user holds through their assignments (empty for anonymous users)."""
+    return {place.role for place in assignments_of(user)}
+
+
+def communities_managed_by(user) -> list[int]:
+    """The ids of the communities the user is secretary of."""
+    return sorted({p.community for p in assignments_of(user) if p.role == Role.SECRETARY})
+
+
+def unit_ids_for(user) -> list[int] | None:
+    """The ids of the units whose households the user may see, read now: a secretary's
+    communities', a worker's or lead's buildings and units. None for a superuser (every
+    unit). By literal ids, the assignments read first, so the units are found by index."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return None
+    places = assignments_of(user)
+    communities = communities_managed_by(user)
+    buildings = sorted({p.building for p in places if p.building})
+    units = sorted({p.unit for p in places if p.unit})
+    if not (communities or buildings or units):
+        return []
+    in_scope = Unit.objects.filter(  # an empty IN drops out of the OR
+        Q(building__campaign__community__in=communities)
+        | Q(building__in=buildings)
+        | Q(pk__in=units)
+    )
+    return list(in_scope.order_by("pk").values_list("pk", flat=True))
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def of(self, user):
+        return self.filter(user=user) if user.is_authenticated else self.none()
+
+
+class Assignment(models.Model):
+    """Where a staff member works, and in which role."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("用户"),
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("社区")
+    )
+    building = models.ForeignKey(
+        Building,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("楼栋"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("单元"),
+    )
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("分工")
+        verbose_name_plural = _("分工")
+        ordering = ["user__username", "role"]
+        constraints = [
+            models.CheckConstraint(
+                name="assignment_scope_fits_role",
+                condition=(
+                    Q(role=Role.SECRETARY, building__isnull=True, unit__isnull=True)
+                    | Q(role=Role.BUILDING_LEAD, building__isnull=False, unit__isnull=True)
+                    | Q(role=Role.GRID_WORKER, building__isnull=False, unit__isnull=True)
+                    | Q(role=Role.GRID_WORKER, building__isnull=True, unit__isnull=False)
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "community"],
+                condition=Q(role=Role.SECRETARY),
+                name="assignment_secretary_once_per_community",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "building"],
+                condition=Q(building__isnull=False),
+                name="assignment_building_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "unit"],
+                condition=Q(unit__isnull=False),
+                name="assignment_unit_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(role=Role.BUILDING_LEAD),
+                name="assignment_lead_has_one_building",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.unit or self.building or self.community
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+    def clean(self) -> None:
+        building = self.unit.building if self.unit_id else self.building
+        if building and building.campaign.community_id != self.community_id:
+            raise ValidationError(_("楼栋或单元不属于所选社区。"))
+
+
+def assignment_changed(sender, instance, **kwargs) -> None:
+    """After every save or delete of an assignment (campaigns/apps.py): the user's role groups
+    become exactly the roles of their assignments, and what their user object read is gone."""
+    user = instance.user
+    user.__dict__.pop("_assignments_cache", None)
+    wanted = set(Assignment.objects.filter(user=user).values_list("role", flat=True))
+    role_groups = Group.objects.filter(name__in=Role.values)
+    user.groups.remove(*[group for group in role_groups if group.name not in wanted])
+    user.groups.add(*[Group.objects.get_or_create(name=role)[0] for role in wanted])
