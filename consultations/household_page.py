@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from consultations.costs import explain_share
 from consultations.doors import door_status, with_door_status_of
 from consultations.forms import TraceAttemptForm, VisitForm
-from consultations.models import Consent, Share
+from consultations.models import Consent, Proposal, Share
 from households.access import works_on
 from households.models import Household
 
@@ -15,8 +15,9 @@ ADD_TRACE = "households.add_traceattempt"
 
 
 def household_context(request: HttpRequest, household: Household, **extra) -> dict:
+    published = Proposal.objects.published().for_household(household)
     share = (
-        Share.objects.filter(household=household, proposal__status="published")
+        Share.objects.filter(household=household, proposal__in=published)
         .select_related("proposal")
         .first()
     )

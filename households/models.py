@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -112,6 +113,21 @@ class Household(models.Model):
             raise ValidationError({"floor": _("楼层超出该单元的楼层数。")})
 
     OWNER_ELSEWHERE = (Occupancy.RENTED, Occupancy.ABSENTEE)
+
+    def record_trace(self, worker, *, method: str, result: str, note: str = "", at=None):
+        """Record one try at finding or reaching the owner, and where the search now stands
+        (both kept in the history)."""
+        with transaction.atomic():
+            attempt = self.trace_attempts.create(
+                worker=worker,
+                attempted_at=at or timezone.now(),
+                method=method,
+                result=result,
+                note=note,
+            )
+            self.owner_trace = result
+            self.save(update_fields=["owner_trace"])
+        return attempt
 
     @property
     def is_vulnerable(self) -> bool:

@@ -42,7 +42,7 @@ class ConsentQuerySet(models.QuerySet):
 
     def in_force(self):
         """The answers that count: current, and to the proposal version now published."""
-        return self.current().filter(proposal__status="published")
+        return self.current().filter(proposal__status=Proposal.Status.PUBLISHED)
 
     def decisions_latest_first(self):
         """The in-force decisions alone, the latest signed first."""

@@ -57,8 +57,9 @@ class ProposalQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Proposal.Status.PUBLISHED)
 
-    def drafts(self):
-        return self.filter(status=Proposal.Status.DRAFT)
+    def for_household(self, household: Household):
+        """The proposals for the elevator of the household's unit."""
+        return self.filter(elevator__unit=household.unit_id)
 
 
 @dataclass(frozen=True)

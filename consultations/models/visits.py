@@ -3,7 +3,7 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -23,6 +23,25 @@ class Concern(models.TextChoices):
 class VisitQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(household__in=Household.objects.for_user(user))
+
+    def record(self, household, visitor, *, concerns=(), **fields) -> tuple["Visit", bool]:
+        """Save a new visit and its concerns once per idempotency key (in ``fields``, or a new
+        one): a replay, or a twin request a moment ago, returns the visit saved before and
+        False. The insert comes first (a replay is rare): the key's unique index refuses a
+        second."""
+        key = fields.setdefault("idempotency_key", uuid.uuid4())
+        try:
+            with transaction.atomic():
+                visit = self.model(household=household, visitor=visitor, **fields)
+                visit.save(force_insert=True)
+                for concern in sorted(set(concerns)):
+                    VisitConcern.objects.create(visit=visit, concern=concern)
+                return visit, True
+        except IntegrityError:
+            saved = self.filter(idempotency_key=key).first()
+            if saved is None:
+                raise
+            return saved, False
 
 
 class Visit(models.Model):

@@ -20,17 +20,13 @@ from households.models import Household
 ADD_CONSENT = "consultations.add_consent"
 
 
-def published_proposal_for(household: Household) -> Proposal | None:
-    return Proposal.objects.published().filter(elevator__unit=household.unit_id).first()
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner reads their cost sheet and signs on the tablet (or the worker records a
     scanned paper form); the worker is the witness."""
     household = get_household_for(request.user, pk, write=True, perm=ADD_CONSENT)
-    proposal = published_proposal_for(household)
+    proposal = Proposal.objects.published().for_household(household).first()
     if proposal is None:
         messages.error(request, _("本单元还没有公示的分摊方案，暂时不能签字。"))
         return redirect(household.get_absolute_url())

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,21 +24,6 @@ def household_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consultations/household.html", household_context(request, household))
 
 
-def save_visit(form: VisitForm, household: Household, user) -> tuple[Visit, bool]:
-    """Create the visit once per idempotency key: a replay returns the visit already saved.
-    The insert comes first (a replay is rare): the key's unique index refuses a second."""
-    try:
-        with transaction.atomic():
-            visit = form.save(commit=False)
-            visit.household = household
-            visit.visitor = user
-            visit.save(force_insert=True)
-            form.save_concerns(visit, new=True)
-            return visit, True
-    except IntegrityError:  # this key was saved before, or a moment ago by a twin request
-        return get_object_or_404(Visit, idempotency_key=form.cleaned_data["idempotency_key"]), False
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -54,7 +39,7 @@ def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
     form = VisitForm(request.POST)
     if not form.is_valid():
         return render_visit_slot(request, household, form, from_list, open_form=True, status=422)
-    visit, created = save_visit(form, household, request.user)
+    visit, created = Visit.objects.record(household, request.user, **form.visit_fields())
     if visit.household_id != household.pk:
         return HttpResponse(_("这个表单已经提交给了另一户，请刷新页面后重新填写。"), status=409)
     if not request.htmx:
@@ -114,14 +99,7 @@ def log_trace(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_household_for(request.user, pk, write=True, perm=ADD_TRACE)
     form = TraceAttemptForm(request.POST)
     if form.is_valid():
-        with transaction.atomic():
-            attempt = form.save(commit=False)
-            attempt.household = household
-            attempt.worker = request.user
-            attempt.attempted_at = timezone.now()
-            attempt.save()
-            Household.objects.filter(pk=household.pk).update(owner_trace=attempt.result)
-        household.refresh_from_db()
+        household.record_trace(request.user, **form.cleaned_data)
         if not request.htmx:
             messages.success(request, _("已记录寻找产权人的情况。"))
             return redirect(household.get_absolute_url() + "#trace")

@@ -56,10 +56,7 @@ def consent_form(request: HttpRequest, pk: int) -> HttpResponse:
     (``?blank=1`` asks for a blank one even after signing)."""
     household = get_household_for(request.user, pk)
     proposal = (
-        Proposal.objects.published()
-        .filter(elevator__unit=household.unit_id)
-        .select_related("elevator")
-        .first()
+        Proposal.objects.published().for_household(household).select_related("elevator").first()
     )
     if proposal is None:
         return not_printable(request, _("该单元还没有已公示的费用分摊方案，暂无意见表可打印。"))

@@ -82,7 +82,7 @@ def household_cost_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """One page for the resident: the elevator's cost, its parts, how this household's share
     was computed, and the amount. Owners' names masked, no phone numbers."""
     household = get_household_for(request.user, pk)
-    proposal = Proposal.objects.published().filter(elevator__unit=household.unit_id).first()
+    proposal = Proposal.objects.published().for_household(household).first()
     if proposal is None:
         return not_printable(request, _("该单元还没有已公示的费用分摊方案，暂无分摊明细单可打印。"))
     try:
