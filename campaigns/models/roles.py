@@ -53,13 +53,20 @@ def communities_managed_by(user) -> list[int]:
 
 
 def unit_ids_for(user) -> list[int] | None:
-    """The ids of the units whose households the user may see, read now: a secretary's
-    communities', a worker's or lead's buildings and units. None for a superuser (every
-    unit). By literal ids, the assignments read first, so the units are found by index."""
+    """The ids of the units whose households the user may see: a secretary's communities',
+    a worker's or lead's buildings and units; None for a superuser (every unit). Read once
+    per user object, so once per request, as the assignments are: by literal ids, the
+    assignments read first, so the units are found by index."""
     if not user.is_authenticated:
         return []
     if user.is_superuser:
         return None
+    if not hasattr(user, "_unit_ids_cache"):
+        user._unit_ids_cache = _unit_ids_of(user)
+    return user._unit_ids_cache
+
+
+def _unit_ids_of(user) -> list[int]:
     places = assignments_of(user)
     communities = communities_managed_by(user)
     buildings = sorted({p.building for p in places if p.building})
@@ -162,6 +169,7 @@ def assignment_changed(sender, instance, **kwargs) -> None:
     become exactly the roles of their assignments, and what their user object read is gone."""
     user = instance.user
     user.__dict__.pop("_assignments_cache", None)
+    user.__dict__.pop("_unit_ids_cache", None)
     wanted = set(Assignment.objects.filter(user=user).values_list("role", flat=True))
     role_groups = Group.objects.filter(name__in=Role.values)
     user.groups.remove(*[group for group in role_groups if group.name not in wanted])

@@ -1,12 +1,14 @@
 """My doors: a worker's households, where each stands, who to see next."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from campaigns.models import Building, Unit
 from consultations.doors import (
     DoorFilter,
     door_counts,
@@ -16,6 +18,8 @@ from consultations.doors import (
 )
 from core.htmx import wants_fragment
 from households.models import Household
+
+DOORS_PER_PAGE = 60  # a long stairwell or two on a tablet
 
 
 def doors_for(user):
@@ -36,16 +40,34 @@ def with_status(households) -> list:
 @login_required
 @vary_on_headers("HX-Request")
 def my_doors(request: HttpRequest) -> HttpResponse:
+    """The user's doors, a page at a time: a secretary's whole community is thousands of
+    households, so the list is narrowed by building, room and filter, and paginated."""
     choice = request.GET.get("show", "")
     if choice not in DoorFilter.values:
         choice = ""
     today = timezone.localdate()
-    doors = doors_for(request.user)
+    buildings = list(
+        Building.objects.filter(units__in=Unit.objects.for_user(request.user))
+        .distinct()
+        .order_by("campaign", "sort_order", "name")
+    )
+    building = next((b for b in buildings if str(b.pk) == request.GET.get("building")), None)
+    room = request.GET.get("room", "").strip()[: Household._meta.get_field("room").max_length]
+    doors = filter_doors(doors_for(request.user), choice, today)
+    if building:
+        doors = doors.filter(unit__building=building)
+    if room:
+        doors = doors.filter(room__istartswith=room)
+    page = Paginator(doors, DOORS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "households": with_status(filter_doors(doors, choice, today)),
+        "households": with_status(page.object_list),
+        "page": page,
         "counts": door_counts(Household.objects.for_user(request.user)),
         "filters": DoorFilter.choices,
         "choice": choice,
+        "buildings": buildings,
+        "building": building,
+        "room": room,
         "today": today,
         "may_log": request.user.has_perm("consultations.add_visit"),
     }

@@ -16,11 +16,13 @@ from consultations.doors import (
     with_door_status,
     with_door_status_of,
 )
+from consultations.views.doors import DOORS_PER_PAGE
 from households.models import Household, OwnerTrace
 from tests.factories import (
     listed_doors,
     make_assignment,
     make_building,
+    make_campaign,
     make_consent,
     make_elevator,
     make_household,
@@ -71,7 +73,7 @@ def door_list(response) -> str:
 def test_my_doors_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, size):
     me, _ = worker_with_doors(size)
     client.force_login(me)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("consultations:my_doors"))
     assert response.status_code == 200
     assert len(door_list(response)) >= size
@@ -373,3 +375,79 @@ def test_counts_per_unit_add_up_to_the_counts_of_the_whole_list():
     assert sum(figures["total"] for figures in by_unit.values()) == counted["total"]
     assert by_unit[busy.pk]["reached"] == 3 and by_unit[quiet.pk]["reached"] == 0
     assert empty.pk not in by_unit
+
+
+def secretary_of_a_big_community(rooms_per_unit: int = 35):
+    """Two buildings of two units each, every door visited, one secretary."""
+    secretary = make_assignment(role=Role.SECRETARY)
+    campaign = make_campaign(community=secretary.community)
+    buildings = []
+    for b in range(2):
+        building = make_building(campaign=campaign, name=f"{b + 1}栋")
+        for u in range(2):
+            unit = make_unit(building=building, name=f"{u + 1}单元", floors=20)
+            for i in range(rooms_per_unit):
+                floor = i % 20 + 1
+                make_household(unit=unit, floor=floor, room=f"{floor}{i // 20 + 1:02d}")
+        buildings.append(building)
+    return secretary.user, buildings
+
+
+def listed_rooms(response) -> list[str]:
+    return [h.room for h in response.context["households"]]
+
+
+def test_a_secretarys_door_list_shows_one_page_at_a_time(client):
+    secretary, _ = secretary_of_a_big_community()
+    client.force_login(secretary)
+    first = client.get(reverse("consultations:my_doors"))
+    assert len(listed_rooms(first)) == DOORS_PER_PAGE
+    assert first.context["page"].paginator.count == 140
+    last = client.get(reverse("consultations:my_doors"), {"page": 3})
+    assert len(listed_rooms(last)) == 140 - 2 * DOORS_PER_PAGE
+    assert "第 3 / 3 页，共 140 户" in last.text
+    assert client.get(reverse("consultations:my_doors"), {"page": "9999"}).status_code == 200
+
+
+def test_the_door_list_narrows_to_one_building_and_a_room(client):
+    secretary, buildings = secretary_of_a_big_community()
+    client.force_login(secretary)
+    one = client.get(reverse("consultations:my_doors"), {"building": buildings[1].pk})
+    assert one.context["page"].paginator.count == 70
+    assert {h.unit.building for h in one.context["households"]} == {buildings[1]}
+    found = client.get(reverse("consultations:my_doors"), {"room": "1001"})
+    assert sorted(listed_rooms(found)) == ["1001"] * 4
+    both = client.get(
+        reverse("consultations:my_doors"), {"building": buildings[0].pk, "room": "1001"}
+    )
+    assert listed_rooms(both) == ["1001", "1001"]
+
+
+def test_a_building_outside_my_scope_is_ignored_not_shown(client):
+    me, mine = worker_with_doors(3)
+    _other, theirs = worker_with_doors(2)
+    client.force_login(me)
+    response = client.get(
+        reverse("consultations:my_doors"), {"building": theirs[0].unit.building_id}
+    )
+    assert sorted(listed_rooms(response)) == sorted(h.room for h in mine)
+
+
+def test_the_filter_links_keep_the_building_and_room_chosen(client):
+    secretary, buildings = secretary_of_a_big_community(rooms_per_unit=3)
+    client.force_login(secretary)
+    response = client.get(
+        reverse("consultations:my_doors"), {"building": buildings[0].pk, "room": "1"}
+    )
+    assert f'href="?building={buildings[0].pk}&amp;room=1&amp;show=unvisited"' in response.text
+
+
+@pytest.mark.parametrize("rooms", [3, 35])
+def test_a_secretarys_paginated_list_runs_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries, rooms
+):
+    secretary, buildings = secretary_of_a_big_community(rooms_per_unit=rooms)
+    client.force_login(secretary)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("consultations:my_doors"), {"building": buildings[0].pk})
+    assert response.status_code == 200
