@@ -2,11 +2,18 @@
 (core.forms.FormRenderer): the label tied to the input, the help text and the errors named by
 the input's aria-describedby, the wrapper marked has-error."""
 
+from pathlib import Path
+
+import pytest
 from django import forms
 from django.forms.renderers import get_default_renderer
+from django.urls import reverse
 from pytest_django.asserts import assertInHTML
 
 from core.forms import FormRenderer
+from tests.factories import make_campaign
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 class RoomForm(forms.Form):
@@ -66,3 +73,27 @@ def test_choices_drawn_as_radio_buttons_are_a_fieldset_described_by_its_help_tex
     assert '<fieldset aria-describedby="id_floor_helptext id_floor_error">' in html
     assertInHTML("<legend>楼层</legend>", html)
     assertInHTML('<ul class="errorlist" id="id_floor_error"><li>请选择楼层。</li></ul>', html)
+
+
+@pytest.mark.django_db
+def test_a_page_of_the_site_draws_its_fields_with_the_project_template(client):
+    campaign = make_campaign()
+    html = client.post(reverse("ask", args=[campaign.slug]), {"body": ""}).text
+    assertInHTML(
+        '<div class="field has-error"><label for="id_body">您的问题</label>'
+        '<textarea name="body" cols="40" rows="5" maxlength="1000" required aria-invalid="true"'
+        ' aria-describedby="id_body_helptext id_body_error" id="id_body"></textarea>'
+        '<p class="helptext" id="id_body_helptext">请不要填写姓名、电话等个人信息。'
+        "问题经工作人员回复并审核后公开。</p>"
+        '<ul class="errorlist" id="id_body_error"><li>请写下您的问题。</li></ul></div>',
+        html,
+    )
+
+
+def test_no_page_template_writes_the_field_wrapper_by_hand():
+    copies = [
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*.html")
+        if path != TEMPLATES / "forms" / "field.html" and 'class="field' in path.read_text()
+    ]
+    assert not copies, "render fields with {{ field.as_field_group }}: " + ", ".join(copies)
