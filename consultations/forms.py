@@ -28,6 +28,14 @@ class PillCheckboxSelect(forms.CheckboxSelectMultiple):
     option_template_name = "django/forms/widgets/checkbox_option.html"
 
 
+class SignaturePad(forms.Widget):
+    """A pad to sign on: static/js/signature.js puts the drawing into the hidden input as a PNG
+    data URL. Like the pills, a fieldset whose legend is the field's label."""
+
+    template_name = "consultations/widgets/signature_pad.html"
+    use_fieldset = True
+
+
 class VisitForm(forms.ModelForm):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     visited_at = forms.DateTimeField(
@@ -180,7 +188,9 @@ class ConsentForm(forms.Form):
         initial=Consent.Method.TABLET,
         widget=PillRadioSelect,
     )
-    signature = forms.CharField(required=False, widget=forms.HiddenInput)
+    signature = forms.CharField(
+        label=_("业主签名（在框内书写）"), required=False, widget=SignaturePad
+    )
     scan = forms.FileField(
         label=_("纸质签字表扫描件（JPEG、PNG 或 PDF，10 MB 以内）"),
         required=False,

@@ -84,8 +84,8 @@ if PRODUCTION:  # in development, runserver serves the static files itself
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "portal.urls"
-# Form widgets may use the project's templates (templates/consultations/widgets/…).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Every field is drawn by templates/forms/field.html; widgets may use the project's templates.
+FORM_RENDERER = "core.forms.FormRenderer"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [

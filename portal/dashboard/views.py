@@ -136,6 +136,7 @@ class RegisterUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("住户台账文件"),
         help_text=gettext_lazy("Excel（.xlsx）或 CSV，最大 5 MB、5000 行。"),
+        template_name="portal/dashboard/_file_field.html",
     )
 
     def clean_file(self):
