@@ -290,6 +290,7 @@ def report(data: Report) -> str:
         + "."
     )
     staff = runs[0]
+    public_connections = runs[1].connections if len(runs) > 1 else 64
     lines = [
         "# Performance",
         "",
@@ -297,11 +298,11 @@ def report(data: Report) -> str:
         "load goes to gunicorn (production settings) on 127.0.0.1 only, through wrk, on",
         "PostgreSQL filled by `seed_scale`.",
         "",
-        "Targets on 2 cores: the staff at work (many signed-in workers and secretaries at once,",
-        f"{staff.connections} connections) {STAFF_TARGET}; the residents' public page at",
-        f"{runs[1].connections if len(runs) > 1 else 64} connections {PUBLIC_TARGET}. An error is",
-        "an answer other than 200 (a lost session's redirect to the login page included) or a",
-        "socket error or timeout.",
+        f"Targets on 2 cores. The staff at work ({staff.connections} connections):",
+        f"{STAFF_TARGET}, and every visit POST saved exactly once. The residents' public",
+        f"page ({public_connections} connections): {PUBLIC_TARGET}. An error is an answer",
+        "other than 200 (a lost session's redirect to the login page included), or a socket",
+        "error or timeout.",
         "",
         "## Results",
         "",
@@ -319,8 +320,9 @@ def report(data: Report) -> str:
         "",
         "## Each page alone: CPU per request",
         "",
-        "For context, not judged: each kind of page alone for a short run at the staff run's",
-        "connections, the same sessions picked the same way; CPU time of the gunicorn",
+        "For context, not judged (wrk gives one latency distribution for the whole mix; this",
+        "is where each page's own shows): each kind of page alone for a short run at the staff",
+        "run's connections, the same sessions picked the same way; CPU time of the gunicorn",
         "processes and of the PostgreSQL backends of the benchmark's database, read from",
         "`/proc` (utime + stime) before and after, divided by the requests answered. The",
         "baseline is a bare Django view doing one indexed query (`portal/baseline.py`,",

@@ -134,7 +134,8 @@ function request()
   if entry.kind == "doors" then
     return wrk.format("GET", doors_path, {["Cookie"] = s.c})
   elseif entry.kind == "household" then
-    return wrk.format("GET", household_path[1] .. pick(s.h) .. household_path[2], {["Cookie"] = s.c})
+    local path = household_path[1] .. pick(s.h) .. household_path[2]
+    return wrk.format("GET", path, {["Cookie"] = s.c})
   elseif entry.kind == "dashboard" then
     return wrk.format("GET", s.d, {["Cookie"] = s.c})
   end
