@@ -283,7 +283,7 @@ def test_report_names_targets_results_machine_conditions_and_notes():
     )
     assert text.startswith("# Performance")
     assert "≥ 150 req/s, p95 < 150 ms, 0 errors" in text
-    assert "(64 connections): p95 < 100 ms, 0 errors" in text
+    assert "public page (64 connections): p95 < 100 ms, 0 errors." in text
     assert "| cores (nproc) | 2 |" in text
     assert "| households (BENCH_HOUSEHOLDS) | 200,000 |" in text
     assert "two test suites ran beside it" in text
