@@ -37,7 +37,7 @@ lint: $(BIN)/.installed
 		ALLOWED_HOSTS=portal.example $(MANAGE) check --deploy --fail-level WARNING
 
 # In-process timings on SQLite, then the load benchmark: gunicorn on PostgreSQL under wrk, next
-# to a baseline view, written to docs/performance.md (BENCH_HOUSEHOLDS=20000 by default; see
+# to a baseline view, written to docs/performance.md (BENCH_HOUSEHOLDS=200000 by default; see
 # benchmarks/load/__main__.py for the other BENCH_* settings). Skipped if PostgreSQL is down.
 bench: $(BIN)/.installed system-deps messages
 	$(BIN)/python -m benchmarks

@@ -1,6 +1,6 @@
 """The load benchmark's baseline: a bare Django view doing one indexed query.
 
-``make bench`` (benchmarks/load.py) measures the portal's pages next to this view in the same
+``make bench`` (benchmarks/load/) measures the portal's pages next to this view in the same
 run, so their figures read as "how many times a minimal page". The URL exists only when the
 ``BENCH_BASELINE`` setting is on when the URL conf is loaded (the benchmark's gunicorn sets
 it); the view answers 404 as well whenever the setting is off, so it never leaks into a real

@@ -1,22 +1,34 @@
-"""The load benchmark with a baseline: ``python -m benchmarks.load`` (the last part of make bench).
+"""The load benchmark: ``python -m benchmarks.load`` (the last part of make bench).
 
 On PostgreSQL, in a database of its own (``BENCH_DATABASE_URL``, default
 postgres://postgres@127.0.0.1:5432/portal_bench; dropped first, migrated, filled by
 ``seed_scale --households BENCH_HOUSEHOLDS``, dropped again at the end), it starts gunicorn on
-127.0.0.1 with production settings and loads each page of PAGES with wrk on loopback: a fixed
-number of connections for a fixed time, after a short warm-up. It prints, for every page,
-requests per second, p50/p95/p99 latency, errors and the ratio of its latency to the baseline
-view's (portal/baseline.py: one indexed query) measured in the same run, and writes the same
-table with the machine and conditions to ``BENCH_REPORT`` (docs/performance.md).
+127.0.0.1 with production settings, logs BENCH_SESSIONS of the district's staff in through the
+login form, and loads it with wrk on loopback:
 
-Skips (exit 0) with a message when PostgreSQL is not reachable or wrk is not installed.
+1. **The staff at work** (BENCH_CONNECTIONS, BENCH_MIX_SECONDS): each request picks its kind
+   by MIX (door list 40 %, household page 25 %, visit POST 25 %, dashboard 10 %), then one of
+   the signed-in workers, leads and secretaries (a door list: a worker's or a lead's), then
+   one of that person's own households. Judged against STAFF_TARGET; every visit POST must be
+   saved exactly once (VisitCheck).
+2. **The public project page**, anonymous (BENCH_PUBLIC_CONNECTIONS, BENCH_SECONDS), against
+   PUBLIC_TARGET.
+3. **Each page alone** (BENCH_CONNECTIONS, BENCH_SECONDS each), next to the baseline view
+   (portal/baseline.py: one indexed query): its rate and latency, and the CPU a request cost
+   the gunicorn workers and the PostgreSQL backends (read from /proc). For context only.
 
-Environment (all optional): BENCH_HOUSEHOLDS (20000), BENCH_SECONDS (10 per page),
-BENCH_WARMUP (2), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_WORKERS (2 × cores),
-BENCH_DATABASE_URL, BENCH_REDIS_URL (redis://127.0.0.1:6379/0: the shared cache a deployment with
-several workers runs with, used when it answers; "-" for none), BENCH_REPORT
-(docs/performance.md; "-" to write none), BENCH_NOTE (a sentence about the conditions, printed
-in the report).
+It prints the tables and writes them with the machine and conditions to ``BENCH_REPORT``
+(docs/performance.md). Skips (exit 0) with a message when PostgreSQL is not reachable or wrk
+is not installed. At 200,000 households the whole run takes about 10 minutes on 2 cores,
+about half of it seeding.
+
+Environment (all optional): BENCH_HOUSEHOLDS (200000), BENCH_MIX_SECONDS (60),
+BENCH_SECONDS (10: the public page and each page alone), BENCH_WARMUP (2, before every run),
+BENCH_CONNECTIONS (16), BENCH_PUBLIC_CONNECTIONS (64), BENCH_SESSIONS (300 signed-in staff),
+BENCH_THREADS (2), BENCH_WORKERS (2 × cores), BENCH_DATABASE_URL, BENCH_REDIS_URL
+(redis://127.0.0.1:6379/0: the shared cache a deployment with several workers runs with, used
+when it answers; "-" for none), BENCH_REPORT (docs/performance.md; "-" to write none),
+BENCH_NOTE (a sentence about the conditions, printed in the report).
 """
 
 import http.client
@@ -40,79 +52,74 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from benchmarks.load.cpu import Meter
 from benchmarks.load.results import (
+    PUBLIC_TARGET,
+    STAFF_TARGET,
+    KindRow,
+    LoadRun,
     Profile,
-    Row,
+    Report,
+    VisitCheck,
     all_met,
     judge,
+    kind_table,
     load_average,
+    load_table,
     machine_facts,
     report,
-    text_table,
     write_report,
 )
-from benchmarks.load.wrk import HOST, get_script, post_script, run_wrk
+from benchmarks.load.wrk import HOST, Session, get_script, nonce_of, run_wrk, staff_script
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+HOUSEHOLDS_PER_SESSION = 24  # of each signed-in person's own, spread over their scope
 
 
 @dataclass(frozen=True)
-class Page:
-    """A page to load: URL name candidates (or paths starting with "/"), tried in order; the
-    first that resolves is used. ``role``: None (anonymous), "grid" or "secretary"."""
+class Kind:
+    """A kind of request: ``share`` of the staff mix in percent (0: not in it)."""
 
+    name: str
     label: str
-    candidates: tuple[str, ...]
-    role: str | None = None
-    method: str = "GET"
-    arg: str | None = None  # "household" (a pk in the grid worker's scope) or "slug"
-    expect: int = 200
-    baseline: bool = False
+    share: int = 0
     about: str = ""
 
 
-PAGES = (
-    Page(
+KINDS = (
+    Kind(
+        "baseline",
         "baseline (1 indexed query)",
-        ("bench_baseline",),
-        arg="household",
-        baseline=True,
         about="a bare Django view: one primary-key lookup, a few bytes of text; anonymous",
     ),
-    Page(
-        "my doors (grid worker's list)",
-        ("consultations:my_doors",),
-        role="grid",
-        about="bench-grid's list: the households of one building, with where each stands",
+    Kind(
+        "doors",
+        "door list",
+        40,
+        "a grid worker's or a building lead's households, with where each stands",
     ),
-    Page(
-        "visit POST (HTMX, from the list)",
-        ("consultations:log_visit",),
-        role="grid",
-        method="POST",
-        arg="household",
-        about=(
-            "bench-grid saves a visit from the list's inline form (HX-Request, return_to=list),"
-            " the building's households in turn, a fresh idempotency key each; it answers the"
-            " updated row and counts"
-        ),
+    Kind("household", "household page", 25, "one of the signed-in person's households"),
+    Kind(
+        "visit",
+        "visit POST",
+        25,
+        "a visit saved from the list's inline form (HX-Request, return_to=list) with a fresh"
+        " idempotency key, for one of the person's households; it answers the updated row and"
+        " counts",
     ),
-    Page(
-        "secretary dashboard",
-        ("dashboard:campaign",),
-        role="secretary",
-        arg="slug",
-        about="bench-secretary: the dashboard of the first community's campaign (~2,000 households)",
+    Kind(
+        "dashboard",
+        "dashboard",
+        10,
+        "the person's campaign: a secretary's whole community (~2,000 households), a worker's"
+        " or lead's own part",
     ),
-    Page(
-        "public project page",
-        ("public_campaign",),
-        arg="slug",
-        about="anonymous: the first community's campaign",
-    ),
+    Kind("public", "public project page", about="anonymous: the first community's campaign"),
 )
+MIX = {kind.name: kind.share for kind in KINDS if kind.share}
+LABELS = {kind.name: kind.label for kind in KINDS}
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------
@@ -184,19 +191,7 @@ def fetch(port: int, method: str, path: str, body: str | None = None, headers=No
         connection.close()
 
 
-PAGE_TOKEN = re.compile(r'"X-CSRFToken": "([^"]*)"')
-
-
-def pages_without_a_working_token(port: int, path: str, cookie: str, workers: int) -> int:
-    """How many of a few fetches of a signed-in page (spread over the workers, most served
-    from what another worker kept) carry something other than a real CSRF token (64 letters
-    and digits): a kept page must get each request's own token."""
-    with ThreadPoolExecutor(workers) as pool:
-        answers = list(
-            pool.map(lambda _: fetch(port, "GET", path, headers={"Cookie": cookie}), range(12))
-        )
-    tokens = [PAGE_TOKEN.search(text) for _status, text, _cookies in answers]
-    return sum(1 for token in tokens if not token or not re.fullmatch(r"[A-Za-z0-9]{64}", token[1]))
+PAGE_TOKEN = re.compile(r'"X-CSRFToken": "([A-Za-z0-9]{64})"')
 
 
 def drain(port: int, workers: int) -> None:
@@ -231,6 +226,75 @@ def log_in(port: int, username: str, password: str) -> dict[str, str]:
         raise RuntimeError(f"logging in as {username} answered {status}, no session")
     jar.update({name: morsel.value for name, morsel in cookies.items()})
     return jar
+
+
+# --- the district's staff ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    """A member of staff to sign in: their role, some of their households, their dashboard."""
+
+    username: str
+    role: str
+    households: tuple[int, ...]
+    dashboard: str
+
+
+def spread(items: list, n: int) -> list:
+    """``n`` of ``items`` (all if fewer), evenly spaced, first one included."""
+    if len(items) <= n:
+        return list(items)
+    return [items[i * len(items) // n] for i in range(n)]
+
+
+def district_staff(n: int) -> list[Person]:
+    """``n`` of the district's staff (seed_scale's scaleNN-… users), evenly over the sorted
+    usernames, so every community and each role in its share (secretaries are about one in
+    twenty); for each, up to HOUSEHOLDS_PER_SESSION of their own households."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from campaigns.models import Assignment, Campaign
+    from households.models import Household
+
+    users = get_user_model().objects.filter(username__startswith="scale", assignments__isnull=False)
+    people = []
+    for user in spread(list(users.distinct().order_by("username")), n):
+        places = Assignment.objects.filter(user=user)
+        role = places.values_list("role", flat=True).first()
+        slug = (
+            Campaign.objects.filter(community__in=places.values("community"))
+            .order_by("slug")[0]
+            .slug
+        )
+        scope = Household.objects.for_user(user).order_by("pk").values_list("pk", flat=True)
+        households = tuple(spread(list(scope), HOUSEHOLDS_PER_SESSION))
+        dashboard = reverse("dashboard:campaign", kwargs={"slug": slug})
+        people.append(Person(user.username, role, households, dashboard))
+    return people
+
+
+def sign_in(port: int, person: Person, password: str, household_path: str) -> Session:
+    """Log in through the form, then open the person's first household: the page must answer
+    200 and carry a real CSRF token (64 letters and digits), the token their visits post."""
+    jar = log_in(port, person.username, password)
+    cookie = cookie_header(jar)
+    path = household_path.replace("{pk}", str(person.households[0]))
+    status, page, _ = fetch(port, "GET", path, headers={"Cookie": cookie})
+    token = PAGE_TOKEN.search(page)
+    if status != 200 or not token:
+        raise RuntimeError(f"{person.username}: {path} answered {status}, no working CSRF token")
+    return Session(
+        person.username, person.role, cookie, token.group(1), person.households, person.dashboard
+    )
+
+
+def sign_everyone_in(port: int, people: list[Person], workers: int, household_path: str):
+    from portal.management.commands.seed_scale import BENCH_PASSWORD
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(lambda p: sign_in(port, p, BENCH_PASSWORD, household_path), people))
 
 
 # --- the run -------------------------------------------------------------------------------
@@ -276,34 +340,13 @@ def shared_cache(url: str) -> tuple[dict[str, str], str]:
     return {"REDIS_URL": url, "CACHE_KEY_PREFIX": prefix}, f"Redis at {url} (sessions: cached_db)"
 
 
-def resolve_page(page: Page, kwargs: dict) -> tuple[str, str | None]:
-    """The page's path and, when a later candidate was used, a note saying so."""
-    from django.urls import NoReverseMatch, Resolver404, resolve, reverse
-
-    for candidate in page.candidates:
-        try:
-            if candidate.startswith("/"):
-                resolve(candidate)
-                path = candidate
-            else:
-                path = reverse(candidate, kwargs=kwargs)
-        except (NoReverseMatch, Resolver404):
-            continue
-        note = None
-        if candidate != page.candidates[0]:
-            tried = ", ".join(page.candidates[: page.candidates.index(candidate)])
-            note = f"{page.label}: none of {tried} exists yet, so this measured {path}"
-        return path, note
-    raise RuntimeError(f"{page.label}: none of {page.candidates} resolves")
-
-
-def visit_fields(csrf: str) -> dict[str, str]:
-    """The visit form as the list's inline form posts it (no idempotency key: per request)."""
+def visit_fields() -> dict[str, str]:
+    """The visit form as the list's inline form posts it, without the CSRF token and the
+    idempotency key (both per request)."""
     from django.utils import timezone
 
     visited = timezone.localtime() - timedelta(minutes=1)
     return {
-        "csrfmiddlewaretoken": csrf,
         "return_to": "list",
         "channel": "door",
         "reached": "owner",
@@ -315,9 +358,9 @@ def visit_fields(csrf: str) -> dict[str, str]:
     }
 
 
-def profile(page: Page, path: str, user, fields: dict | None) -> Profile:
-    """One request of the page in this process (Django's test client, after one warm-up
-    request): its queries, its time, how much of it was SQL, and the slowest statement."""
+def profile(path: str, user, method: str = "GET") -> Profile:
+    """One request in this process (Django's test client, after one warm-up request): its
+    queries, its time, how much of it was SQL, and the slowest statement."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -327,8 +370,8 @@ def profile(page: Page, path: str, user, fields: dict | None) -> Profile:
         client.force_login(user)
 
     def request():
-        if page.method == "POST":
-            data = {**(fields or {}), "idempotency_key": str(uuid.uuid4())}
+        if method == "POST":
+            data = {**visit_fields(), "idempotency_key": str(uuid.uuid4())}
             return client.post(path, data, HTTP_HX_REQUEST="true")
         return client.get(path)
 
@@ -337,8 +380,8 @@ def profile(page: Page, path: str, user, fields: dict | None) -> Profile:
         start = time.perf_counter()
         response = request()
         total = time.perf_counter() - start
-    if response.status_code != page.expect:
-        raise RuntimeError(f"{page.label}: {path} answered {response.status_code} in-process")
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code} in-process")
     timings = [(float(q["time"]), q["sql"]) for q in queries.captured_queries]
     slowest = max(timings, default=(0.0, ""))
     return Profile(
@@ -352,8 +395,9 @@ def profile(page: Page, path: str, user, fields: dict | None) -> Profile:
 
 @contextmanager
 def gunicorn(workers: int, environment: dict[str, str]):
-    """gunicorn on a free loopback port with ``workers`` sync workers; yields the port once
-    /healthz answers, and stops the whole process group afterwards, printing its error log."""
+    """gunicorn on a free loopback port with ``workers`` sync workers; yields the port and
+    the master's pid once /healthz answers, and stops the whole process group afterwards,
+    printing its error log."""
     port = free_port()
     with tempfile.NamedTemporaryFile("w+", suffix=".log", prefix="bench-gunicorn-") as log:
         process = subprocess.Popen(
@@ -377,7 +421,7 @@ def gunicorn(workers: int, environment: dict[str, str]):
         )
         try:
             wait_for_health(port, process)
-            yield port
+            yield port, process.pid
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             try:
@@ -394,122 +438,200 @@ def gunicorn(workers: int, environment: dict[str, str]):
 @dataclass
 class Settings:
     households: int
+    mix_seconds: int
     seconds: int
     warmup: int
     connections: int
+    public_connections: int
+    sessions: int
     threads: int
     workers: int
 
     @classmethod
     def from_environment(cls) -> "Settings":
         return cls(
-            households=env_number("BENCH_HOUSEHOLDS", 20000),
+            households=env_number("BENCH_HOUSEHOLDS", 200000),
+            mix_seconds=env_number("BENCH_MIX_SECONDS", 60),
             seconds=env_number("BENCH_SECONDS", 10),
             warmup=env_number("BENCH_WARMUP", 2),
             connections=env_number("BENCH_CONNECTIONS", 16),
+            public_connections=env_number("BENCH_PUBLIC_CONNECTIONS", 64),
+            sessions=env_number("BENCH_SESSIONS", 300),
             threads=env_number("BENCH_THREADS", 2),
             workers=env_number("BENCH_WORKERS", 2 * (os.cpu_count() or 1)),
         )
 
 
-def prepare(households: int) -> dict:
-    """Migrate, seed, collect static files; find the users, their households and each
-    page's path; profile one request of each page in this process."""
+def prepare(settings: Settings) -> dict:
+    """Migrate, seed, collect static files; choose the staff to sign in and each page's
+    path; profile one request of each kind in this process."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connections
+    from django.urls import reverse
 
     from campaigns.models import Campaign
-    from households.models import Household
 
     call_command("migrate", interactive=False, verbosity=0)
     start = time.perf_counter()
-    call_command("seed_scale", households=households)
+    call_command("seed_scale", households=settings.households)
     seed_seconds = time.perf_counter() - start
     call_command("collectstatic", interactive=False, verbosity=0)
-    User = get_user_model()
-    users = {
-        "grid": User.objects.get(username="bench-grid"),
-        "secretary": User.objects.get(username="bench-secretary"),
-    }
-    scope = list(
-        Household.objects.for_user(users["grid"]).order_by("pk").values_list("pk", flat=True)
-    )
+    people = district_staff(settings.sessions)
+    knocker = next(p for p in people if p.role != "secretary")
     slug = Campaign.objects.filter(slug__startswith="scale-").order_by("slug")[0].slug
-    notes, plan = [], []
-    for page in PAGES:
-        kwargs = {"household": {"pk": scope[0]}, "slug": {"slug": slug}}.get(page.arg, {})
-        path, note = resolve_page(page, kwargs)
-        if note:
-            notes.append(note)
-            print("note:", note)
-        one = profile(page, path, users.get(page.role), visit_fields(""))
+    marker = 987654321  # a pk that no household has, replaced by {pk}
+    paths = {
+        "baseline": reverse("bench_baseline", kwargs={"pk": knocker.households[0]}),
+        "doors": reverse("consultations:my_doors"),
+        "household": reverse("consultations:household", kwargs={"pk": marker}),
+        "visit": reverse("consultations:log_visit", kwargs={"pk": marker}),
+        "dashboard": knocker.dashboard,
+        "public": reverse("public_campaign", kwargs={"slug": slug}),
+    }
+    paths = {k: v.replace(str(marker), "{pk}") for k, v in paths.items()}
+    user = get_user_model().objects.get(username=knocker.username)
+    profiles = {}
+    for kind in KINDS:
+        path = paths[kind.name].replace("{pk}", str(knocker.households[0]))
+        anonymous = kind.name in ("baseline", "public")
+        method = "POST" if kind.name == "visit" else "GET"
+        one = profile(path, None if anonymous else user, method)
+        profiles[kind.name] = one
         print(
-            f"  {page.label}: {path}, one request in-process {one.total_ms:.0f} ms, "
+            f"  {kind.label}: {path}, one request in-process {one.total_ms:.0f} ms, "
             f"{one.queries} queries, {one.sql_ms:.0f} ms SQL (slowest {one.slowest_ms:.0f} ms)"
         )
-        plan.append((page, path, one))
     connections.close_all()  # gunicorn's workers open their own
-    return {"users": users, "scope": scope, "plan": plan, "notes": notes, "seed": seed_seconds}
+    return {
+        "people": people,
+        "paths": paths,
+        "profiles": profiles,
+        "seed": seed_seconds,
+        "profiled_as": knocker.username,
+    }
 
 
-def visits_saved() -> int:
+def visits_saved(nonce: str) -> int:
+    """Visits whose idempotency key starts with the run's ``nonce`` (keys are UUIDs, so the
+    prefix is a range)."""
     from django.db import connections
 
     from consultations.models import Visit
 
-    count = Visit.objects.count()
-    connections.close_all()
+    count = Visit.objects.filter(
+        idempotency_key__gte=uuid.UUID(f"{nonce}-0000-0000-0000-000000000000"),
+        idempotency_key__lte=uuid.UUID(f"{nonce}-ffff-ffff-ffff-ffffffffffff"),
+    ).count()
+    connections.close_all()  # no backend of ours in the CPU figures
     return count
 
 
-def measure(port: int, prepared: dict, settings: Settings) -> list[Row]:
-    from portal.management.commands.seed_scale import BENCH_PASSWORD
+@dataclass
+class Bench:
+    """A running server with its signed-in staff."""
 
-    users, scope = prepared["users"], prepared["scope"]
-    jars = {role: log_in(port, user.username, BENCH_PASSWORD) for role, user in users.items()}
-    rows = []
-    for page, path, one_request in prepared["plan"]:
-        jar = jars.get(page.role, {})
-        cookie = cookie_header(jar)
-        if page.method == "POST":
-            template = path.replace(f"/{scope[0]}/", "/{pk}/")
-            fields = visit_fields(jar["csrftoken"])
+    port: int
+    settings: Settings
+    sessions: list[Session]
+    paths: dict[str, str]
+    meter: Meter
 
-            # a new nonce each run (none given): the warm-up's keys must not come back
-            script = partial(post_script, template, scope, cookie, fields, expect=page.expect)
-            before = visits_saved()
-        else:
-            script = partial(get_script, cookie, page.expect)
-            status, _, _ = fetch(port, "GET", path, headers={"Cookie": cookie})
-            if status != page.expect:
-                raise RuntimeError(f"{page.label}: {path} answered {status}, not {page.expect}")
-        load = (settings.connections, settings.threads)
-        warm = run_wrk(port, path, script(), settings.warmup, *load)
-        drain(port, settings.workers)
-        result = run_wrk(port, path, script(), settings.seconds, *load)
-        drain(port, settings.workers)
+    def script(self, shares: dict[str, int]) -> str:
+        return staff_script(
+            self.sessions, shares, self.paths, visit_fields(), seed=secrets.randbelow(2**30)
+        )
+
+    def run(self, path: str, make_script, seconds: int, connections: int):
+        """A warm-up (not counted), then the run; the CPU used by the run in between."""
+        load = (connections, self.settings.threads)
+        run_wrk(self.port, path, make_script(), self.settings.warmup, *load)
+        drain(self.port, self.settings.workers)
+        before = self.meter.snapshot()
+        script = make_script()
+        result = run_wrk(self.port, path, script, seconds, *load)
+        drain(self.port, self.settings.workers)
+        usage = Meter.used(before, self.meter.snapshot())
         if result.statuses:
-            print(f"  {page.label}: unexpected answers {result.unexpected}: {result.sample}")
-        if page.role and page.method == "GET":
-            broken = pages_without_a_working_token(port, path, cookie, settings.workers)
-            if broken:
-                print(f"  {page.label}: {broken} of 12 pages carried no working CSRF token")
-                result.unexpected_status += broken
-        if page.method == "POST":  # every answered POST saved its own visit, none twice
-            saved, answered = visits_saved() - before, warm.requests + result.requests
-            print(f"  visits saved by the POSTs: {saved} for {answered} answered requests")
-            result.unexpected_status += max(0, answered - saved)
-        row = Row(page.label, path, result, one_request, baseline=page.baseline, about=page.about)
+            print(f"  unexpected answers {result.unexpected}: {result.sample}")
+        return script, result, usage
+
+    def visit_check(self, script: str, result, connections: int) -> VisitCheck:
+        check = VisitCheck(
+            sent=result.counts.get("sent-visit", 0),
+            answered=result.counts.get("visit-answered", 0),
+            saved=visits_saved(nonce_of(script)),
+            in_flight=connections,
+        )
+        print(f"  {check}")
+        return check
+
+
+def staff_at_work(bench: Bench) -> LoadRun:
+    s = bench.settings
+    script, result, _ = bench.run("/", lambda: bench.script(MIX), s.mix_seconds, s.connections)
+    roles = {
+        "grid_worker": "grid workers",
+        "building_lead": "building leads",
+        "secretary": "secretaries",
+    }
+    counted = ", ".join(
+        f"{sum(x.role == role for x in bench.sessions)} {name}" for role, name in roles.items()
+    )
+    about = (
+        f"{len(bench.sessions)} signed-in staff ({counted}), each request as one of them picked"
+        " at random: a household page or visit for one of their own households (up to"
+        f" {HOUSEHOLDS_PER_SESSION} each, spread over their scope), a dashboard of their"
+        " campaign, a door list for a worker or lead only (a secretary starts at the overview)."
+    )
+    run = LoadRun("staff at work (mix)", s.connections, result, STAFF_TARGET, about)
+    run.visits = bench.visit_check(script, result, s.connections)
+    return judge(run)
+
+
+def public_page(bench: Bench) -> LoadRun:
+    s = bench.settings
+    path = bench.paths["public"]
+    _, result, _ = bench.run(path, lambda: get_script(""), s.seconds, s.public_connections)
+    return judge(
+        LoadRun("public project page", s.public_connections, result, PUBLIC_TARGET, f"`{path}`")
+    )
+
+
+def each_alone(bench: Bench, profiles: dict[str, Profile]) -> list[KindRow]:
+    s = bench.settings
+    rows = []
+    for kind in KINDS:
+        path = bench.paths[kind.name]
+        if kind.name in ("baseline", "public"):
+            script, result, usage = bench.run(
+                path, lambda: get_script(""), s.seconds, s.connections
+            )
+        else:
+            make = partial(bench.script, {kind.name: 1})
+            script, result, usage = bench.run("/", make, s.seconds, s.connections)
+        row = KindRow(
+            kind.label,
+            path,
+            result,
+            usage,
+            profiles.get(kind.name),
+            kind.name == "baseline",
+            kind.about,
+        )
+        if kind.name == "visit":
+            row.visits = bench.visit_check(script, result, s.connections)
         rows.append(row)
         print(
-            f"  {page.label}: {result.rps:.0f} req/s, p50 {result.p50_ms:.1f} ms, "
-            f"p95 {result.p95_ms:.1f} ms, {result.errors} errors"
+            f"  {kind.label}: {result.rps:.0f} req/s, p95 {result.p95_ms:.1f} ms, "
+            f"{result.errors} errors, CPU {row.cpu_ms:.2f} ms/request "
+            f"(gunicorn {row.gunicorn_ms:.2f}, PostgreSQL {row.postgres_ms:.2f})"
         )
     return rows
 
 
 def main() -> int:
+    began = time.perf_counter()
     settings = Settings.from_environment()
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     report_path = os.environ.get("BENCH_REPORT", str(ROOT / "docs" / "performance.md"))
@@ -544,15 +666,25 @@ def main() -> int:
         import django
 
         django.setup()
-        prepared = prepare(settings.households)
+        prepared = prepare(settings)
         print(
             f"seeded {settings.households} households in {prepared['seed']:.1f} s; gunicorn: "
-            f"{settings.workers} sync workers; wrk: {settings.threads} threads, "
-            f"{settings.connections} connections, {settings.warmup} s warm-up + "
-            f"{settings.seconds} s per page"
+            f"{settings.workers} sync workers; wrk: {settings.threads} threads"
         )
-        with gunicorn(settings.workers, environment) as port:
-            rows = measure(port, prepared, settings)
+        with gunicorn(settings.workers, environment) as (port, master):
+            start = time.perf_counter()
+            sessions = sign_everyone_in(
+                port, prepared["people"], settings.workers, prepared["paths"]["household"]
+            )
+            signed_in = time.perf_counter() - start
+            print(f"signed in {len(sessions)} staff in {signed_in:.0f} s")
+            bench = Bench(port, settings, sessions, prepared["paths"], Meter(master, name))
+            print(f"staff at work: {settings.connections} connections, {settings.mix_seconds} s")
+            staff = staff_at_work(bench)
+            print(f"public page: {settings.public_connections} connections, {settings.seconds} s")
+            public = public_page(bench)
+            print(f"each page alone: {settings.connections} connections, {settings.seconds} s each")
+            kinds = each_alone(bench, prepared["profiles"])
     except Exception as error:
         print(f"The load benchmark failed: {error}", file=sys.stderr)
         return 1
@@ -563,21 +695,34 @@ def main() -> int:
         admin_sql(server, drop)
         static_root.cleanup()
 
-    judge(rows)
+    runs = [staff, public]
     print()
-    print(text_table(rows))
-    print("\n" + ("All targets met." if all_met(rows) else "Some targets were missed (see above)."))
+    print(load_table(runs))
+    print()
+    print(kind_table(kinds))
+    print("\n" + ("All targets met." if all_met(runs) else "Some targets were missed (see above)."))
+    minutes = (time.perf_counter() - began) / 60
     conditions = {
         "households (BENCH_HOUSEHOLDS)": f"{settings.households:,}",
         "seed_scale time": f"{prepared['seed']:.1f} s",
-        "load generator": (
-            f"wrk, {settings.threads} threads, {settings.connections} connections, keep-alive"
+        "staff signed in (BENCH_SESSIONS)": f"{len(sessions)}, in {signed_in:.0f} s",
+        "load generator": f"wrk, {settings.threads} threads, keep-alive",
+        "staff at work": (
+            f"{settings.connections} connections, {settings.warmup} s warm-up (not counted) + "
+            f"{settings.mix_seconds} s measured"
         ),
-        "duration per page": (
-            f"{settings.warmup} s warm-up (not counted) + {settings.seconds} s measured"
+        "public page": (
+            f"{settings.public_connections} connections, {settings.warmup} s warm-up + "
+            f"{settings.seconds} s"
+        ),
+        "each page alone": (
+            f"{settings.connections} connections, {settings.warmup} s warm-up + "
+            f"{settings.seconds} s each"
         ),
         "server": f"gunicorn, {settings.workers} sync workers, DJANGO_ENV=production, DEBUG off",
         "shared cache": cache_used,
+        "in-process requests made as": prepared["profiled_as"],
+        "whole benchmark (seeding included)": f"{minutes:.1f} min",
         "load average before the run": load_before,
         "load average after the run": load_average(),
     }
@@ -585,8 +730,8 @@ def main() -> int:
     if note:
         conditions["note"] = note
     if report_path != "-":
-        text = report(rows, machine_facts(pg_version), conditions, prepared["notes"])
-        write_report(Path(report_path), text)
+        data = Report(runs, kinds, MIX, LABELS, machine_facts(pg_version), conditions)
+        write_report(Path(report_path), report(data))
         print(f"Wrote {report_path}")
     return 0
 

@@ -19,10 +19,15 @@ LUA_COMMON = """
 threads = {}
 unexpected = 0
 expected_status = %(expect)d
+counters = {}
 
 function setup(thread)
   table.insert(threads, thread)
   thread:set("thread_id", #threads)
+end
+
+function count(name)
+  counters[name] = (counters[name] or 0) + 1
 end
 
 statuses = {}
@@ -36,15 +41,22 @@ function response(status, headers, body)
       sample = string.format("%%d %%s", status, string.sub(body, 1, 300))
     end
   end
+  if on_response then
+    on_response(status, body)
+  end
 end
 
 function done(summary, latency, requests)
   local wrong = 0
   local seen = {}
+  local total = {}
   for _, thread in ipairs(threads) do
     wrong = wrong + thread:get("unexpected")
     for status, n in pairs(thread:get("statuses")) do
       seen[status] = (seen[status] or 0) + n
+    end
+    for name, n in pairs(thread:get("counters")) do
+      total[name] = (total[name] or 0) + n
     end
     local body = thread:get("sample")
     if body ~= "" then
@@ -53,6 +65,9 @@ function done(summary, latency, requests)
   end
   for status, n in pairs(seen) do
     io.write(string.format("BENCH-STATUS %%d=%%d\\n", status, n))
+  end
+  for name, n in pairs(total) do
+    io.write(string.format("BENCH-COUNT %%s=%%d\\n", name, n))
   end
   io.write(string.format(
     "BENCH requests=%%.0f duration_us=%%.0f p50_us=%%.0f p95_us=%%.0f p99_us=%%.0f max_us=%%.0f"
@@ -69,28 +84,80 @@ wrk.method = "GET"
 wrk.headers["Cookie"] = %(cookie)s
 """
 
-# A fresh idempotency key per POST, as each rendered visit form carries its own
+# Staff at work: each request picks its kind by the mix's shares, then a signed-in session
+# from that kind's pool, then (for a household page or a visit) one of that session's own
+# households. A visit is the list's inline form (HX-Request, return_to=list) with the
+# session's CSRF token and a fresh idempotency key, as each rendered form carries its own
 # (templates/consultations/_visit_form.html): the run's nonce, the wrk thread, a counter.
-LUA_POST = """
+# Counted per kind: the requests sent ("sent-<kind>") and the visits answered 2xx/3xx with
+# the saved row ("visit-answered": among the mix's answers only the visit's is not a whole
+# page, so it is told by its body).
+LUA_STAFF = """
 thread_id = 0
 counter = 0
-households = {%(households)s}
+seed = %(seed)d
 nonce = %(nonce)s
-body_start = %(body)s
+visit_form = %(form)s
+doors_path = %(doors)s
+household_path = {%(household)s}
+visit_path = {%(visit)s}
+sessions = {
+%(sessions)s
+}
+mix = {
+%(mix)s
+}
 post_headers = {
   ["Content-Type"] = "application/x-www-form-urlencoded",
-  ["Cookie"] = %(cookie)s,
   ["HX-Request"] = "true",
 }
 
+function init(args)
+  math.randomseed(seed + thread_id * 7919)
+end
+
+local function pick(list)
+  return list[math.random(#list)]
+end
+
 function request()
+  local r = math.random() * mix[#mix].upto
+  local entry = mix[#mix]
+  for _, e in ipairs(mix) do
+    if r < e.upto then
+      entry = e
+      break
+    end
+  end
+  local s = sessions[pick(entry.pool)]
+  count("sent-" .. entry.kind)
+  if entry.kind == "doors" then
+    return wrk.format("GET", doors_path, {["Cookie"] = s.c})
+  elseif entry.kind == "household" then
+    local path = household_path[1] .. pick(s.h) .. household_path[2]
+    return wrk.format("GET", path, {["Cookie"] = s.c})
+  elseif entry.kind == "dashboard" then
+    return wrk.format("GET", s.d, {["Cookie"] = s.c})
+  end
   counter = counter + 1
-  local pk = households[(counter * 7 + thread_id) %% #households + 1]
   local key = string.format("%%s-%%04x-4000-8000-%%012x", nonce, thread_id, counter)
-  return wrk.format("POST", %(prefix)s .. pk .. %(suffix)s, post_headers,
-                    body_start .. "&idempotency_key=" .. key)
+  local headers = {["Cookie"] = s.c}
+  for name, value in pairs(post_headers) do
+    headers[name] = value
+  end
+  return wrk.format("POST", visit_path[1] .. pick(s.h) .. visit_path[2], headers,
+                    visit_form .. "&csrfmiddlewaretoken=" .. s.t .. "&idempotency_key=" .. key)
+end
+
+function on_response(status, body)
+  if status >= 200 and status < 400 and body
+      and not string.find(string.lower(string.sub(body, 1, 64)), "<!doctype", 1, true) then
+    count("visit-answered")
+  end
 end
 """
+
+KINDS = ("doors", "household", "visit", "dashboard")
 
 
 def lua_string(text: str) -> str:
@@ -104,27 +171,85 @@ def get_script(cookie: str, expect: int = 200) -> str:
     return script + LUA_COMMON % {"expect": expect}
 
 
-def post_script(
-    path_template: str,
-    households: list[int],
-    cookie: str,
-    fields: dict[str, str],
+@dataclass(frozen=True)
+class Session:
+    """A signed-in staff member as wrk replays them: the cookies, the CSRF token their pages
+    carry, some households of their own and their campaign's dashboard."""
+
+    username: str
+    role: str
+    cookie: str
+    token: str
+    households: tuple[int, ...]
+    dashboard: str
+
+    @property
+    def knocks_on_doors(self) -> bool:
+        """Grid workers and building leads start at their door list; a secretary at the
+        overview (their "list" would be the whole community)."""
+        return self.role != "secretary"
+
+
+def staff_script(
+    sessions: list[Session],
+    shares: dict[str, int],
+    paths: dict[str, str],
+    form: dict[str, str],
     nonce: str | None = None,
-    expect: int = 200,
+    seed: int = 1,
 ) -> str:
-    """The POST script: ``path_template`` has ``{pk}`` where each request's household goes;
-    households are taken in turn; ``fields`` is the form without its idempotency key. The
-    keys start with ``nonce``, a new one unless given, so no two scripts repeat a key."""
+    """The staff script: ``shares`` by kind (KINDS; a kind left out is not sent), ``paths``
+    the door list and the household page and visit with ``{pk}`` where the household goes,
+    ``form`` the visit form without its CSRF token and idempotency key. The keys start with
+    ``nonce``, a new one unless given, so no two scripts repeat a key. The door list goes to
+    door-knockers only; the other kinds to every session."""
     nonce = nonce or secrets.token_hex(4)
-    prefix, suffix = path_template.split("{pk}")
-    return LUA_POST % {
-        "households": ", ".join(str(pk) for pk in households),
+    unknown = set(shares) - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown kinds: {sorted(unknown)}")
+    everyone = list(range(1, len(sessions) + 1))
+    knockers = [i for i, s in zip(everyone, sessions, strict=True) if s.knocks_on_doors]
+    if any(not s.households for s in sessions):
+        raise ValueError("every session needs a household of its own")
+    if shares.get("doors") and not knockers:
+        raise ValueError("the door list needs a grid worker's or a lead's session")
+    mix, upto = [], 0
+    for kind in KINDS:
+        if shares.get(kind, 0) > 0:
+            upto += shares[kind]
+            pool = knockers if kind == "doors" else everyone
+            mix.append(
+                f'  {{upto = {upto}, kind = "{kind}", pool = {{{", ".join(map(str, pool))}}}}},'
+            )
+    if not mix:
+        raise ValueError("the mix is empty")
+
+    def around(template: str) -> str:
+        return ", ".join(lua_string(part) for part in template.split("{pk}"))
+
+    lines = [
+        f"  {{c = {lua_string(s.cookie)}, t = {lua_string(s.token)}, "
+        f"h = {{{', '.join(map(str, s.households))}}}, d = {lua_string(s.dashboard)}}},"
+        for s in sessions
+    ]
+    return LUA_STAFF % {
+        "seed": seed,
         "nonce": lua_string(nonce),
-        "body": lua_string(urlencode(fields)),
-        "cookie": lua_string(cookie),
-        "prefix": lua_string(prefix),
-        "suffix": lua_string(suffix),
-    } + LUA_COMMON % {"expect": expect}
+        "form": lua_string(urlencode(form)),
+        "doors": lua_string(paths["doors"]),
+        "household": around(paths["household"]),
+        "visit": around(paths["visit"]),
+        "sessions": "\n".join(lines),
+        "mix": "\n".join(mix),
+    } + LUA_COMMON % {"expect": 200}
+
+
+def nonce_of(script: str) -> str:
+    """The idempotency keys' prefix a staff script uses."""
+    found = re.search(r'^nonce = "([0-9a-f]{8})"$', script, re.MULTILINE)
+    if not found:
+        raise ValueError("not a staff script")
+    return found.group(1)
 
 
 @dataclass
@@ -141,6 +266,7 @@ class WrkResult:
     non_2xx_3xx: int = 0
     statuses: dict[int, int] = field(default_factory=dict)  # the unexpected ones, counted
     sample: str = ""  # the start of one unexpected answer
+    counts: dict[str, int] = field(default_factory=dict)  # the script's own counters
 
     @property
     def unexpected(self) -> str:
@@ -158,8 +284,9 @@ class WrkOutputError(ValueError):
 
 
 def parse_wrk(output: str) -> WrkResult:
-    """Read wrk's output: its Requests/sec and error lines, and the BENCH line our Lua
-    done() prints (percentiles in microseconds, which wrk --latency does not print for 95)."""
+    """Read wrk's output: its Requests/sec and error lines, and the BENCH lines our Lua
+    done() prints (percentiles in microseconds, which wrk --latency does not print for 95;
+    unexpected statuses; the script's counters)."""
     match = re.search(r"^BENCH (.*)$", output, re.MULTILINE)
     if not match:
         raise WrkOutputError("no BENCH line in wrk's output:\n" + output)
@@ -184,12 +311,17 @@ def parse_wrk(output: str) -> WrkResult:
             for status, n in re.findall(r"^BENCH-STATUS (\d+)=(\d+)$", output, re.MULTILINE)
         },
         sample=next(iter(re.findall(r"^BENCH-SAMPLE (.*)$", output, re.MULTILINE)), ""),
+        counts={
+            name: int(n)
+            for name, n in re.findall(r"^BENCH-COUNT (\S+)=(\d+)$", output, re.MULTILINE)
+        },
     )
 
 
 def run_wrk(
     port: int, path: str, script: str, seconds: int, connections: int, threads: int
 ) -> WrkResult:
+    """Load ``path`` (a staff script sets each request's own) for ``seconds``."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as file:
         file.write(script)
         file.flush()

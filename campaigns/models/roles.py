@@ -170,6 +170,12 @@ def assignment_changed(sender, instance, **kwargs) -> None:
     user = instance.user
     user.__dict__.pop("_assignments_cache", None)
     user.__dict__.pop("_unit_ids_cache", None)
+    sync_role_groups_of(user)
+
+
+def sync_role_groups_of(user) -> None:
+    """Make the user's role groups exactly the roles of their assignments (also for
+    assignments written in bulk, which send no signals)."""
     wanted = set(Assignment.objects.filter(user=user).values_list("role", flat=True))
     role_groups = Group.objects.filter(name__in=Role.values)
     user.groups.remove(*[group for group in role_groups if group.name not in wanted])

@@ -1,30 +1,39 @@
-"""The load benchmark's pure parts: reading wrk, the ratios and targets, the table, the
-Lua scripts, choosing the dashboard's URL. No load is generated here."""
+"""The load benchmark's pure parts: reading wrk, the targets and margins, the tables and the
+report, the Lua scripts, CPU time from /proc. No load is generated here, nothing is timed."""
 
 import re
 
 import pytest
 
-from benchmarks.load.__main__ import PAGES, Page, resolve_page, server_and_name
+from benchmarks.load.__main__ import KINDS, MIX, server_and_name, spread
+from benchmarks.load.cpu import Meter, Usage, backend_pattern, read_stat
 from benchmarks.load.results import (
     KEPT,
+    PUBLIC_TARGET,
+    STAFF_TARGET,
+    KindRow,
+    LoadRun,
     Profile,
-    Row,
+    Report,
+    VisitCheck,
     all_met,
     judge,
-    markdown_table,
+    kind_table,
+    load_table,
+    mix_lines,
     profile_lines,
     report,
-    text_table,
     write_report,
 )
 from benchmarks.load.wrk import (
+    Session,
     WrkOutputError,
     WrkResult,
     get_script,
     lua_string,
+    nonce_of,
     parse_wrk,
-    post_script,
+    staff_script,
 )
 
 # Captured from wrk 4.1.0 with our Lua done() (the secretary page, 2 workers, a busy machine).
@@ -56,6 +65,8 @@ Requests/sec:    600.00
 BENCH-SAMPLE 409 这个表单已经提交给了另一户
 BENCH-STATUS 409=5
 BENCH-STATUS 302=4
+BENCH-COUNT sent-visit=301
+BENCH-COUNT visit-answered=290
 BENCH requests=1200 duration_us=2000000 p50_us=12000 p95_us=30500 p99_us=41000 \
 max_us=52000 unexpected_status=9 connect=0 read=3 write=0 timeout=2
 """
@@ -65,8 +76,23 @@ def one(queries: int, sql: str = "SELECT 1") -> Profile:
     return Profile(queries, 12.5, 4.25, 3.0, sql)
 
 
-def result(p50: float, p95: float, errors: int = 0, requests: int = 100) -> WrkResult:
-    return WrkResult(requests, 10.0, requests / 10, p50, p95, p95 * 1.2, p95 * 1.5, errors, 0)
+def result(rps: float, p95: float, errors: int = 0, requests: int = 1000, **counts) -> WrkResult:
+    r = WrkResult(requests, 10.0, rps, p95 / 2, p95, p95 * 1.2, p95 * 1.5, errors, 0)
+    r.counts = {k.replace("_", "-"): v for k, v in counts.items()}
+    return r
+
+
+def session(name: str, role: str = "grid_worker", households=(11, 12)) -> Session:
+    return Session(
+        name, role, f"csrftoken=c-{name}; sessionid=s-{name}", f"T{name}", households, "/d/x/"
+    )
+
+
+PATHS = {
+    "doors": "/doors/",
+    "household": "/households/{pk}/",
+    "visit": "/households/{pk}/visits/",
+}
 
 
 def test_parse_wrk_reads_rate_and_percentiles_in_milliseconds():
@@ -78,6 +104,7 @@ def test_parse_wrk_reads_rate_and_percentiles_in_milliseconds():
     assert r.p95_ms == pytest.approx(1450.146)
     assert r.p99_ms == pytest.approx(1466.416)
     assert r.errors == 0
+    assert r.counts == {}
 
 
 def test_parse_wrk_counts_unexpected_statuses_and_socket_errors():
@@ -96,83 +123,190 @@ def test_parse_wrk_names_the_unexpected_statuses_and_keeps_one_answer():
     assert parse_wrk(WRK_SAMPLE).unexpected == ""
 
 
+def test_parse_wrk_reads_the_scripts_counters():
+    assert parse_wrk(WRK_WITH_ERRORS).counts == {"sent-visit": 301, "visit-answered": 290}
+
+
 def test_parse_wrk_refuses_output_without_our_line():
     with pytest.raises(WrkOutputError):
         parse_wrk(WRK_SAMPLE.split("BENCH")[0])
 
 
-def test_judge_gives_ratios_to_the_baseline_and_checks_every_target():
-    rows = judge(
-        [
-            Row("baseline", "/bench/baseline/1/", result(10, 20), one(1), baseline=True),
-            Row("fast page", "/a/", result(25, 59), one(4)),
-            Row("slow page", "/b/", result(40, 160), one(9)),
-            Row("broken page", "/c/", result(10, 20, errors=3), one(2)),
-        ]
+def test_a_staff_run_that_meets_its_target_says_by_how_much():
+    run = judge(LoadRun("staff", 16, result(210, 90.0), STAFF_TARGET))
+    assert run.met
+    assert run.verdict == (
+        "met: 210 req/s, 60 over 150 (140% of it); p95 90.0 ms, 60.0 ms under 150 ms; 0 errors"
     )
-    base, fast, slow, broken = rows
-    assert (base.p50_ratio, base.p95_ratio, base.verdict) == (1.0, 1.0, "met")
-    assert fast.p50_ratio == pytest.approx(2.5)
-    assert fast.p95_ratio == pytest.approx(2.95)
-    assert fast.verdict == "met"
-    assert slow.misses == ["p50 4.0× > 3×", "p95 8.0× > 3×", "p95 160 ms ≥ 150 ms"]
-    assert broken.misses == ["3 errors"]
-    assert not all_met(rows)
-    assert all_met(rows[:2])
 
 
-def test_a_page_that_answered_nothing_misses_its_targets():
-    rows = judge(
-        [
-            Row("baseline", "/", result(1, 2), baseline=True),
-            Row("x", "/x/", result(0, 0, requests=0)),
-        ]
+def test_a_staff_run_that_misses_says_what_and_by_how_much():
+    run = judge(LoadRun("staff", 16, result(120, 180.0, errors=3), STAFF_TARGET))
+    assert not run.met
+    assert run.misses == [
+        "120 req/s, 30 short of 150 (80% of it)",
+        "p95 180.0 ms, 30.0 ms over 150 ms",
+        "3 errors",
+    ]
+    assert run.verdict.startswith("MISSED: 120 req/s")
+
+
+def test_the_public_page_has_no_rate_target_and_a_p95_of_100_ms():
+    assert judge(LoadRun("public", 64, result(5, 99.0), PUBLIC_TARGET)).met
+    missed = judge(LoadRun("public", 64, result(900, 100.0), PUBLIC_TARGET))
+    assert missed.misses == ["p95 100.0 ms, 0.0 ms over 100 ms"]
+
+
+def test_a_run_that_answered_nothing_misses():
+    run = judge(LoadRun("public", 64, result(0, 0, requests=0), PUBLIC_TARGET))
+    assert "no request answered in time" in run.misses
+
+
+@pytest.mark.parametrize(
+    ("sent", "answered", "saved", "ok"),
+    [
+        (500, 490, 490, True),  # every answered POST saved, none in flight
+        (500, 490, 500, True),  # ten saved while wrk stopped
+        (500, 490, 489, False),  # one answered, not saved
+        (500, 470, 490, False),  # more saved than wrk left in flight
+        (500, 495, 501, False),  # more saved than sent: a key saved twice
+    ],
+)
+def test_visit_check_wants_every_answered_post_saved_once(sent, answered, saved, ok):
+    check = VisitCheck(sent=sent, answered=answered, saved=saved, in_flight=16)
+    assert check.ok is ok
+    assert ("NOT each saved once" in str(check)) is not ok
+
+
+def test_a_staff_run_whose_posts_were_not_each_saved_misses():
+    run = LoadRun("staff", 16, result(210, 90.0), STAFF_TARGET)
+    run.visits = VisitCheck(sent=100, answered=99, saved=98, in_flight=16)
+    assert judge(run).misses == ["visit POSTs not each saved once"]
+
+
+def test_load_table_shows_each_run_with_its_verdict():
+    runs = [
+        judge(LoadRun("staff at work (mix)", 16, result(210, 90.04), STAFF_TARGET)),
+        judge(LoadRun("public project page", 64, result(900, 120.0), PUBLIC_TARGET)),
+    ]
+    text = load_table(runs).splitlines()
+    assert text[0].split()[:4] == ["run", "connections", "req/s", "p50"]
+    assert text[1].split()[:9] == [
+        "staff",
+        "at",
+        "work",
+        "(mix)",
+        "16",
+        "210",
+        "45.0",
+        "90.0",
+        "108.0",
+    ]
+    assert "met: 210 req/s" in text[1]
+    markdown = load_table(runs, markdown=True).splitlines()
+    assert markdown[1] == "|---|---:|---:|---:|---:|---:|---:|---|"
+    assert markdown[3].startswith("| public project page | 64 | 900 | 60.0 | 120.0 | 144.0 | 0 |")
+    assert markdown[3].endswith("| MISSED: p95 120.0 ms, 20.0 ms over 100 ms |")
+    assert not all_met(runs) and all_met(runs[:1])
+
+
+def test_kind_table_gives_cpu_per_request_and_its_ratio_to_the_baseline():
+    rows = [
+        KindRow("baseline", "/b/", result(900, 20, requests=9000), Usage(9.0, 0.9), one(1), True),
+        KindRow("door list", "/doors/", result(300, 60, requests=3000), Usage(6.0, 1.5), one(4)),
+    ]
+    assert rows[0].cpu_ms == pytest.approx(1.1)
+    assert rows[1].gunicorn_ms == pytest.approx(2.0)
+    assert rows[1].cpu_ms == pytest.approx(2.5)
+    markdown = kind_table(rows, markdown=True).splitlines()
+    assert markdown[3] == "| door list | 300 | 30.0 | 60.0 | 0 | 2.00 | 0.50 | 2.50 | 2.3 | 4 |"
+    text = kind_table(rows).splitlines()
+    assert text[1].split() == [
+        "baseline",
+        "900",
+        "10.0",
+        "20.0",
+        "0",
+        "1.00",
+        "0.10",
+        "1.10",
+        "1.0",
+        "1",
+    ]
+
+
+def test_mix_lines_compare_what_was_sent_with_the_mix_asked_for():
+    run = LoadRun(
+        "staff",
+        16,
+        result(200, 90, sent_doors=400, sent_household=260, sent_visit=240, sent_dashboard=100),
+        STAFF_TARGET,
     )
-    assert "no request answered in time" in rows[1].misses
+    lines = mix_lines(run, MIX, {k.name: k.label for k in KINDS})
+    assert lines[2] == "| door list | 40 % | 400 | 40.0% |"
+    assert lines[5] == "| dashboard | 10 % | 100 | 10.0% |"
 
 
-def test_tables_show_each_page_with_its_figures():
-    rows = judge(
-        [
-            Row("baseline", "/bench/baseline/1/", result(10, 20), one(1), baseline=True),
-            Row("my doors", "/doors/", result(25.04, 59.96), one(7)),
-        ]
+def test_the_mix_is_the_four_staff_pages_in_the_shares_asked():
+    assert MIX == {"doors": 40, "household": 25, "visit": 25, "dashboard": 10}
+    assert [kind.name for kind in KINDS] == [
+        "baseline",
+        "doors",
+        "household",
+        "visit",
+        "dashboard",
+        "public",
+    ]
+
+
+def test_report_names_targets_results_machine_conditions_and_notes():
+    staff = LoadRun(
+        "staff at work (mix)",
+        16,
+        result(210, 90, sent_visit=9, visit_answered=9),
+        STAFF_TARGET,
+        "300 signed-in staff",
     )
-    text = text_table(rows).splitlines()
-    assert text[0].split()[:3] == ["page", "req/s", "p50"]
-    assert text[2].split()[:6] == ["my", "doors", "10", "25.0", "60.0", "72.0"]
-    assert text[2].endswith("met")
-    markdown = markdown_table(rows).splitlines()
-    assert markdown[1] == "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-    assert markdown[3] == "| my doors | 10 | 25.0 | 60.0 | 72.0 | 0 | 7 | 2.50 | 3.00 | met |"
-
-
-def test_report_names_the_machine_conditions_and_notes():
-    rows = judge([Row("baseline", "/bench/baseline/1/", result(10, 20), one(1), baseline=True)])
+    staff.visits = VisitCheck(sent=9, answered=9, saved=9, in_flight=16)
+    runs = [judge(staff), judge(LoadRun("public project page", 64, result(900, 20), PUBLIC_TARGET))]
+    kinds = [KindRow("baseline", "/bench/baseline/1/", result(900, 20), Usage(1, 0), one(1), True)]
     text = report(
-        rows,
-        {"cores (nproc)": "2", "PostgreSQL": "15.14"},
-        {"households (BENCH_HOUSEHOLDS)": "20,000", "note": "two test suites ran beside it"},
-        ["secretary dashboard: measured /secretary/"],
+        Report(
+            runs,
+            kinds,
+            MIX,
+            {k.name: k.label for k in KINDS},
+            {"cores (nproc)": "2", "PostgreSQL": "15.14"},
+            {"households (BENCH_HOUSEHOLDS)": "200,000", "note": "two test suites ran beside it"},
+            ["dashboard: measured /secretary/"],
+        )
     )
     assert text.startswith("# Performance")
+    assert "≥ 150 req/s, p95 < 150 ms, 0 errors" in text
+    assert "public page (64 connections): p95 < 100 ms, 0 errors." in text
     assert "| cores (nproc) | 2 |" in text
-    assert "| households (BENCH_HOUSEHOLDS) | 20,000 |" in text
+    assert "| households (BENCH_HOUSEHOLDS) | 200,000 |" in text
     assert "two test suites ran beside it" in text
-    assert "- secretary dashboard: measured /secretary/" in text
+    assert "- dashboard: measured /secretary/" in text
     assert "All targets met." in text
-    assert "| baseline | 1 | 12.5 | 4.25 |" not in text  # rounded to a tenth
-    assert "| baseline | 1 | 12.5 | 4.2 | 3.0 | `SELECT 1` |" in text
+    assert "300 signed-in staff" in text
+    assert "Visit POSTs: 9 visit POSTs answered 2xx/3xx, 9 visits saved" in text
+    assert "| baseline | 1 | 12.5 | 4.2 | 3.0 | `SELECT 1` |" in text  # rounded to a tenth
 
 
 def test_profile_lines_shorten_the_slowest_query_and_escape_pipes():
     sql = "SELECT a || b\n  FROM t WHERE " + "x = 1 AND " * 40
-    rows = [Row("page", "/p/", result(1, 2), one(3, sql))]
+    rows = [KindRow("page", "/p/", result(1, 2), Usage(), one(3, sql))]
     line = profile_lines(rows, sql_chars=40)[2]
     assert line.startswith(
         "| page | 3 | 12.5 | 4.2 | 3.0 | `SELECT a \\|\\| b FROM t WHERE x = 1 AND"
     )
     assert line.endswith(" …` |")
+
+
+def test_a_slow_run_shows_its_rate_to_a_tenth():
+    run = judge(LoadRun("public", 64, result(0.4, 6, requests=4), PUBLIC_TARGET))
+    assert load_table([run], markdown=True).splitlines()[2].startswith("| public | 64 | 0.4 |")
 
 
 def test_lua_strings_escape_quotes_and_backslashes():
@@ -188,44 +322,71 @@ def test_get_script_sends_the_session_cookie_only_when_logged_in():
     assert "latency:percentile(95)" in get_script("")
 
 
+def test_staff_script_lists_each_session_with_its_token_households_and_dashboard():
+    sessions = [
+        session("a"),
+        session("b", "building_lead", (21,)),
+        Session("c", "secretary", "sessionid=s-c", "Tc", (31, 32, 33), "/dashboard/scale-02/"),
+    ]
+    script = staff_script(
+        sessions, MIX, PATHS, {"return_to": "list", "notes": "压力测试"}, "0a1b2c3d"
+    )
+    assert '{c = "csrftoken=c-a; sessionid=s-a", t = "Ta", h = {11, 12}, d = "/d/x/"},' in script
+    assert (
+        '{c = "sessionid=s-c", t = "Tc", h = {31, 32, 33}, d = "/dashboard/scale-02/"},' in script
+    )
+    # the door list for the worker and the lead only; every other kind for everyone
+    assert '{upto = 40, kind = "doors", pool = {1, 2}},' in script
+    assert '{upto = 65, kind = "household", pool = {1, 2, 3}},' in script
+    assert '{upto = 90, kind = "visit", pool = {1, 2, 3}},' in script
+    assert '{upto = 100, kind = "dashboard", pool = {1, 2, 3}},' in script
+    assert 'household_path = {"/households/", "/"}' in script
+    assert 'visit_path = {"/households/", "/visits/"}' in script
+    assert 'visit_form = "return_to=list&notes=%E5%8E%8B' in script
+    assert '"&csrfmiddlewaretoken=" .. s.t .. "&idempotency_key=" .. key' in script
+    assert '["HX-Request"] = "true"' in script
+    # nonce (8 hex) - wrk thread (4 hex) - 4000 - 8000 - counter (12 hex): a UUID per request
+    assert 'string.format("%s-%04x-4000-8000-%012x", nonce, thread_id, counter)' in script
+    assert nonce_of(script) == "0a1b2c3d"
+    assert 'count("sent-" .. entry.kind)' in script
+    assert 'count("visit-answered")' in script
+    assert "expected_status = 200" in script
+
+
+def test_a_staff_script_of_one_kind_sends_only_that_kind():
+    script = staff_script([session("a")], {"visit": 1}, PATHS, {})
+    assert re.findall(r"\{upto = .*", script) == ['{upto = 1, kind = "visit", pool = {1}},']
+
+
+def test_staff_script_refuses_what_it_cannot_send():
+    with pytest.raises(ValueError, match="unknown kinds"):
+        staff_script([session("a")], {"admin": 1}, PATHS, {})
+    with pytest.raises(ValueError, match="household of its own"):
+        staff_script([session("a", households=())], MIX, PATHS, {})
+    with pytest.raises(ValueError, match="door list"):
+        staff_script([session("s", "secretary")], MIX, PATHS, {})
+    assert staff_script([session("s", "secretary")], {"visit": 1}, PATHS, {})
+
+
+def test_two_staff_scripts_never_share_a_key_prefix():
+    nonces = {nonce_of(staff_script([session("a")], MIX, PATHS, {})) for _ in range(5)}
+    assert len(nonces) == 5
+    with pytest.raises(ValueError):
+        nonce_of(get_script(""))
+
+
+def test_spread_takes_evenly_from_first_to_last():
+    assert spread(list(range(10)), 3) == [0, 3, 6]
+    assert spread(list(range(10)), 5) == [0, 2, 4, 6, 8]
+    assert spread([1, 2], 5) == [1, 2]
+
+
 def test_the_bench_database_name_must_say_bench():
     server, name = server_and_name("postgres://postgres@127.0.0.1:5432/portal_bench")
     assert name == "portal_bench"
     assert (server["host"], server["port"], server["dbname"]) == ("127.0.0.1", 5432, "postgres")
     with pytest.raises(SystemExit):
         server_and_name("postgres://postgres@127.0.0.1:5432/portal")
-
-
-def test_pages_cover_the_four_portal_pages_and_one_baseline():
-    assert [page.baseline for page in PAGES].count(True) == 1
-    assert {page.method for page in PAGES} == {"GET", "POST"}
-    assert {page.role for page in PAGES} == {None, "grid", "secretary"}
-
-
-def test_a_page_falls_back_to_a_later_candidate_and_says_so():
-    page = Page("dashboard", ("portal:no_such_page", "/no/such/path/", "secretary"))
-    path, note = resolve_page(page, {})
-    assert path == "/secretary/"
-    assert "portal:no_such_page, /no/such/path/" in note
-    assert resolve_page(Page("doors", ("consultations:my_doors",)), {}) == ("/doors/", None)
-
-
-def test_post_script_sends_the_form_with_a_fresh_key_per_request():
-    script = post_script(
-        "/households/{pk}/visits/",
-        [11, 12, 13],
-        "sessionid=abc; csrftoken=tok",
-        {"csrfmiddlewaretoken": "tok", "return_to": "list", "notes": "压力测试"},
-        "0a1b2c3d",
-    )
-    assert "households = {11, 12, 13}" in script
-    assert 'nonce = "0a1b2c3d"' in script
-    assert '"/households/" .. pk .. "/visits/"' in script
-    assert 'body_start = "csrfmiddlewaretoken=tok&return_to=list&notes=%E5%8E%8B' in script
-    assert '["HX-Request"] = "true"' in script
-    # nonce (8 hex) - wrk thread (4 hex) - 4000 - 8000 - counter (12 hex): a UUID per request
-    assert 'string.format("%s-%04x-4000-8000-%012x", nonce, thread_id, counter)' in script
-    assert '"&idempotency_key=" .. key' in script
 
 
 def test_write_report_keeps_the_hand_written_notes(tmp_path):
@@ -239,27 +400,69 @@ def test_write_report_keeps_the_hand_written_notes(tmp_path):
     assert text.endswith(KEPT + "\n\n## Findings\n\nthe list scans every household\n")
 
 
-def test_a_slow_page_shows_its_rate_to_a_tenth():
-    rows = judge(
-        [
-            Row("baseline", "/", result(1, 2), baseline=True),
-            Row("x", "/x/", result(5, 6, requests=4)),
-        ]
-    )
-    assert markdown_table(rows).splitlines()[3].startswith("| x | 0.4 |")
-
-
-def test_two_post_scripts_never_share_a_key_prefix():
-    def script():
-        return post_script("/households/{pk}/visits/", [1], "sessionid=abc", {}, expect=200)
-
-    nonces = {re.search(r'nonce = "([0-9a-f]{8})"', script()).group(1) for _ in range(5)}
-    assert len(nonces) == 5
-
-
 def test_the_benchmark_runs_with_the_shared_cache_only_when_it_answers():
     from benchmarks.load.__main__ import shared_cache
 
     assert shared_cache("-") == ({}, "none: each worker keeps its own (BENCH_REDIS_URL=-)")
     settings, said = shared_cache("redis://127.0.0.1:1/0")
     assert settings == {} and said.startswith("none: redis://127.0.0.1:1/0 did not answer")
+
+
+# --- CPU time from /proc ---------------------------------------------------------------------
+
+STAT = "4242 (gunicorn: worker [portal.wsgi:application]) S 4000 4000 4000 0 -1 4194560 " + (
+    "1000 0 0 0 250 50 0 0 20 0 1 0 100 0 0"
+)
+
+
+def test_read_stat_finds_the_parent_and_cpu_seconds_past_a_name_with_spaces():
+    ppid, seconds = read_stat(STAT)
+    assert ppid == 4000
+    assert seconds == pytest.approx(300 / 100)  # utime 250 + stime 50 ticks at 100 Hz
+
+
+def test_backend_pattern_matches_the_client_backends_of_one_database_only():
+    pattern = backend_pattern("portal_bench")
+    assert pattern.match("postgres: 15/main: postgres portal_bench 127.0.0.1(41234) idle")
+    assert pattern.match("postgres: postgres portal_bench [local] SELECT")
+    assert not pattern.match("postgres: 15/main: postgres portal_bench_other 127.0.0.1(1) idle")
+    assert not pattern.match("postgres: 15/main: postgres test_portal 127.0.0.1(41234) idle")
+    assert not pattern.match("postgres: 15/main: autovacuum worker portal_bench")
+    assert not pattern.match("postgres: 15/main: checkpointer")
+
+
+def fake_process(proc, pid: int, ppid: int, ticks: int, command: str) -> None:
+    (proc / str(pid)).mkdir(exist_ok=True)
+    (proc / str(pid) / "stat").write_text(
+        f"{pid} (x) S {ppid} 1 1 0 -1 0 0 0 0 0 {ticks} 0 0 0 20 0 1 0 1 0 0"
+    )
+    (proc / str(pid) / "cmdline").write_bytes(command.replace(" ", "\0").encode())
+
+
+def test_meter_adds_up_the_cpu_of_gunicorn_and_the_databases_backends(tmp_path):
+    fake_process(tmp_path, 100, 1, 50, "python -m gunicorn portal.wsgi:application")
+    fake_process(tmp_path, 101, 100, 200, "gunicorn: worker")
+    fake_process(tmp_path, 102, 100, 300, "gunicorn: worker")
+    fake_process(
+        tmp_path, 200, 1, 900, "postgres: 15/main: postgres portal_bench 127.0.0.1(5) idle"
+    )
+    fake_process(tmp_path, 201, 1, 700, "postgres: 15/main: postgres portal 127.0.0.1(6) idle")
+    fake_process(tmp_path, 300, 1, 999, "wrk -t2 -c16")
+    (tmp_path / "self").mkdir()
+    meter = Meter(100, "portal_bench", proc=tmp_path)
+    before = meter.snapshot()
+    assert before["gunicorn"] == {100: 0.5, 101: 2.0, 102: 3.0}
+    assert before["postgres"] == {200: 9.0}
+    fake_process(tmp_path, 101, 100, 450, "gunicorn: worker")  # +2.5 s
+    fake_process(
+        tmp_path, 200, 1, 1000, "postgres: 15/main: postgres portal_bench 127.0.0.1(5) idle"
+    )
+    fake_process(tmp_path, 202, 1, 40, "postgres: 15/main: postgres portal_bench 127.0.0.1(7) idle")
+    fake_process(tmp_path, 201, 1, 9000, "postgres: 15/main: postgres portal 127.0.0.1(6) idle")
+    for name in ("stat", "cmdline"):  # a worker ended
+        (tmp_path / "102" / name).unlink()
+    (tmp_path / "102").rmdir()
+    usage = Meter.used(before, meter.snapshot())
+    assert usage.gunicorn == pytest.approx(2.5)
+    assert usage.postgres == pytest.approx(1.0 + 0.4)
+    assert usage.gone == 1

@@ -1,18 +1,22 @@
 """seed_scale: the load benchmark's synthetic district, at a small size."""
 
+import random
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import Q
 from django.test import Client
 
 from campaigns.models import Assignment, Building, Campaign, Community, Elevator, Role, Unit
 from consultations.models import Consent, Proposal, Share, Visit
 from households.models import Household, Owner
 from portal.management.commands import seed_scale
-from portal.management.commands.seed_scale import BENCH_PASSWORD, community_sizes
+from portal.management.commands.seed_scale import BENCH_PASSWORD, community_sizes, grid_patches
 from tests.factories import listed_doors
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +38,28 @@ def test_communities_split_the_households_evenly():
     assert community_sizes(20000) == [2000] * 10
     assert community_sizes(4100) == [1367, 1367, 1366]
     assert community_sizes(5) == [5]
+
+
+def test_grid_patches_cover_every_unit_once_with_a_few_units_or_buildings_each():
+    unit_buildings = [0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 5, 5, 5, 5]
+    for seed in range(20):
+        patches = grid_patches(unit_buildings, random.Random(seed))
+        covered = [u for patch in patches for u in patch.covers]
+        assert covered == list(range(len(unit_buildings)))
+        for patch in patches:
+            if patch.buildings:  # whole buildings: one or two, all their units
+                assert 1 <= len(patch.buildings) <= 2 and not patch.units
+                assert patch.covers == [
+                    u for u, b in enumerate(unit_buildings) if b in patch.buildings
+                ]
+            else:  # three to six units in a row (fewer only at the end)
+                assert patch.units == patch.covers
+                assert len(patch.units) <= 6
+                assert len(patch.units) >= 3 or patch.covers[-1] == len(unit_buildings) - 1
+    kinds = {
+        bool(p.buildings) for s in range(20) for p in grid_patches(unit_buildings, random.Random(s))
+    }
+    assert kinds == {True, False}
 
 
 def test_seed_scale_builds_a_district_of_the_size_asked(small_communities):
@@ -133,3 +159,57 @@ def test_bench_secretary_logs_in_and_sees_only_the_first_community(small_communi
     response = client.get("/secretary/")
     assert response.status_code == 200
     assert [campaign.slug for campaign, _ in response.context["sections"]] == ["scale-01"]
+
+
+def test_each_community_has_its_staff_placed_by_assignments_with_synced_groups(
+    small_communities,
+):
+    seed(150)
+    staff = get_user_model().objects.filter(username__startswith="scale")
+    for community in Community.objects.all():
+        prefix = "scale" + community.campaigns.get().slug.removeprefix("scale-")
+        people = staff.filter(username__startswith=prefix + "-")
+        secretary = people.get(username=f"{prefix}-secretary")
+        assert Household.objects.for_user(secretary).count() == 50
+        assert people.filter(username__contains="-lead").exists()
+        for user in people:
+            places = Assignment.objects.filter(user=user)
+            assert {a.community_id for a in places} == {community.pk}
+            roles = set(places.values_list("role", flat=True))
+            assert len(roles) == 1
+            # the role groups are what saving an assignment would have made them
+            assert set(user.groups.values_list("name", flat=True)) == roles
+            assert Household.objects.for_user(user).exists()
+            assert check_password(BENCH_PASSWORD, user.password)
+        # every unit has exactly one of the community's grid workers, by unit or building
+        for unit in Unit.objects.filter(building__campaign__community=community):
+            workers = people.filter(
+                assignments__role=Role.GRID_WORKER,
+            ).filter(Q(assignments__unit=unit) | Q(assignments__building=unit.building_id))
+            assert workers.distinct().count() == 1
+        assert people.filter(username__contains="-grid").exists()
+    assert staff.count() == staff.filter(assignments__isnull=False).distinct().count()
+
+
+def test_visits_and_signatures_are_by_the_grid_worker_of_the_household(small_communities):
+    seed(150)
+    for visit in Visit.objects.select_related("household", "visitor")[:200]:
+        assert visit.visitor.username.startswith("scale")
+        assert "-grid" in visit.visitor.username
+        assert Household.objects.for_user(visit.visitor).filter(pk=visit.household_id).exists()
+    for consent in Consent.objects.select_related("witness"):
+        assert Household.objects.for_user(consent.witness).filter(pk=consent.household_id).exists()
+
+
+def test_a_grid_worker_and_a_lead_log_in_and_see_their_doors(small_communities):
+    seed(150)
+    for username in ("scale01-grid01", "scale02-lead01"):
+        client = Client()
+        login = {"username": username, "password": BENCH_PASSWORD}
+        assert client.post("/accounts/login/", login).status_code == 302
+        user = get_user_model().objects.get(username=username)
+        response = client.get("/doors/")
+        assert response.status_code == 200
+        assert listed_doors(response) == set(
+            Household.objects.for_user(user).values_list("pk", flat=True)
+        )

@@ -3,21 +3,30 @@
 Many communities (one per 2,000 households), each with a public campaign, buildings of three
 to five units (two flats a floor, 10 to 18 floors), an elevator per unit, owners with phones,
 several visits for most households, a published proposal per unit (shares written by the
-model's own ``publish()``) and signed consents for about a third of the households. Plus the
-benchmark's users (password ``BENCH_PASSWORD``):
+model's own ``publish()``) and signed consents for about a third of the households.
 
-- ``bench-grid``: a grid worker assigned to the first building of the first community;
-- ``bench-secretary``: the secretary of the first community;
-- ``scaleNN-grid``: one grid worker per community, on all its buildings, who made the visits.
+Each community has its staff, about 20 people (some 2,000 in a district of 200,000
+households), all real users with the password ``BENCH_PASSWORD``, placed by ``Assignment``
+rows as the admin places them, their role groups synced by ``sync_role_groups_of``:
+
+- ``scaleNN-secretary``: the community's secretary;
+- ``scaleNN-gridMM``: grid workers, each on one or two whole buildings or on three to six
+  units, together on every unit once; the visits and signatures of a unit are theirs;
+- ``scaleNN-leadMM``: a building lead for about a third of the buildings.
+
+Plus ``bench-grid`` (a grid worker on the first building of the first community) and
+``bench-secretary`` (the first community's secretary).
 
 Deterministic: the same ``--seed`` gives the same district (timestamps follow today's date).
 It refuses to run on a database that already holds a synthetic district: drop the database
-(``make bench`` does) or use a fresh one. Rows are written with ``bulk_create`` in batches.
+(``make bench`` does) or use a fresh one. Rows are written with ``bulk_create`` in batches;
+200,000 households take a few minutes on PostgreSQL.
 """
 
 import random
 import time
 import uuid
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
@@ -28,6 +37,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import Assignment, Building, Campaign, Community, Elevator, Role, Unit
+from campaigns.models.roles import sync_role_groups_of
 from consultations.models import (
     Concern,
     Consent,
@@ -46,6 +56,7 @@ HOUSEHOLDS_PER_COMMUNITY = 2000
 SLUG_PREFIX = "scale-"
 BATCH = 2000
 SIGNATURE_VARIANTS = 8
+LEAD_SHARE = 0.35  # of the buildings have a building lead
 
 
 def community_sizes(households: int) -> list[int]:
@@ -55,11 +66,42 @@ def community_sizes(households: int) -> list[int]:
     return [base + (1 if i < extra else 0) for i in range(count)]
 
 
+@dataclass(frozen=True)
+class Patch:
+    """What one grid worker covers, as indexes into the community's lists: whole buildings
+    (``buildings``) or single units (``units``); ``covers``: the units either way."""
+
+    covers: list[int]
+    buildings: list[int] = field(default_factory=list)
+
+    @property
+    def units(self) -> list[int]:
+        return [] if self.buildings else self.covers
+
+
+def grid_patches(unit_buildings: list[int], rng: random.Random) -> list[Patch]:
+    """Cut a community's units (each given by its building's index, buildings in order) into
+    grid workers' patches: at a building's first unit, two times in five one or two whole
+    buildings; otherwise three to six units in a row. Every unit is in exactly one patch."""
+    patches, i = [], 0
+    while i < len(unit_buildings):
+        building = unit_buildings[i]
+        if (i == 0 or unit_buildings[i - 1] != building) and rng.random() < 0.4:
+            wanted = range(building, building + rng.randint(1, 2))
+            covers = [j for j in range(i, len(unit_buildings)) if unit_buildings[j] in wanted]
+            patches.append(Patch(covers, sorted({unit_buildings[j] for j in covers})))
+        else:
+            covers = list(range(i, min(len(unit_buildings), i + rng.randint(3, 6))))
+            patches.append(Patch(covers))
+        i = covers[-1] + 1
+    return patches
+
+
 class Command(BaseCommand):
     help = "Build a synthetic district of N households for the load benchmark (fresh database)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--households", type=int, default=20000, help="default 20000")
+        parser.add_argument("--households", type=int, default=200000, help="default 200000")
         parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
 
     def handle(self, *args, households: int, seed: int, **options) -> None:
@@ -79,28 +121,36 @@ class Command(BaseCommand):
         self.password = make_password(BENCH_PASSWORD)
         self.signatures = [signature_png(f"scale-{i}") for i in range(SIGNATURE_VARIANTS)]
         self.rows = 0
+        self.staff = []
         with transaction.atomic():
             bench_grid, bench_secretary = self.make_users(["bench-grid", "bench-secretary"])
             for number, size in enumerate(community_sizes(households), start=1):
                 community, buildings = self.seed_community(number, size)
                 if number == 1:
-                    Assignment.objects.create(
-                        user=bench_secretary, role=Role.SECRETARY, community=community
+                    self.assign(
+                        [
+                            Assignment(
+                                user=bench_secretary, role=Role.SECRETARY, community=community
+                            ),
+                            Assignment(
+                                user=bench_grid,
+                                role=Role.GRID_WORKER,
+                                community=community,
+                                building=buildings[0],
+                            ),
+                        ]
                     )
-                    Assignment.objects.create(
-                        user=bench_grid,
-                        role=Role.GRID_WORKER,
-                        community=community,
-                        building=buildings[0],
-                    )
+            for user in self.staff:  # as saving an assignment does, one by one
+                sync_role_groups_of(user)
         if connection.vendor == "postgresql":  # fresh statistics, as a database in use has
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         seconds = time.perf_counter() - start
         self.stdout.write(
             self.style.SUCCESS(
-                f"Synthetic district ready: {households} households, {self.rows} rows in "
-                f"{seconds:.1f} s. Users bench-grid and bench-secretary, password "
+                f"Synthetic district ready: {households} households, {len(self.staff)} staff, "
+                f"{self.rows} rows in {seconds:.1f} s. Every staff user (scaleNN-secretary, "
+                f"scaleNN-gridMM, scaleNN-leadMM, bench-grid, bench-secretary) has the password "
                 f"{BENCH_PASSWORD!r} (synthetic data only)."
             )
         )
@@ -113,7 +163,47 @@ class Command(BaseCommand):
             User(username=name, first_name=name, password=self.password) for name in usernames
         )
         self.rows += len(users)
+        self.staff += users
         return users
+
+    def assign(self, assignments: list[Assignment]) -> None:
+        """Bulk-created: the role groups are synced once per user at the end (``handle``)."""
+        Assignment.objects.bulk_create(assignments, batch_size=BATCH)
+        self.rows += len(assignments)
+
+    def seed_staff(self, prefix: str, community, buildings, units):
+        """The community's secretary, grid workers and building leads (usernames starting
+        with ``prefix``); returns the secretary and, for each unit's pk, the grid worker who
+        covers it."""
+        rng = self.rng
+        index = {building.pk: i for i, building in enumerate(buildings)}
+        patches = grid_patches([index[unit.building_id] for unit in units], rng)
+        leads = [b for b in buildings if rng.random() < LEAD_SHARE] or buildings[:1]
+        secretary, *people = self.make_users(
+            [f"{prefix}-secretary"]
+            + [f"{prefix}-grid{i + 1:02d}" for i in range(len(patches))]
+            + [f"{prefix}-lead{i + 1:02d}" for i in range(len(leads))]
+        )
+        workers, lead_users = people[: len(patches)], people[len(patches) :]
+        assignments = [Assignment(user=secretary, role=Role.SECRETARY, community=community)]
+        worker_of_unit = {}
+        for worker, patch in zip(workers, patches, strict=True):
+            assignments += [
+                Assignment(
+                    user=worker, role=Role.GRID_WORKER, community=community, building=buildings[b]
+                )
+                for b in patch.buildings
+            ] + [
+                Assignment(user=worker, role=Role.GRID_WORKER, community=community, unit=units[u])
+                for u in patch.units
+            ]
+            worker_of_unit.update({units[u].pk: worker for u in patch.covers})
+        assignments += [
+            Assignment(user=lead, role=Role.BUILDING_LEAD, community=community, building=building)
+            for lead, building in zip(lead_users, leads, strict=True)
+        ]
+        self.assign(assignments)
+        return secretary, worker_of_unit
 
     # --- places --------------------------------------------------------------------------
 
@@ -130,7 +220,6 @@ class Command(BaseCommand):
             status=Campaign.Status.CONSULTING,
             target_open_date=timezone.localdate(self.now) + timedelta(days=120),
         )
-        (worker,) = self.make_users([f"scale{number:02d}-grid"])
         # Units of 2 flats a floor, 10–18 floors; the last one takes what is left.
         plans, left = [], size
         while left > 0:
@@ -166,13 +255,12 @@ class Command(BaseCommand):
             for _, unit, _ in units
         )
         self.rows += 2 + len(buildings) + 2 * len(units)
-        for building in buildings:
-            Assignment.objects.create(
-                user=worker, role=Role.GRID_WORKER, community=community, building=building
-            )
+        secretary, worker_of_unit = self.seed_staff(
+            f"scale{number:02d}", community, buildings, [unit for _, unit, _ in units]
+        )
         households = self.seed_households(units)
-        self.seed_visits(households, worker)
-        self.seed_proposals(campaign, elevators, households, worker)
+        self.seed_visits(households, worker_of_unit)
+        self.seed_proposals(campaign, elevators, households, secretary, worker_of_unit)
         return community, buildings
 
     def seed_households(self, units) -> dict[int, list[Household]]:
@@ -222,8 +310,9 @@ class Command(BaseCommand):
 
     # --- the campaign so far -------------------------------------------------------------
 
-    def seed_visits(self, by_unit: dict[int, list[Household]], worker) -> None:
-        """Nothing yet for one household in five; one to five visits for the others."""
+    def seed_visits(self, by_unit: dict[int, list[Household]], worker_of_unit) -> None:
+        """Nothing yet for one household in five; one to five visits for the others, by the
+        grid worker of the unit."""
         rng = self.rng
         visits, concerns = [], []
         attitudes = [Visit.Attitude.SUPPORT] * 5 + [
@@ -231,7 +320,8 @@ class Command(BaseCommand):
             Visit.Attitude.UNDECIDED,
             Visit.Attitude.OPPOSE,
         ]
-        for households in by_unit.values():
+        for unit_pk, households in by_unit.items():
+            worker = worker_of_unit[unit_pk]
             for household in households:
                 if rng.random() < 0.2:
                     continue
@@ -265,8 +355,9 @@ class Command(BaseCommand):
         )
         self.rows += len(visits) + len(concerns)
 
-    def seed_proposals(self, campaign, elevators, by_unit, worker) -> None:
-        """A floor × area proposal per elevator, published by the model; then consents."""
+    def seed_proposals(self, campaign, elevators, by_unit, secretary, worker_of_unit) -> None:
+        """A floor × area proposal per elevator drafted by the secretary and published by the
+        model; then consents, witnessed by the unit's grid worker."""
         drafts = Proposal.objects.bulk_create(
             Proposal(
                 elevator=elevator,
@@ -282,7 +373,7 @@ class Command(BaseCommand):
                     if elevator.floors_served > 1
                     else Proposal.GroundFloor.PAYS
                 ),
-                created_by=worker,
+                created_by=secretary,
             )
             for elevator in elevators
         )
@@ -317,7 +408,7 @@ class Command(BaseCommand):
                     method=Consent.Method.TABLET,
                     signature=signature,
                     signature_type="image/png",
-                    witness=worker,
+                    witness=worker_of_unit[elevator.unit_id],
                     signed_at=self.now - timedelta(days=self.rng.randint(0, 20)),
                 )
                 consent.content_hash = consent.compute_hash()
