@@ -1,7 +1,7 @@
 """The consent packet (业主签字同意材料): the printed legal record of a unit's vote.
 
-The demo unit's packet (1栋1单元 after seed_demo) is printed once for the module and read back
-with poppler; other tests print small units of a few households.
+The demo unit's packet (1栋1单元 of the demo, tests/conftest.py) is printed once for the module
+and read back with poppler; other tests print small units of a few households.
 """
 
 import hashlib
@@ -9,19 +9,17 @@ import re
 import shutil
 import socket
 import subprocess
-from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection, transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaigns.models import Campaign, Role, Unit
+from campaigns.models import Campaign, Role
 from consultations.models import Consent, Decision, Proposal
 from consultations.packet import (
     build_packet,
@@ -52,7 +50,6 @@ needs_poppler = pytest.mark.skipif(
     any(shutil.which(tool) is None for tool in POPPLER), reason="needs poppler-utils"
 )
 needs_zbar = pytest.mark.skipif(shutil.which("zbarimg") is None, reason="needs zbar-tools")
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 METADATA_SERVICE = "http://169.254.169.254/"
 
 
@@ -95,19 +92,12 @@ def unit_packet_pdf(unit, base_url="http://testserver/") -> tuple[bytes, int, ob
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """seed_demo, then the secretary prints 1栋1单元's packet through the web page; the facts
-    the tests check against are read while the data exists, then it is all rolled back."""
+def packet(demo, django_db_blocker, tmp_path_factory):
+    """The secretary prints the demo's 1栋1单元 packet through the web page; the facts the tests
+    check against are read, then anything printing it wrote is rolled back."""
     folder = tmp_path_factory.mktemp("demo-packet")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER),
-        transaction.atomic(),
-    ):
-        call_command("seed_demo", stdout=StringIO())
-        unit = Unit.objects.get(
-            building__campaign__slug="ningkang-2026", building__name="1栋", name="1单元"
-        )
+    with django_db_blocker.unblock(), transaction.atomic():
+        unit = demo.unit
         client = Client()
         client.force_login(get_user_model().objects.get(username="secretary"))
         response = client.get(reverse("consultations:unit_packet", args=[unit.pk]))
@@ -147,41 +137,41 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @needs_poppler
-def test_the_secretary_prints_the_demo_units_packet_as_a_pdf(demo):
-    assert demo.response.status_code == 200
-    assert demo.response["Content-Type"] == "application/pdf"
-    assert demo.response["Cache-Control"] == "private, no-store"
-    assert "filename*=UTF-8''" in demo.response["Content-Disposition"]
-    assert page_count(demo.pdf) == demo.expected_pages  # 3 + 20 households + appendix
+def test_the_secretary_prints_the_demo_units_packet_as_a_pdf(packet):
+    assert packet.response.status_code == 200
+    assert packet.response["Content-Type"] == "application/pdf"
+    assert packet.response["Cache-Control"] == "private, no-store"
+    assert "filename*=UTF-8''" in packet.response["Content-Disposition"]
+    assert page_count(packet.pdf) == packet.expected_pages  # 3 + 20 households + appendix
 
 
 @needs_poppler
-def test_the_summary_lists_every_households_room_with_its_decision(demo):
-    summary = page_text(demo.pdf, 2, "-layout")
+def test_the_summary_lists_every_households_room_with_its_decision(packet):
+    summary = page_text(packet.pdf, 2, "-layout")
     assert "表决情况汇总" in summary
-    for room in demo.rooms:
+    for room in packet.rooms:
         line = next(line for line in summary.splitlines() if line.split()[:1] == [room])
-        assert demo.labels[room] in line, line
-    text = poppler("pdftotext", demo.pdf)
+        assert packet.labels[room] in line, line
+    text = poppler("pdftotext", packet.pdf)
     assert "第二百七十八条" in text or "全体业主签字同意" in text  # the rule's legal basis
     assert "尚未达到表决要求" in text
 
 
 @needs_poppler
-def test_each_household_has_its_own_page_in_room_order(demo):
-    for offset, room in enumerate(demo.rooms):
-        text = flat(page_text(demo.pdf, 4 + offset))
+def test_each_household_has_its_own_page_in_room_order(packet):
+    for offset, room in enumerate(packet.rooms):
+        text = flat(page_text(packet.pdf, 4 + offset))
         assert f"电梯更新业主意见表·1栋1单元{room}" in text
-        if demo.labels[room] == "未签字":
+        if packet.labels[room] == "未签字":
             assert "本户尚未对第2版方案签署意见" in text
         else:
-            assert f"■{demo.labels[room]}" in text
+            assert f"■{packet.labels[room]}" in text
 
 
 @needs_poppler
-def test_the_packet_names_owners_in_full_and_never_prints_a_phone_number(demo):
-    text = flat(poppler("pdftotext", demo.pdf))
-    for name, phone in demo.owners:
+def test_the_packet_names_owners_in_full_and_never_prints_a_phone_number(packet):
+    text = flat(poppler("pdftotext", packet.pdf))
+    for name, phone in packet.owners:
         assert name in text
         if phone:
             assert phone not in text
@@ -189,8 +179,8 @@ def test_the_packet_names_owners_in_full_and_never_prints_a_phone_number(demo):
 
 
 @needs_poppler
-def test_the_cjk_font_is_embedded(demo):
-    fonts = poppler("pdffonts", demo.pdf)
+def test_the_cjk_font_is_embedded(packet):
+    fonts = poppler("pdffonts", packet.pdf)
     noto = [line.split() for line in fonts.splitlines() if re.search(r"Noto\W?Sans\W?SC", line)]
     assert len(noto) == 2  # regular and bold
     assert all(columns[-5] == "yes" for columns in noto)  # the "emb" column
@@ -198,32 +188,32 @@ def test_the_cjk_font_is_embedded(demo):
 
 @needs_poppler
 @needs_zbar
-def test_the_qr_code_on_a_consent_page_opens_its_verification_page(demo, tmp_path):
-    page = demo.consent_page
-    assert f"1栋1单元{demo.consent_room}" in flat(page_text(demo.pdf, page))
-    assert demo.consent_code in page_text(demo.pdf, page)  # printed under the code
+def test_the_qr_code_on_a_consent_page_opens_its_verification_page(packet, tmp_path):
+    page = packet.consent_page
+    assert f"1栋1单元{packet.consent_room}" in flat(page_text(packet.pdf, page))
+    assert packet.consent_code in page_text(packet.pdf, page)  # printed under the code
     only = ["-f", str(page), "-l", str(page), "-singlefile"]
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "150", *only, str(demo.pdf), str(tmp_path / "page")],
+        ["pdftoppm", "-png", "-r", "150", *only, str(packet.pdf), str(tmp_path / "page")],
         check=True,
     )
     decoded = subprocess.run(
         ["zbarimg", "--raw", "-q", str(tmp_path / "page.png")], capture_output=True, text=True
     )
-    assert decoded.stdout.strip() == demo.consent_url
+    assert decoded.stdout.strip() == packet.consent_url
 
 
 @needs_poppler
-def test_a_paper_scan_goes_in_as_the_jpeg_it_is(demo):
-    page = str(demo.paper_page)
-    assert "纸质表扫描件" in page_text(demo.pdf, demo.paper_page)
-    images = poppler("pdfimages", demo.pdf, "-list", "-f", page, "-l", page)
+def test_a_paper_scan_goes_in_as_the_jpeg_it_is(packet):
+    page = str(packet.paper_page)
+    assert "纸质表扫描件" in page_text(packet.pdf, packet.paper_page)
+    images = poppler("pdfimages", packet.pdf, "-list", "-f", page, "-l", page)
     assert re.search(r"\bjpeg\b", images)
 
 
 @needs_poppler
-def test_the_appendix_records_visits_meetings_reviews_and_changes_of_mind(demo):
-    appendix = page_text(demo.pdf, demo.expected_pages, "-layout")
+def test_the_appendix_records_visits_meetings_reviews_and_changes_of_mind(packet):
+    appendix = page_text(packet.pdf, packet.expected_pages, "-layout")
     assert "附录：过程记录" in appendix
     assert "共记录走访" in appendix
     assert "第一次协调会" in appendix and "中午12:00至14:00" in appendix
@@ -233,11 +223,11 @@ def test_the_appendix_records_visits_meetings_reviews_and_changes_of_mind(demo):
 
 
 @needs_poppler
-def test_every_page_of_a_packet_before_the_rule_is_met_says_draft(demo):
-    for page in range(1, demo.expected_pages + 1):
-        text = page_text(demo.pdf, page)
+def test_every_page_of_a_packet_before_the_rule_is_met_says_draft(packet):
+    for page in range(1, packet.expected_pages + 1):
+        text = page_text(packet.pdf, page)
         assert "草稿" in text, page
-        assert f"第 {page} 页 / 共 {demo.expected_pages} 页" in text
+        assert f"第 {page} 页 / 共 {packet.expected_pages} 页" in text
 
 
 # --- the draft mark --------------------------------------------------------------------------

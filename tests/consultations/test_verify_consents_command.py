@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def manage(database: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     env["SQLITE_PATH"] = str(database)
+    env["MEDIA_ROOT"] = str(database.parent / "media")  # the demo's photos, not in the checkout
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

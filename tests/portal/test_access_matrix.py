@@ -1,7 +1,8 @@
 """Who gets what: every URL of the site, as each kind of visitor, on real demo objects.
 
-The objects are seed_demo's: a household of 1栋1单元 (grid1's unit, in lead1's building) with
-visits and a signed consent, its unit, building, published proposal, a draft, the campaign.
+The objects are the demo's (seed_demo, tests/conftest.py): a household of 1栋1单元 (grid1's
+unit, in lead1's building) with visits and a signed consent, its unit, building, published
+proposal, a draft, the campaign.
 Each visitor asks with the method the URL is used with (an empty POST for the forms), inside a
 transaction that is rolled back, so one visitor's answer cannot change the next one's (and
 logs out last).
@@ -21,7 +22,7 @@ from tests.portal import test_urls
 from tests.portal.test_urls import POSTED, named_patterns, site_url
 
 pytestmark = pytest.mark.django_db
-demo = test_urls.demo  # seed_demo, its users, a household of 1栋1单元, a kept packet file
+site = test_urls.site  # the demo: its users, a household of 1栋1单元, a kept packet file
 
 VISITORS = [
     "anonymous",  # a resident reading the public pages
@@ -118,8 +119,8 @@ MATRIX = {
 
 
 @pytest.fixture
-def visitors(demo):
-    users = demo["users"]
+def visitors(site):
+    users = site["users"]
     elsewhere = Community.objects.create(name="别的社区", district="别处")
     clients = {"anonymous": Client()}
     logged_in = {
@@ -145,8 +146,8 @@ def test_every_url_has_a_row_in_the_matrix():
     assert all(len(row) == len(VISITORS) for row in MATRIX.values())
 
 
-def test_every_visitor_gets_the_expected_answer_from_every_url(demo, visitors):
-    urls = {name: site_url(name, demo) for name in MATRIX}
+def test_every_visitor_gets_the_expected_answer_from_every_url(site, visitors):
+    urls = {name: site_url(name, site) for name in MATRIX}
     wrong = {}
     for name, expected in sorted(MATRIX.items(), key=lambda item: item[0] == "logout"):
         got = tuple(answer(visitors[v], name, urls[name]) for v in VISITORS)
@@ -157,8 +158,8 @@ def test_every_visitor_gets_the_expected_answer_from_every_url(demo, visitors):
     assert wrong == {}, "expected vs got: " + repr(wrong)
 
 
-def test_anonymous_visitors_are_sent_to_log_in_and_come_back(demo, visitors):
-    url = site_url("consultations:household", demo)
+def test_anonymous_visitors_are_sent_to_log_in_and_come_back(site, visitors):
+    url = site_url("consultations:household", site)
     response = visitors["anonymous"].get(url)
     assert response["Location"] == f"{reverse('login')}?next={url}"
 

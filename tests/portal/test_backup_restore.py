@@ -23,8 +23,11 @@ def counts() -> dict[str, int]:
 
 
 @pytest.fixture
-def backup(tmp_path, settings):
-    call_command("seed_demo", stdout=StringIO())
+def backup(request, tmp_path, settings):
+    """A backup of the demo: the session's (tests/conftest.py) for a test that asks for it, one
+    seeded here for a transactional test."""
+    if "demo" not in request.fixturenames:
+        call_command("seed_demo", stdout=StringIO())
     photo = settings.MEDIA_ROOT / "updates" / "site.jpg"
     photo.parent.mkdir(parents=True, exist_ok=True)
     photo.write_bytes(b"\xff\xd8\xff a photo")
@@ -57,7 +60,7 @@ def test_a_restored_backup_has_every_record_and_its_consents_verify(backup, sett
     assert get_user_model().objects.get(username="grid1").groups.exists()
 
 
-def test_the_backup_is_readable_by_its_owner_only_and_says_what_it_holds(backup):
+def test_the_backup_is_readable_by_its_owner_only_and_says_what_it_holds(demo, backup):
     assert backup.stat().st_mode & 0o077 == 0
     manifest, data = read_backup(backup)
     assert manifest["counts"]["households.household"] == Household.objects.count()
@@ -65,7 +68,7 @@ def test_the_backup_is_readable_by_its_owner_only_and_says_what_it_holds(backup)
     assert "sessions.session" not in labels and "contenttypes.contenttype" not in labels
 
 
-def test_restore_refuses_a_database_that_already_holds_data(backup):
+def test_restore_refuses_a_database_that_already_holds_data(demo, backup):
     with pytest.raises(CommandError, match="already holds users or communities"):
         call_command("restore", str(backup), stdout=StringIO())
 

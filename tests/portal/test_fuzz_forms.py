@@ -1,18 +1,19 @@
 """Every form of the portal, posted with generated values, answers without a server error.
 
-Discovery. The demo campaign is seeded once for the module. Every named URL of
-``tests/portal/test_urls.py`` (with the role that uses it and the URL kwargs built there) is
-fetched with GET, and its HTML is parsed with the standard library's ``html.parser``: each
-``<form>`` gives its method, its action (the page itself when it has none) and its fields —
-inputs with their types and values, selects with their options, textareas, checkbox and radio
-values, named submit buttons, file inputs — and each element with ``hx-post`` outside a form
-gives a form of its ``hx-vals``. Forms of the same URL name found on several pages are merged.
-A new form on any page is therefore fuzzed without editing this file. ``EXTRA_PAGES`` names the
-few page states that show more forms (answered questions, the household page with its visit
-form open) and ``EXPLICIT_FORMS`` the few forms no page shows as it is seeded: the register
-import's confirmation (shown only after a clean upload) and the large-type and language switch
-(plain links). ``test_every_url_that_takes_a_post_is_fuzzed`` fails when a URL answers a POST
-(anything but 405) and is neither discovered nor listed, so coverage cannot shrink unseen.
+Discovery. The demo campaign is seeded once for the test session (tests/conftest.py). Every
+named URL of ``tests/portal/test_urls.py`` (with the role that uses it and the URL kwargs built
+there) is fetched with GET, and its HTML is parsed with the standard library's
+``html.parser``: each ``<form>`` gives its method, its action (the page itself when it has
+none) and its fields — inputs with their types and values, selects with their options,
+textareas, checkbox and radio values, named submit buttons, file inputs — and each element
+with ``hx-post`` outside a form gives a form of its ``hx-vals``. Forms of the same URL name
+found on several pages are merged. A new form on any page is therefore fuzzed without editing
+this file. ``EXTRA_PAGES`` names the few page states that show more forms (answered questions,
+the household page with its visit form open) and ``EXPLICIT_FORMS`` the few forms no page
+shows as it is seeded: the register import's confirmation (shown only after a clean upload)
+and the large-type and language switch (plain links). ``test_every_url_that_takes_a_post_is_fuzzed``
+fails when a URL answers a POST (anything but 405) and is neither discovered nor listed, so
+coverage cannot shrink unseen.
 
 Strategies. For each example hypothesis picks a plan: every field valid-looking (a rendered
 value, one of the options, a number, a date, a drawn signature), one field hostile and the rest
@@ -26,11 +27,11 @@ Examples are derandomized (``derandomize=True``, no example database), so CI run
 examples every time; the all-valid submission is always among them (hypothesis tries the
 simplest example first).
 
-Isolation. The seeded demo lives in a transaction rolled back when the module ends; each example
-runs in a savepoint rolled back after it, so no example sees another's records. The cache (the
-questions' rate limit) is cleared and the client address changes with every example, so a 429
-or a django-axes lockout never hides what later examples would reach. After every example of a
-form that touches consents, ``verify_consents`` must still pass.
+Isolation. What this module adds to the demo lives in a transaction rolled back when the module
+ends; each example runs in a savepoint rolled back after it, so no example sees another's
+records. The cache (the questions' rate limit) is cleared and the client address changes with
+every example, so a 429 or a django-axes lockout never hides what later examples would reach.
+After every example of a form that touches consents, ``verify_consents`` must still pass.
 
 Assertions. Every answer is below 500; the test client re-raises any exception a view lets
 escape, so a crash fails the example too. A post that is not refused is followed: the page it
@@ -53,12 +54,11 @@ from io import StringIO
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from hypothesis import HealthCheck, given, note, settings
@@ -307,35 +307,29 @@ def posts_accepted(portal: Portal) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def portal(django_db_setup, django_db_blocker):
-    """The demo campaign, seeded once for the module and rolled back when it ends."""
-    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=hashers):
-        with transaction.atomic():
-            cache.clear()
-            call_command("seed_demo", stdout=StringIO())
-            users = {u.username: u for u in get_user_model().objects.all()}
-            campaign = Campaign.objects.get(slug="ningkang-2026")
-            household = (
-                Household.objects.for_user(users["grid1"])
-                .filter(visits__isnull=False, consents__isnull=False)
-                .first()
-            )
-            demo = {
-                "users": users,
-                "campaign": campaign,
-                "household": household,
-                "packet_file": kept_packet_file(campaign),
-            }
-            urls = {name: site_url(name, demo) for name in SITE_URLS}
-            absentee = Household.objects.for_user(users["grid1"]).filter(occupancy="absentee")
-            urls["absentee household"] = absentee.first().get_absolute_url()
-            portal = Portal(users, campaign, household, urls, {}, set())
-            discover(portal)
-            portal.posts_accepted = posts_accepted(portal)
-            yield portal
-            transaction.set_rollback(True)
+def portal(demo, django_db_blocker):
+    """The demo campaign (tests/conftest.py), with what this module adds to it rolled back when
+    the module ends."""
+    with django_db_blocker.unblock(), transaction.atomic():
         cache.clear()
+        users = demo.users
+        campaign = demo.campaign
+        household = (
+            Household.objects.for_user(users["grid1"])
+            .filter(visits__isnull=False, consents__isnull=False)
+            .first()
+        )
+        kept = {"users": users, "campaign": campaign, "household": household}
+        kept["packet_file"] = kept_packet_file(campaign)
+        urls = {name: site_url(name, kept) for name in SITE_URLS}
+        absentee = Household.objects.for_user(users["grid1"]).filter(occupancy="absentee")
+        urls["absentee household"] = absentee.first().get_absolute_url()
+        portal = Portal(users, campaign, household, urls, {}, set())
+        discover(portal)
+        portal.posts_accepted = posts_accepted(portal)
+        yield portal
+        transaction.set_rollback(True)
+    cache.clear()
 
 
 # --- strategies -------------------------------------------------------------------------------

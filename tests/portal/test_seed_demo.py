@@ -5,7 +5,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 
-from campaigns.models import Campaign, Role, Unit
+from campaigns.models import Role, Unit
 from consultations.models import Consent, Decision, Proposal
 from households.models import Household
 
@@ -28,12 +28,12 @@ def seed() -> str:
     return out.getvalue()
 
 
-def test_seed_demo_builds_the_ningkang_campaign_mid_way():
-    seed()
-    campaign = Campaign.objects.get(slug="ningkang-2026")
+def test_seed_demo_builds_the_ningkang_campaign_mid_way(demo):
+    campaign = demo.campaign
     assert "老旧电梯更新" in campaign.title
     assert campaign.community.name == "宁康园社区"
     assert campaign.community.subdistrict == "沌口街道"
+    assert "ready (" in demo.output and "ningkang-demo" in demo.output
     unit = Unit.objects.get(building__campaign=campaign, building__name="1栋", name="1单元")
     households = Household.objects.filter(unit=unit)
     assert households.count() == 20
@@ -61,8 +61,7 @@ def test_seed_demo_builds_the_ningkang_campaign_mid_way():
     assert all(consent.hash_matches() for consent in Consent.objects.all())
 
 
-def test_seed_demo_run_twice_adds_nothing_and_says_so():
-    seed()
+def test_seed_demo_run_twice_adds_nothing_and_says_so(demo):
     before = row_counts()
     message = seed()
     assert row_counts() == before
@@ -78,26 +77,18 @@ def test_seed_demo_run_twice_adds_nothing_and_says_so():
         ("lead1", Role.BUILDING_LEAD),
     ],
 )
-def test_the_four_demo_accounts_log_in_with_the_demo_password(username, role):
-    seed()
+def test_the_four_demo_accounts_log_in_with_the_demo_password(demo, username, role):
     client = Client()
     response = client.post("/accounts/login/", {"username": username, "password": "ningkang-demo"})
     assert response.status_code == 302 and "_auth_user_id" in client.session
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.get(username=username)
-    assert user.assignments.filter(role=role).exists()
+    assert demo.users[username].assignments.filter(role=role).exists()
     assert client.get("/start/", follow=True).status_code == 200
 
 
-def test_grid1_works_the_seed_unit_and_grid2_works_elsewhere():
-    seed()
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
-    grid1 = Household.objects.for_user(User.objects.get(username="grid1"))
-    grid2 = Household.objects.for_user(User.objects.get(username="grid2"))
-    lead1 = Household.objects.for_user(User.objects.get(username="lead1"))
+def test_grid1_works_the_seed_unit_and_grid2_works_elsewhere(demo):
+    grid1 = Household.objects.for_user(demo.users["grid1"])
+    grid2 = Household.objects.for_user(demo.users["grid2"])
+    lead1 = Household.objects.for_user(demo.users["lead1"])
     assert grid1.count() == 20
     assert set(grid1.values_list("unit__building__name", "unit__name").distinct()) == {
         ("1栋", "1单元")

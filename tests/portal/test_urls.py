@@ -1,15 +1,11 @@
 """Every URL in the URL conf answers without a server error for the role allowed to use it."""
 
-from io import StringIO
-
 import pytest
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from campaigns.models import Campaign, MeetingDecision, ProgressUpdate, Question
+from campaigns.models import MeetingDecision, ProgressUpdate, Question
 from consultations.models import PacketFile, Proposal
 from consultations.packet import verification_code
 from households.models import Household
@@ -118,10 +114,10 @@ def named_patterns(patterns, prefix="") -> set[str]:
 
 
 @pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=StringIO())
-    users = {u.username: u for u in get_user_model().objects.all()}
-    campaign = Campaign.objects.get(slug="ningkang-2026")
+def site(demo):
+    """The demo campaign (tests/conftest.py) as these tests use it: its users, the campaign, a
+    household of 1栋1单元 with visits and a signed consent, and a kept packet file."""
+    users = demo.users
     household = (
         Household.objects.for_user(users["grid1"])
         .filter(visits__isnull=False, consents__isnull=False)
@@ -129,9 +125,9 @@ def demo():
     )
     return {
         "users": users,
-        "campaign": campaign,
+        "campaign": demo.campaign,
         "household": household,
-        "packet_file": kept_packet_file(campaign),
+        "packet_file": kept_packet_file(demo.campaign),
     }
 
 
@@ -146,19 +142,19 @@ def kept_packet_file(campaign) -> PacketFile:
     return job
 
 
-def client_for(demo, role: str) -> Client:
+def client_for(site, role: str) -> Client:
     client = Client()
     if role != "anonymous":
-        client.force_login(demo["users"][role])
+        client.force_login(site["users"][role])
     return client
 
 
-def site_url(name: str, demo) -> str:
-    household = demo["household"]
+def site_url(name: str, site) -> str:
+    household = site["household"]
     proposal = Proposal.objects.published().get(elevator__unit=household.unit_id)
-    draft = Proposal.new_draft(proposal.elevator, demo["users"]["secretary"])
+    draft = Proposal.new_draft(proposal.elevator, site["users"]["secretary"])
     kwargs = {
-        "public_campaign": {"slug": demo["campaign"].slug},
+        "public_campaign": {"slug": site["campaign"].slug},
         "consultations:household": {"pk": household.pk},
         "consultations:log_visit": {"pk": household.pk},
         "consultations:log_trace": {"pk": household.pk},
@@ -181,18 +177,18 @@ def site_url(name: str, demo) -> str:
         "consultations:edit_proposal": {"pk": draft.pk},
         "consultations:publish_proposal": {"pk": draft.pk},
         "consultations:unit_packet": {"pk": household.unit_id},
-        "consultations:campaign_packet": {"slug": demo["campaign"].slug},
-        "consultations:packet_page": {"slug": demo["campaign"].slug},
-        "consultations:request_packet": {"slug": demo["campaign"].slug},
-        "consultations:packet_status": {"pk": demo["packet_file"].pk},
-        "consultations:packet_download": {"pk": demo["packet_file"].pk},
+        "consultations:campaign_packet": {"slug": site["campaign"].slug},
+        "consultations:packet_page": {"slug": site["campaign"].slug},
+        "consultations:request_packet": {"slug": site["campaign"].slug},
+        "consultations:packet_status": {"pk": site["packet_file"].pk},
+        "consultations:packet_download": {"pk": site["packet_file"].pk},
         "consultations:consent_form": {"pk": household.pk},
         "verify_consent": {"code": verification_code(household.consents.first())},
     }.get(name, {})
     if name.startswith("dashboard:") and name != "dashboard:index":
-        kwargs = {"slug": demo["campaign"].slug}
+        kwargs = {"slug": site["campaign"].slug}
     if name.startswith("campaigns:") or name in {"public_questions", "ask", "daily_summary"}:
-        kwargs = campaign_url_kwargs(name, demo["campaign"])
+        kwargs = campaign_url_kwargs(name, site["campaign"])
     return reverse(name, kwargs=kwargs)
 
 
@@ -219,18 +215,18 @@ def test_every_site_url_is_listed_with_the_role_that_uses_it():
     assert named_patterns(get_resolver().url_patterns) == set(SITE_URLS)
 
 
-def test_each_site_url_answers_its_role_without_a_server_error(demo):
+def test_each_site_url_answers_its_role_without_a_server_error(site):
     answers = {}
     for name in sorted(SITE_URLS):
-        client = client_for(demo, SITE_URLS[name])
-        url = site_url(name, demo)
+        client = client_for(site, SITE_URLS[name])
+        url = site_url(name, site)
         response = client.post(url) if name in POSTED else client.get(url)
         answers[name] = response.status_code
     # An empty post to a form answers 422 with the form's messages; everything else succeeds.
     assert {name: code for name, code in answers.items() if code not in {200, 302, 422}} == {}
 
 
-def admin_urls(demo) -> list[str]:
+def admin_urls(site) -> list[str]:
     urls = [reverse("admin:index")]
     for model in admin.site._registry:
         if model._meta.app_label not in {"campaigns", "households", "consultations"}:
@@ -246,19 +242,19 @@ def admin_urls(demo) -> list[str]:
     return sorted(set(urls))
 
 
-def test_every_admin_page_answers_the_secretary_without_a_server_error(demo):
-    client = client_for(demo, "secretary")
-    answers = {url: client.get(url).status_code for url in admin_urls(demo)}
+def test_every_admin_page_answers_the_secretary_without_a_server_error(site):
+    client = client_for(site, "secretary")
+    answers = {url: client.get(url).status_code for url in admin_urls(site)}
     assert len(answers) > 60
     errors = {url: status for url, status in answers.items() if status >= 500}
     assert not errors
     assert answers[reverse("admin:index")] == 200
 
 
-def test_signed_consents_cannot_be_changed_or_deleted_in_the_admin(demo):
+def test_signed_consents_cannot_be_changed_or_deleted_in_the_admin(site):
     from consultations.models import Consent
 
-    client = client_for(demo, "secretary")
+    client = client_for(site, "secretary")
     consent = Consent.objects.first()
     change = reverse("admin:consultations_consent_change", args=[consent.pk])
     delete = reverse("admin:consultations_consent_delete", args=[consent.pk])

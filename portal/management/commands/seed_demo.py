@@ -1,15 +1,20 @@
 """Build the 宁康园 reference campaign, mid-way: ``python manage.py seed_demo``.
 
-Idempotent: every row is found by its natural key (or a deterministic idempotency key) before
-it is created, so a second run adds nothing and changes nothing that exists.
+The story goes through the domain methods the pages use (``Proposal.new_draft``, ``save_draft``
+and ``publish``; ``Visit.objects.record``; ``household.record_trace``; ``record_consent``), one
+unit at a time in the order of its dates. Idempotent: places and people are found by their
+natural keys, a visit by a deterministic idempotency key, and proposals, owner searches and
+signatures are made only where there are none yet, so a second run adds nothing.
 """
 
 import io
+import itertools
 import random
 import uuid
 from datetime import datetime, time, timedelta
-from decimal import Decimal
+from functools import partial
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
@@ -17,80 +22,31 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from campaigns.models import (
-    Assignment,
-    Building,
-    Campaign,
-    Community,
-    Elevator,
-    Meeting,
-    MeetingDecision,
-    Milestone,
-    ProgressUpdate,
-    Question,
-    Role,
-    Unit,
-    UpdatePhoto,
-)
+from campaigns.models import Assignment, Campaign, Community, Elevator, Milestone, Role
 from campaigns.photos import prepare_photo
-from consultations.models import (
-    Concern,
-    Consent,
-    Decision,
-    FloorCoefficient,
-    Proposal,
-    Share,
-    Visit,
-    VisitConcern,
-)
-from households.models import Household, Owner, OwnerTrace, TraceAttempt
+from consultations.models import Concern, Consent, Proposal, Visit
+from consultations.signing import record_consent
 from portal import demo_data as demo
 
 SEED_NAMESPACE = uuid.UUID("6f1c1a52-6d0e-4c1b-9f59-5a3e0c1e2026")
-STORY_ATTITUDE = {
-    "agree": Visit.Attitude.SUPPORT,
-    "agree_not_paying": Visit.Attitude.SUPPORT,
-    "agree_on_paper": Visit.Attitude.SUPPORT,
-    "changed_mind": Visit.Attitude.SUPPORT,
-    "disagree": Visit.Attitude.OPPOSE,
-    "undecided": Visit.Attitude.UNDECIDED,
-}
-STORY_CONCERNS = {
-    "agree_not_paying": [Concern.COST],
-    "changed_mind": [Concern.FUND],
-    "disagree": [Concern.LOW_FLOOR, Concern.COST],
-    "undecided": [Concern.COST, Concern.NOISE],
-}
+COUNTED_APPS = ("campaigns", "households", "consultations")
+OCCUPANCIES = ["owner_occupied", "rented", "absentee", "vacant"]
+NEEDS = ("occupancy", "elderly", "mobility_impaired")
+
+
+def image_bytes(image: Image.Image, format: str, **options) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=format, **options)
+    return buffer.getvalue()
 
 
 def signature_png(seed: str) -> bytes:
     """A hand-drawn-looking squiggle, the same for the same seed."""
     rng = random.Random(seed)
     image = Image.new("RGB", (480, 160), "white")
-    draw = ImageDraw.Draw(image)
     points = [(30 + i * 28, 80 + rng.randint(-45, 45)) for i in range(15)]
-    draw.line(points, fill="#1a1a6e", width=4, joint="curve")
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
-
-
-def site_photo_jpeg(seed: str) -> bytes:
-    """A drawn 'photo' of the building site: sky, a tower, scaffolding."""
-    rng = random.Random(seed)
-    image = Image.new("RGB", (1200, 900), (176, 206, 232))
-    draw = ImageDraw.Draw(image)
-    draw.rectangle([(0, 700), (1200, 900)], fill=(120, 160, 90))
-    left = rng.randint(250, 450)
-    draw.rectangle([(left, 150), (left + 420, 760)], fill=(214, 204, 186))
-    for y in range(190, 740, 70):
-        for x in range(left + 30, left + 400, 95):
-            draw.rectangle([(x, y), (x + 55, y + 40)], fill=(90, 110, 140))
-    for x in range(left + 430, left + 560, 40):
-        draw.line([(x, 760), (x, 200)], fill=(200, 120, 40), width=6)
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=80)
-    return buffer.getvalue()
+    ImageDraw.Draw(image).line(points, fill="#1a1a6e", width=4, joint="curve")
+    return image_bytes(image, "PNG", optimize=True)
 
 
 def paper_scan_jpeg(seed: str) -> bytes:
@@ -101,471 +57,256 @@ def paper_scan_jpeg(seed: str) -> bytes:
     for y in range(120, 800, 48):
         draw.line([(60, y), (560, y)], fill=170, width=2)
     draw.line([(300 + i * 18, 740 + rng.randint(-15, 15)) for i in range(12)], fill=40, width=3)
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=70)
-    return buffer.getvalue()
+    return image_bytes(image, "JPEG", quality=70)
+
+
+def site_photo_jpeg(seed: str) -> bytes:
+    """A drawn 'photo' of the building site: sky, lawn, a tower with windows, scaffolding."""
+    left = random.Random(seed).randint(250, 450)
+    image = Image.new("RGB", (1200, 900), (176, 206, 232))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([(0, 700), (1200, 900)], fill=(120, 160, 90))
+    draw.rectangle([(left, 150), (left + 420, 760)], fill=(214, 204, 186))
+    for y, x in itertools.product(range(190, 740, 70), range(left + 30, left + 400, 95)):
+        draw.rectangle([(x, y), (x + 55, y + 40)], fill=(90, 110, 140))
+    for x in range(left + 430, left + 560, 40):
+        draw.line([(x, 760), (x, 200)], fill=(200, 120, 40), width=6)
+    return image_bytes(image, "JPEG", quality=80)
+
+
+def row_count() -> int:
+    models = itertools.chain(*(apps.get_app_config(a).get_models() for a in COUNTED_APPS))
+    return sum(model.objects.count() for model in [get_user_model(), *models])
 
 
 class Command(BaseCommand):
     help = "Create the demo campaign ningkang-2026 with its users (safe to run again)."
 
     def handle(self, *args, **options) -> None:
-        self.created = 0
-        self.now = timezone.now()
+        self.today, before = timezone.localdate(), row_count()
         with transaction.atomic():
             already = Campaign.objects.filter(slug=demo.CAMPAIGN_SLUG).exists()
-            users = self.seed_users()
-            campaign = self.seed_campaign()
-            units = self.seed_places(campaign)
-            self.seed_assignments(users, campaign, units)
-            self.seed_story(users, units)
-            self.seed_public_record(campaign, users, units[0])
-        if already and not self.created:
-            self.stdout.write(
-                f"Demo campaign {demo.CAMPAIGN_SLUG} is already complete; nothing was added."
+            campaign, units = self.seed_places()
+            for unit, (*_, reach) in zip(units, demo.UNITS, strict=True):
+                events = self.unit_events(unit, reach, demo.PROPOSALS.get(str(unit), []))
+                for _when, event in sorted(events, key=lambda when_event: when_event[0]):
+                    event()
+            self.seed_public_record(campaign, units[0])
+        created = row_count() - before
+        if already and not created:
+            message = f"Demo campaign {demo.CAMPAIGN_SLUG} is already complete; nothing was added."
+            return self.stdout.write(message)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo campaign {demo.CAMPAIGN_SLUG} ready ({created} rows created). Log in as "
+                f"secretary, grid1, grid2 or lead1 with password {demo.DEMO_PASSWORD!r} (demo only)."
             )
-        else:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Demo campaign {demo.CAMPAIGN_SLUG} ready ({self.created} rows created). "
-                    f"Log in as secretary, grid1, grid2 or lead1 with password "
-                    f"{demo.DEMO_PASSWORD!r} (demo only)."
-                )
-            )
-
-    # --- helpers -------------------------------------------------------------------------
-
-    def get_or_create(self, model, defaults=None, **lookup):
-        obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
-        self.created += created
-        return obj
+        )
 
     def at(self, days_ago: int, hour: int = 10, minute: int = 0) -> datetime:
-        day = timezone.localdate(self.now) - timedelta(days=days_ago)
+        day = self.today - timedelta(days=days_ago)
         return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
     # --- people and places ---------------------------------------------------------------
 
-    def seed_users(self) -> dict:
-        User = get_user_model()
-        users = {}
-        for username, display_name, role in demo.USERS:
-            user, created = User.objects.get_or_create(
-                username=username,
-                defaults={
-                    "first_name": display_name,
-                    "is_staff": role == Role.SECRETARY,
-                },
-            )
+    def seed_places(self):
+        self.users, User = {}, get_user_model()
+        for username, name, role in demo.USERS:
+            staff = {"first_name": name, "is_staff": role == Role.SECRETARY}
+            user, created = User.objects.get_or_create(username=username, defaults=staff)
             if created:
                 user.set_password(demo.DEMO_PASSWORD)
                 user.save(update_fields=["password"])
-                self.created += 1
-            users[username] = user
-        return users
-
-    def seed_campaign(self) -> Campaign:
-        community = self.get_or_create(
-            Community, name=demo.COMMUNITY["name"], defaults=demo.COMMUNITY
+            self.users[username] = user
+        community, _ = Community.objects.get_or_create(
+            name=demo.COMMUNITY["name"], defaults=demo.COMMUNITY
         )
-        return self.get_or_create(
-            Campaign,
+        opens = self.today + timedelta(days=demo.OPENS_IN_DAYS)
+        campaign, _ = Campaign.objects.get_or_create(
             slug=demo.CAMPAIGN_SLUG,
-            defaults={
-                **demo.CAMPAIGN,
-                "community": community,
-                "target_open_date": timezone.localdate(self.now) + timedelta(days=128),
-            },
+            defaults={**demo.CAMPAIGN, "community": community, "target_open_date": opens},
         )
-
-    def seed_places(self, campaign: Campaign) -> list[Unit]:
-        units = []
-        name_index = 0
-        for order, (building_name, unit_name, floors, per_floor, year, quote) in enumerate(
-            demo.UNITS
-        ):
-            building = self.get_or_create(
-                Building, campaign=campaign, name=building_name, defaults={"sort_order": order}
+        units, owner_numbers = [], itertools.count()
+        for order, (building, name, floors, per_floor, year, quote, *_) in enumerate(demo.UNITS):
+            rng = random.Random(f"{building}{name}")
+            building, _ = campaign.buildings.get_or_create(
+                name=building, defaults={"sort_order": order}
             )
-            unit = self.get_or_create(
-                Unit, building=building, name=unit_name, defaults={"floors": floors}
-            )
-            self.get_or_create(
-                Elevator,
-                unit=unit,
-                defaults={
-                    "install_year": year,
-                    "floors_served": floors,
-                    "quote": quote,
-                    "maker": "武汉某电梯工程有限公司",
-                },
-            )
-            rng = random.Random(f"{building_name}{unit_name}")
-            for floor in range(1, floors + 1):
-                for number in range(1, per_floor + 1):
-                    room = f"{floor}{number:02d}"
-                    story = demo.SEED_UNIT.get(room) if not units else None
-                    occupancy, elderly, impaired = (
-                        story[:3] if story else self.random_household(rng)
-                    )
-                    household = self.get_or_create(
-                        Household,
-                        unit=unit,
-                        room=room,
-                        defaults={
-                            "floor": floor,
-                            "area": demo.AREAS[(floor * 3 + number + order) % len(demo.AREAS)],
-                            "occupancy": occupancy,
-                            "elderly": elderly,
-                            "mobility_impaired": impaired,
-                        },
-                    )
-                    self.seed_owners(household, name_index)
-                    name_index += 1
+            unit, _ = building.units.get_or_create(name=name, defaults={"floors": floors})
+            elevator = {"install_year": year, "floors_served": floors, "quote": quote}
+            elevator["maker"] = demo.ELEVATOR_MAKER
+            Elevator.objects.get_or_create(unit=unit, defaults=elevator)
+            for floor, number in itertools.product(range(1, floors + 1), range(1, per_floor + 1)):
+                room = f"{floor}{number:02d}"
+                if units:  # outside the seed unit, made up
+                    occupancy = rng.choices(OCCUPANCIES, [14, 3, 2, 1])[0]
+                    needs = (occupancy, rng.random() < 0.25, rng.random() < 0.08)
+                else:
+                    needs = demo.SEED_UNIT[room][:3]
+                area = demo.AREAS[(floor * 3 + number + order) % len(demo.AREAS)]
+                defaults = dict(zip(NEEDS, needs, strict=True), floor=floor, area=area)
+                household, _ = unit.households.get_or_create(room=room, defaults=defaults)
+                self.seed_owners(household, next(owner_numbers))
             units.append(unit)
-        return units
+        for username, role, place in [
+            ("secretary", Role.SECRETARY, {}),
+            ("grid1", Role.GRID_WORKER, {"unit": units[0]}),
+            ("grid2", Role.GRID_WORKER, {"building": units[1].building}),
+            ("lead1", Role.BUILDING_LEAD, {"building": units[0].building}),
+        ]:
+            user = self.users[username]
+            Assignment.objects.get_or_create(user=user, role=role, community=community, **place)
+        return campaign, units
 
-    @staticmethod
-    def random_household(rng: random.Random) -> tuple[str, bool, bool]:
-        occupancy = rng.choices(
-            ["owner_occupied", "rented", "absentee", "vacant"], weights=[14, 3, 2, 1]
-        )[0]
-        return occupancy, rng.random() < 0.25, rng.random() < 0.08
-
-    def seed_owners(self, household: Household, index: int) -> None:
+    def seed_owners(self, household, n: int) -> None:
         if household.owners.exists():
             return
-        surname = demo.SURNAMES[index % len(demo.SURNAMES)]
-        given = demo.GIVEN_NAMES[index % len(demo.GIVEN_NAMES)]
-        Owner.objects.create(
-            household=household,
-            name=surname + given,
-            phone=f"139{index % 100:02d}27{1000 + index:04d}",
-            lives_elsewhere=household.occupancy == Household.Occupancy.ABSENTEE,
-        )
-        self.created += 1
-        if index % 7 == 3:  # some flats have a co-owner; the household still votes once
-            Owner.objects.create(
-                household=household,
-                name=demo.SURNAMES[(index + 5) % len(demo.SURNAMES)] + "丽",
-                phone="",
-                is_primary=False,
-            )
-            self.created += 1
+        surnames, given_names = demo.SURNAMES, demo.GIVEN_NAMES
+        name = surnames[n % len(surnames)] + given_names[n % len(given_names)]
+        absentee = household.occupancy == "absentee"
+        phone = f"139{n % 100:02d}27{1000 + n:04d}"
+        household.owners.create(name=name, phone=phone, lives_elsewhere=absentee)
+        if n % 7 == 3:  # some flats have a co-owner; the household still votes once
+            co_owner = surnames[(n + 5) % len(surnames)] + "丽"
+            household.owners.create(name=co_owner, phone="", is_primary=False)
 
-    def seed_assignments(self, users: dict, campaign: Campaign, units: list[Unit]) -> None:
-        community = campaign.community
-        seed_unit, building_two = units[0], units[1].building
-        wanted = [
-            (users["secretary"], Role.SECRETARY, {}),
-            (users["grid1"], Role.GRID_WORKER, {"unit": seed_unit}),
-            (users["grid2"], Role.GRID_WORKER, {"building": building_two}),
-            (users["lead1"], Role.BUILDING_LEAD, {"building": seed_unit.building}),
-        ]
-        for user, role, place in wanted:
-            if not Assignment.objects.filter(user=user, role=role, **place).exists():
-                Assignment.objects.create(user=user, role=role, community=community, **place)
-                self.created += 1
+    # --- the campaign so far, as (when, what happened) -----------------------------------
 
-    # --- the campaign so far -------------------------------------------------------------
+    def publish(self, unit, fund, when) -> None:
+        """The secretary drafts the unit's next version with this fund amount, and publishes."""
+        secretary = self.users["secretary"]
+        draft = Proposal.new_draft(unit.elevator, by=secretary)
+        draft.maintenance_fund, draft.notes = fund, demo.PROPOSAL_NOTES
+        draft.save_draft({f: c for f, c in demo.FLOOR_COEFFICIENTS.items() if f <= unit.floors})
+        draft.publish(by=secretary)
+        draft.published_at = when  # publish() stamps now; in the story it was days ago
+        draft.save(update_fields=["published_at"])
 
-    def seed_proposal(self, unit: Unit, author, *, fund: Decimal, version: int, status: str):
-        elevator = unit.elevator
-        existing = Proposal.objects.filter(elevator=elevator, version=version).first()
-        if existing:
-            return existing
-        days_ago = 10 if version == 2 else 30
-        proposal = Proposal.objects.create(
-            elevator=elevator,
-            version=version,
-            status=status,
-            total_cost=elevator.quote,
-            subsidy=unit.building.campaign.subsidy_per_elevator,
-            maintenance_fund=fund,
-            rule=Proposal.Rule.FLOOR_AREA,
-            ground_floor=Proposal.GroundFloor.EXEMPT,
-            created_by=author,
-            published_at=self.at(days_ago),
-            notes="政府补贴 + 住宅专项维修资金 + 居民自筹；一楼免出资。",
-        )
-        FloorCoefficient.objects.bulk_create(
-            FloorCoefficient(proposal=proposal, floor=floor, coefficient=Decimal(value))
-            for floor, value in demo.FLOOR_COEFFICIENTS.items()
-            if floor <= unit.floors
-        )
-        households = list(unit.households.all())
-        Share.objects.bulk_create(
-            Share(proposal=proposal, household=line.household, amount=line.amount)
-            for line in proposal.allocate(households)
-        )
-        self.created += 1 + len(households)
-        return proposal
-
-    def visit(self, household, visitor, key: str, days_ago: int, **fields) -> Visit:
-        concerns = fields.pop("concerns", [])
-        visit, created = Visit.objects.get_or_create(
-            idempotency_key=uuid.uuid5(SEED_NAMESPACE, key),
-            defaults={
-                "household": household,
-                "visitor": visitor,
-                "visited_at": self.at(days_ago, hour=9 + days_ago % 9, minute=days_ago % 4 * 15),
-                **fields,
-            },
-        )
-        if created:
-            VisitConcern.objects.bulk_create(VisitConcern(visit=visit, concern=c) for c in concerns)
-            self.created += 1 + len(concerns)
-        return visit
-
-    def consent(self, household, proposal, witness, decision, days_ago, **extra) -> Consent:
-        owner = household.owners.filter(is_primary=True).first()
-        share = Share.objects.get(proposal=proposal, household=household)
-        paper = extra.pop("paper", False)
-        seed = f"{household.pk}-{decision}-{days_ago}"
-        consent = Consent.objects.create(
+    def sign(self, household, witness, decision: str, when, paper: bool) -> None:
+        """The owner answers the proposal published now, after any answer they gave before."""
+        proposal = Proposal.objects.published().for_household(household).get()
+        current = Consent.objects.current().filter(household=household, proposal=proposal)
+        record_consent(
             household=household,
             proposal=proposal,
-            share_amount=share.amount,
+            expected_current=current.values_list("pk", flat=True).first(),
             decision=decision,
-            signer_name=owner.name,
+            signer_name=household.owners.get(is_primary=True).name,
             method=Consent.Method.PAPER if paper else Consent.Method.TABLET,
-            signature=paper_scan_jpeg(seed) if paper else signature_png(seed),
+            signature=(paper_scan_jpeg if paper else signature_png)(f"{household}-{when}"),
             signature_type="image/jpeg" if paper else "image/png",
             witness=witness,
-            signed_at=self.at(days_ago, hour=15, minute=30),
-            **extra,
+            signed_at=when,
         )
-        self.created += 1
-        return consent
 
-    def seed_story(self, users: dict, units: list[Unit]) -> None:
-        grid1, grid2, lead1 = users["grid1"], users["grid2"], users["lead1"]
-        seed_unit = units[0]
-        self.seed_proposal(
-            seed_unit,
-            users["secretary"],
-            fund=Decimal("60000.00"),
-            version=1,
-            status=Proposal.Status.SUPERSEDED,
-        )
-        proposal = self.seed_proposal(
-            seed_unit,
-            users["secretary"],
-            fund=Decimal("88000.00"),
-            version=2,
-            status=Proposal.Status.PUBLISHED,
-        )
-        for i, household in enumerate(seed_unit.households.order_by("floor", "room")):
-            story = demo.SEED_UNIT[household.room][3]
-            self.seed_household_story(household, story, proposal, i, grid1, lead1)
-        self.seed_other_units(units[1:], users, grid2)
+    def unit_events(self, unit, reach, versions) -> list:
+        """What happened in the unit, as (when, action): the versions published, and each
+        household's story (the seed unit's as told in demo_data, elsewhere made up)."""
+        events = []
+        if not Proposal.objects.filter(elevator__unit=unit).exists():
+            events += [
+                (self.at(d), partial(self.publish, unit, f, self.at(d))) for f, d in versions
+            ]
+        rng = random.Random(f"story-{unit.pk}")
+        for i, household in enumerate(unit.households.order_by("floor", "room")):
+            if reach is None:
+                events += self.seed_unit_story(household, i)
+            elif rng.random() <= reach:
+                events += self.made_up_story(household, rng, signing=bool(versions))
+        return events
 
-    def trace(self, household, worker, days_ago: int, method: str, result: str, note: str):
-        """Record a search for an owner who lives elsewhere, once per household and result."""
-        if TraceAttempt.objects.filter(household=household, result=result).exists():
-            return
-        TraceAttempt.objects.create(
-            household=household,
-            worker=worker,
-            attempted_at=self.at(days_ago, hour=20),
-            method=method,
-            result=result,
-            note=note,
-        )
-        Household.objects.filter(pk=household.pk).update(owner_trace=result)
-        self.created += 1
+    def visit(self, household, n: int, days_ago: int, visitor, **fields):
+        key = f"{demo.CAMPAIGN_SLUG}-{household.unit_id}-{household.room}-{n}"
+        when = self.at(days_ago, hour=9 + days_ago % 9, minute=days_ago % 4 * 15)
+        fields |= {"idempotency_key": uuid.uuid5(SEED_NAMESPACE, key), "visited_at": when}
+        return when, partial(Visit.objects.record, household, visitor, **fields)
 
-    def seed_household_story(self, household, story, proposal, i, grid1, lead1) -> None:
-        key = f"{demo.CAMPAIGN_SLUG}-{household.unit_id}-{household.room}"
-        if household.owner_lives_elsewhere and story != "not_reached":
-            self.trace(
-                household,
-                grid1,
-                25,
-                TraceAttempt.Method.TENANT,
-                OwnerTrace.CONTACT_FOUND,
-                "租户提供了业主的电话。",
-            )
-            self.trace(
-                household,
-                grid1,
-                20,
-                TraceAttempt.Method.PHONE,
-                OwnerTrace.REACHED,
-                "电话联系上业主，约定再详谈。",
-            )
+    def signatures(self, household, witness, answers) -> list:
+        """The answers signed (decision, days ago, on paper?), unless some were signed before."""
+        events = []
+        for decision, days_ago, paper in [] if household.consents.exists() else answers:
+            when = self.at(days_ago, hour=15, minute=30)
+            events.append((when, partial(self.sign, household, witness, decision, when, paper)))
+        return events
+
+    def made_up_story(self, household, rng, signing: bool) -> list:
+        """Outside the seed unit: one visit by grid2 in building 2栋 (by the secretary
+        elsewhere), and where a version is published, a supporter's signature."""
+        attitude = rng.choices(["support", "undecided", "oppose"], weights=[6, 3, 1])[0]
+        concerns = rng.sample(list(Concern.values), k=rng.randint(0, 2))
+        visit_days, sign_days = rng.randint(1, 20), rng.randint(1, 9)
+        grid2 = self.users["grid2"]
+        visitor = grid2 if household.unit.building.name == "2栋" else self.users["secretary"]
+        met = {"channel": "door", "reached": "owner", "attitude": attitude, "concerns": concerns}
+        events = [self.visit(household, 0, visit_days, visitor, **met)]
+        if signing and attitude == "support":
+            events += self.signatures(household, grid2, [("agree", sign_days, False)])
+        return events
+
+    def seed_unit_story(self, household, i: int) -> list:
+        """The seed unit's household i (in floor and room order), as demo.SEED_UNIT tells it."""
+        grid1, lead1, events = self.users["grid1"], self.users["lead1"], []
+        story = demo.SEED_UNIT[household.room][3]
+        if household.owner_lives_elsewhere and not household.trace_attempts.exists():
+            search = demo.OWNER_NOT_FOUND if story == "not_reached" else demo.OWNER_FOUND
+            for days_ago, method, result, note in search:
+                when = self.at(days_ago, hour=20)
+                trace = {"method": method, "result": result, "note": note, "at": when}
+                events.append((when, partial(household.record_trace, grid1, **trace)))
         if story == "not_reached":
-            if household.owner_lives_elsewhere:
-                self.trace(
-                    household,
-                    grid1,
-                    12,
-                    TraceAttempt.Method.PROPERTY,
-                    OwnerTrace.UNKNOWN,
-                    "物业登记的电话已停机，继续通过邻居打听。",
-                )
-            return
+            return events
+        (attitude, concerns, answers), notes = demo.STORIES[story], demo.NOTES[story]
         if story == "nobody_home":
-            for n, days in enumerate((15, 6)):
-                self.visit(
-                    household,
-                    grid1,
-                    f"{key}-{n}",
-                    days,
-                    channel=Visit.Channel.DOOR,
-                    reached=Visit.Reached.NOBODY,
-                    next_step="晚上再来",
-                    next_step_on=None,
-                    notes=demo.NOTES_BY_STORY[story],
-                )
-            return
-        reached = Visit.Reached.TENANT if household.occupancy == "rented" else Visit.Reached.OWNER
-        channel = Visit.Channel.PHONE if household.occupancy == "absentee" else Visit.Channel.DOOR
-        self.visit(
-            household,
-            grid1,
-            f"{key}-0",
-            24 - i % 5,
-            channel=channel,
-            reached=reached,
-            attitude=Visit.Attitude.UNDECIDED,
-            concerns=[Concern.COST],
-            notes="首次上门讲解政策。",
-        )
-        attitude = STORY_ATTITUDE[story]
-        follow_up = story == "undecided"
-        self.visit(
-            household,
-            lead1 if i % 3 == 0 else grid1,
-            f"{key}-1",
-            9 - i % 4,
-            channel=Visit.Channel.VIA_LEAD if i % 3 == 0 else channel,
-            reached=Visit.Reached.OWNER,
-            attitude=attitude,
-            concerns=STORY_CONCERNS.get(story, []),
-            notes=demo.NOTES_BY_STORY[story],
-            next_step="协调会后再上门" if follow_up else "",
-            next_step_on=timezone.localdate(self.now) + timedelta(days=i % 3 - 1)
-            if follow_up
-            else None,
-        )
-        if (
-            story == "undecided"
-            or Consent.objects.filter(household=household, proposal=proposal).exists()
-        ):
-            return
-        if story == "changed_mind":
-            first = self.consent(household, proposal, grid1, Decision.DISAGREE, 8)
-            self.consent(household, proposal, grid1, Decision.AGREE, 3, supersedes=first)
-        elif story == "agree_on_paper":
-            self.consent(household, proposal, grid1, Decision.AGREE, 5, paper=True)
-        else:
-            decision = Decision.AGREE if story == "agree" else Decision(story)
-            self.consent(household, proposal, grid1, decision, 7 - i % 5)
-
-    def seed_other_units(self, units: list[Unit], users: dict, grid2) -> None:
-        published = self.seed_proposal(
-            units[0],
-            users["secretary"],
-            fund=Decimal("95000.00"),
-            version=1,
-            status=Proposal.Status.PUBLISHED,
-        )
-        for unit_index, unit in enumerate(units):
-            rng = random.Random(f"story-{unit.pk}")
-            visitor = grid2 if unit.building_id == units[0].building_id else users["secretary"]
-            reach = (0.8, 0.45, 0.2)[unit_index]
-            for household in unit.households.order_by("floor", "room"):
-                key = f"{demo.CAMPAIGN_SLUG}-{unit.pk}-{household.room}"
-                if rng.random() > reach:
-                    continue
-                attitude = rng.choices(
-                    [Visit.Attitude.SUPPORT, Visit.Attitude.UNDECIDED, Visit.Attitude.OPPOSE],
-                    weights=[6, 3, 1],
-                )[0]
-                concerns = rng.sample(list(Concern.values), k=rng.randint(0, 2))
-                visit_days_ago, sign_days_ago = rng.randint(1, 20), rng.randint(1, 9)
-                self.visit(
-                    household,
-                    visitor,
-                    f"{key}-0",
-                    visit_days_ago,
-                    channel=Visit.Channel.DOOR,
-                    reached=Visit.Reached.OWNER,
-                    attitude=attitude,
-                    concerns=concerns,
-                )
-                signed = Consent.objects.filter(household=household, proposal=published).exists()
-                if unit_index == 0 and attitude == Visit.Attitude.SUPPORT and not signed:
-                    self.consent(household, published, grid2, Decision.AGREE, sign_days_ago)
+            return events + [
+                self.visit(household, n, days, grid1, notes=notes, **demo.NOBODY_HOME)
+                for n, days in enumerate((15, 6))
+            ]
+        channel = "phone" if household.occupancy == "absentee" else "door"
+        reached = "tenant" if household.occupancy == "rented" else "owner"
+        first = {"channel": channel, "reached": reached, **demo.FIRST}
+        events.append(self.visit(household, 0, 24 - i % 5, grid1, **first))
+        # The lead comes along to every third door.
+        visitor, channel = (lead1, "via_lead") if i % 3 == 0 else (grid1, channel)
+        second = {"channel": channel, "reached": "owner", "attitude": attitude, "notes": notes}
+        if story == "undecided":
+            second["next_step"] = demo.UNDECIDED_NEXT_STEP
+            second["next_step_on"] = self.today + timedelta(days=i % 3 - 1)
+        events.append(self.visit(household, 1, 9 - i % 4, visitor, concerns=concerns, **second))
+        answers = [(decision, days or 7 - i % 5, paper) for decision, days, paper in answers]
+        return events + self.signatures(household, grid1, answers)
 
     # --- what residents see --------------------------------------------------------------
 
-    def seed_public_record(self, campaign: Campaign, users: dict, seed_unit: Unit) -> None:
-        secretary = users["secretary"]
+    def seed_public_record(self, campaign, seed_unit) -> None:
+        secretary, now = self.users["secretary"], timezone.now()
         for title, lead_days, late in demo.MILESTONES:
             milestone = Milestone(campaign=campaign, title=title, lead_days=lead_days)
             milestone.schedule_from(campaign.target_open_date)
             done_on = None if late is None else milestone.planned_on + timedelta(days=late)
-            self.get_or_create(
-                Milestone,
-                campaign=campaign,
-                title=title,
-                defaults={
-                    "lead_days": lead_days,
-                    "planned_on": milestone.planned_on,
-                    "done_on": done_on,
-                },
-            )
-        for spec in demo.MEETINGS:
-            if Meeting.objects.filter(campaign=campaign, title=spec["title"]).exists():
-                continue
-            meeting = Meeting.objects.create(
-                campaign=campaign,
-                unit=seed_unit,
-                title=spec["title"],
-                held_at=self.at(spec["days_ago"], hour=19),
-                published_at=self.at(spec["days_ago"] - 1, hour=9),
-                place=spec["place"],
-                attendees=spec["attendees"],
-                summary=spec["summary"],
-            )
-            MeetingDecision.objects.bulk_create(
-                MeetingDecision(meeting=meeting, text=text, is_commitment=promise, status=status)
-                for text, promise, status in spec["decisions"]
-            )
-            self.created += 1 + len(spec["decisions"])
-        for title, days_ago, body, photos in demo.UPDATES:
-            if ProgressUpdate.objects.filter(campaign=campaign, title=title).exists():
-                continue
-            published = days_ago is not None
-            update = ProgressUpdate.objects.create(
-                campaign=campaign,
-                title=title,
-                body=body,
-                status="published" if published else "draft",
-                published_at=min(self.at(days_ago, hour=18), self.now) if published else None,
-                author=secretary,
-            )
-            for n in range(photos):
-                photo = prepare_photo(ContentFile(site_photo_jpeg(f"{title}-{n}"), "site.jpg"))
-                UpdatePhoto.objects.create(
-                    update=update, image=photo, caption=f"{title}（{n + 1}）"
+            plan = {"lead_days": lead_days, "planned_on": milestone.planned_on, "done_on": done_on}
+            campaign.milestones.get_or_create(title=title, defaults=plan)
+        for days_ago, fields, decisions in demo.MEETINGS:
+            if not campaign.meetings.filter(title=fields["title"]).exists():
+                held, published = self.at(days_ago, hour=19), self.at(days_ago - 1, hour=9)
+                meeting = campaign.meetings.create(
+                    unit=seed_unit, held_at=held, published_at=published, **fields
                 )
-            self.created += 1 + photos
-        for body, room, answer, status, days_ago in demo.QUESTIONS:
-            answered = self.at(days_ago, hour=11) if answer else None
-            self.get_or_create(
-                Question,
-                campaign=campaign,
-                body=body,
-                defaults={
-                    "room": room,
-                    "answer": answer,
-                    "status": status,
-                    "answered_by": secretary if answer else None,
-                    "answered_at": answered,
-                    "published_by": secretary if status == "published" else None,
-                    "published_at": min(answered, self.now) if status == "published" else None,
-                },
-            )
+                for text, promise, status in decisions:
+                    meeting.decisions.create(text=text, is_commitment=promise, status=status)
+        for title, days_ago, photos, body in demo.UPDATES:
+            if not campaign.updates.filter(title=title).exists():
+                published = None if days_ago is None else min(self.at(days_ago, hour=18), now)
+                status = "draft" if published is None else "published"
+                update = campaign.updates.create(
+                    title=title, body=body, status=status, published_at=published, author=secretary
+                )
+                for n in range(photos):
+                    photo = prepare_photo(ContentFile(site_photo_jpeg(f"{title}-{n}"), "site.jpg"))
+                    update.photos.create(image=photo, caption=f"{title}（{n + 1}）")
+        for body, room, status, days_ago, answer in demo.QUESTIONS:
+            answered, by = (self.at(days_ago, hour=11), secretary) if answer else (None, None)
+            defaults = {"room": room, "answer": answer, "status": status}
+            defaults |= {"answered_by": by, "answered_at": answered}
+            if status == "published":
+                defaults |= {"published_by": by, "published_at": min(answered, now)}
+            campaign.questions.get_or_create(body=body, defaults=defaults)
