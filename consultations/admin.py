@@ -10,7 +10,9 @@ from consultations.models import (
     Share,
     Visit,
     VisitConcern,
+    refresh_door_status,
 )
+from households.models import Household
 
 
 class VisitConcernInline(admin.TabularInline):
@@ -38,6 +40,13 @@ class VisitAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """A visit added or corrected here moves its door's stored status, as
+        ``Visit.objects.record`` and ``visit.correct`` do (in the admin's transaction)."""
+        super().save_related(request, form, formsets, change)
+        moved = {form.instance.household_id, form.initial.get("household")} - {None}
+        refresh_door_status(Household.objects.filter(pk__in=moved))
 
 
 class FloorCoefficientInline(admin.TabularInline):

@@ -1,18 +1,21 @@
-"""Where each door stands: the latest visit, the signed answer, the owner trace, in one query.
+"""Where each door stands: the latest visit, the signed answer, the owner trace.
 
-``with_door_status`` annotates a household queryset with everything the door lists need, as
-correlated subqueries (no joins that multiply rows), so a list runs the same number of queries
-for 20 households or 2,000.
+The facts are columns of the household itself, kept by the domain methods that change them
+(through ``consultations.models.door_state``), so a list reads, filters and counts them like
+any other column and runs the same number of queries for 20 households or 2,000. Here they
+become the one label a worker needs, the list filters and the counts.
 """
 
 from datetime import date
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import Consent, Decision, Visit
+from consultations.models import Decision, Visit
 from households.models import Household, OwnerTrace
+
+NOT_SIGNED = ""  # a household's stored decision until an answer to the published version
 
 
 class DoorStatus(models.TextChoices):
@@ -52,67 +55,8 @@ class DoorFilter(models.TextChoices):
     VULNERABLE = "vulnerable", _("高龄或行动不便")
 
 
-LATEST_FIRST = Visit._meta.ordering  # the latest visit first; ties broken by the later row
-
-
-def _latest_visit(field: str) -> Subquery:
-    latest = Visit.objects.filter(household=OuterRef("pk")).order_by(*LATEST_FIRST)
-    return Subquery(latest.values(field)[:1])
-
-
-def with_door_status(households: QuerySet) -> QuerySet:
-    """Annotate households with their latest visit, follow-up and signed decision."""
-    visit_count = (
-        Visit.objects.filter(household=OuterRef("pk"))
-        .order_by()
-        .values("household")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return households.annotate(
-        last_visit_at=_latest_visit("visited_at"),
-        last_reached=_latest_visit("reached"),
-        last_attitude=_latest_visit("attitude"),
-        follow_up_on=_latest_visit("next_step_on"),
-        follow_up_step=_latest_visit("next_step"),
-        visit_count=Subquery(visit_count, output_field=models.IntegerField()),
-        ever_reached=_ever_reached(),
-        decision=Consent.objects.decision_of_outer_household(),
-    )
-
-
-DOOR_STATUS_FIELDS = (
-    "last_visit_at",
-    "last_reached",
-    "last_attitude",
-    "follow_up_on",
-    "follow_up_step",
-    "visit_count",
-    "ever_reached",
-    "decision",
-)
-
-
-def with_door_status_of(household: Household) -> Household:
-    """One household with the attributes ``with_door_status`` annotates."""
-    of_this = Household.objects.filter(pk=household.pk).order_by()
-    row = with_door_status(of_this).values_list(*DOOR_STATUS_FIELDS).first()
-    for name, value in zip(
-        DOOR_STATUS_FIELDS, row or (None,) * len(DOOR_STATUS_FIELDS), strict=True
-    ):
-        setattr(household, name, value)
-    return household
-
-
-def _ever_reached() -> Exists:
-    """Whether any visit spoke to someone (owner, family or tenant)."""
-    return Exists(
-        Visit.objects.filter(household=OuterRef("pk")).exclude(reached=Visit.Reached.NOBODY)
-    )
-
-
 def door_status(household: Household) -> DoorStatus:
-    """The one label a worker needs for a door (the household must carry with_door_status)."""
+    """The one label a worker needs for a door, from its stored columns."""
     if household.decision:
         return SIGNED_STATUS[household.decision]
     if household.owner_lives_elsewhere and household.owner_trace != OwnerTrace.REACHED:
@@ -125,20 +69,20 @@ def door_status(household: Household) -> DoorStatus:
 
 
 def filter_doors(households: QuerySet, choice: str, today: date) -> QuerySet:
-    """Apply one of the door filters to a queryset annotated by with_door_status."""
+    """Apply one of the door filters to a household queryset."""
     if choice == DoorFilter.UNVISITED:
         return households.filter(last_visit_at__isnull=True)
     if choice == DoorFilter.FOLLOW_UP:
-        return households.filter(follow_up_on__lte=today, decision__isnull=True)
+        return households.filter(follow_up_on__lte=today, decision=NOT_SIGNED)
     if choice == DoorFilter.UNDECIDED:
-        return households.filter(last_attitude=Visit.Attitude.UNDECIDED, decision__isnull=True)
+        return households.filter(last_attitude=Visit.Attitude.UNDECIDED, decision=NOT_SIGNED)
     if choice == DoorFilter.AGAINST:
         return households.filter(
-            Q(last_attitude=Visit.Attitude.OPPOSE, decision__isnull=True)
+            Q(last_attitude=Visit.Attitude.OPPOSE, decision=NOT_SIGNED)
             | Q(decision=Decision.DISAGREE)
         )
     if choice == DoorFilter.OWNER_UNTRACED:
-        return households.owner_untraced().filter(decision__isnull=True)
+        return households.owner_untraced().filter(decision=NOT_SIGNED)
     if choice == DoorFilter.VULNERABLE:
         return households.vulnerable()
     return households
@@ -146,23 +90,17 @@ def filter_doors(households: QuerySet, choice: str, today: date) -> QuerySet:
 
 def _counted() -> dict:
     """What ``door_counts`` adds up, as aggregates over households."""
+    signed = ~Q(decision=NOT_SIGNED)
     return {
         "total": Count("pk"),
-        "reached": Count("pk", filter=Q(ever_reached=True) | Q(decision__isnull=False)),
-        "signed": Count("pk", filter=Q(decision__isnull=False)),
+        "reached": Count("pk", filter=Q(ever_reached=True) | signed),
+        "signed": Count("pk", filter=signed),
     }
-
-
-def _with_counted_figures(households: QuerySet) -> QuerySet:
-    """Only the two figures counted are worked out, not the whole ``with_door_status``."""
-    return households.annotate(
-        ever_reached=_ever_reached(), decision=Consent.objects.decision_of_outer_household()
-    )
 
 
 def door_counts(households: QuerySet) -> dict[str, int]:
     """Totals for the top of a door list, in one query: in scope, reached, still to go."""
-    counts = _with_counted_figures(households).aggregate(**_counted())
+    counts = households.aggregate(**_counted())
     return _named(counts[name] for name in COUNT_NAMES)
 
 
@@ -171,7 +109,7 @@ COUNT_NAMES = ("total", "reached", "signed")
 
 def _grouped_counts(households: QuerySet) -> QuerySet:
     """Rows of (unit, total, reached, signed): what ``door_counts`` adds up, unit by unit."""
-    counts = _with_counted_figures(households.order_by()).values("unit").annotate(**_counted())
+    counts = households.order_by().values("unit").annotate(**_counted())
     return counts.values_list("unit", *COUNT_NAMES)
 
 

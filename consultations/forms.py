@@ -135,26 +135,11 @@ class VisitForm(forms.ModelForm):
             "concerns": self.cleaned_data.get("concerns") or [],
         }
 
-    def save(self, commit: bool = True) -> Visit:
-        visit = super().save(commit=False)
-        visit.visited_at = self.cleaned_data["visited_at"]
-        if not visit.pk:
-            visit.idempotency_key = self.cleaned_data["idempotency_key"]
-        if commit:
-            visit.save()
-            self.save_concerns(visit)
-        return visit
-
-    def save_concerns(self, visit: Visit, *, new: bool = False) -> None:
-        """Make the visit's concerns the ones ticked (``new``: a visit just created has none)."""
-        from consultations.models import VisitConcern
-
-        wanted = set(self.cleaned_data.get("concerns") or [])
-        have = set() if new else set(visit.concerns.values_list("concern", flat=True))
-        for concern in have - wanted:
-            visit.concerns.filter(concern=concern).first().delete()  # recorded in the history
-        for concern in sorted(wanted - have):
-            VisitConcern.objects.create(visit=visit, concern=concern)
+    def corrected_fields(self) -> dict:
+        """What ``visit.correct`` takes: the same, but a visit keeps its submission key."""
+        fields = self.visit_fields()
+        del fields["idempotency_key"]
+        return fields
 
 
 class TraceAttemptForm(forms.ModelForm):

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 
 from consultations.costs import explain_share
-from consultations.doors import door_status, with_door_status_of
+from consultations.doors import door_status
 from consultations.forms import TraceAttemptForm, VisitForm
 from consultations.models import Consent, Proposal, Share
 from households.access import works_on
@@ -31,7 +31,7 @@ def household_context(request: HttpRequest, household: Household, **extra) -> di
     )
     return {
         "household": household,
-        "status": door_status(with_door_status_of(household)),
+        "status": door_status(household),
         "owners": household.owners.all(),
         "may_call": works_on(request.user, household),
         "share": share,

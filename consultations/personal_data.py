@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consultations.models import Consent, Share, Visit
+from consultations.models import Consent, Share, Visit, refresh_door_status_of
 from consultations.models.consents import ImmutableRecordError
 from households.models import AuditEvent, Household, Owner, TraceAttempt
 
@@ -111,6 +111,7 @@ def _erase(household: Household, actor, reason: str) -> None:
     household.needs_note = ""
     household.save()
     Visit.objects.filter(household=pk).update(notes="", next_step="")
+    refresh_door_status_of(household)  # the next step shown on the door lists went too
     TraceAttempt.objects.filter(household=pk).update(note="")
     # what the audit history kept of the same data
     Owner.history.filter(household_id=pk).update(name=ERASED, phone="", id_tail="")

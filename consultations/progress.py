@@ -1,9 +1,9 @@
 """Consent progress per unit, counted in the database: one query for any number of units."""
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from consultations.models import Consent, Decision, Visit
+from consultations.models import Decision
 from households.models import Household
 
 AGREEMENT = [Decision.AGREE, Decision.AGREE_NOT_PAYING]
@@ -22,16 +22,13 @@ def _households_where(condition) -> Coalesce:
     return Coalesce(Subquery(matching, output_field=IntegerField()), Value(0))
 
 
-def _current_consent(**filters) -> Exists:
-    return Exists(Consent.objects.in_force().filter(household=OuterRef("pk"), **filters))
-
-
 def with_progress(units: QuerySet) -> QuerySet:
     """Annotate units with their households, how many were visited, how many signed the
-    published proposal, and how many of those agreed."""
+    published proposal, and how many of those agreed (from the households' stored door
+    status)."""
     return units.annotate(
         household_count=_households_where(Q()),
-        visited_count=_households_where(Exists(Visit.objects.filter(household=OuterRef("pk")))),
-        signed_count=_households_where(_current_consent()),
-        agreed_count=_households_where(_current_consent(decision__in=AGREEMENT)),
+        visited_count=_households_where(Q(last_visit_at__isnull=False)),
+        signed_count=_households_where(~Q(decision="")),
+        agreed_count=_households_where(Q(decision__in=AGREEMENT)),
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
 from campaigns.photos import is_complete
-from consultations.models import Consent, Proposal, Share
+from consultations.models import Consent, Proposal, Share, refresh_door_status_of
 from households.models import Household
 
 SIGNATURE_LIMIT = 1024 * 1024  # a drawn signature is a few dozen kilobytes
@@ -93,8 +93,9 @@ def record_consent(
     **fields,
 ) -> Consent:
     """Record the household's answer to the published proposal, superseding the answer the
-    worker saw (``expected_current``). Raises ConsentConflict if that is no longer current,
-    so two workers at one door never leave two current consents."""
+    worker saw (``expected_current``), and where the household's door now stands. Raises
+    ConsentConflict if that is no longer current, so two workers at one door never leave two
+    current consents."""
     if proposal.status != Proposal.Status.PUBLISHED:
         raise SignatureError(_("这个方案版本已不是公示的签字版本，请刷新后按最新版本签字。"))
     share = Share.objects.get(proposal=proposal, household=household)
@@ -106,12 +107,14 @@ def record_consent(
             )
             if (current.pk if current else None) != expected_current:
                 raise ConsentConflict
-            return Consent.objects.create(
+            consent = Consent.objects.create(
                 household=household,
                 proposal=proposal,
                 share_amount=share.amount,
                 supersedes=current,
                 **fields,
             )
+            refresh_door_status_of(household)
     except IntegrityError:
         raise ConsentConflict from None
+    return consent

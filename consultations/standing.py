@@ -10,8 +10,8 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
-from consultations.doors import door_status, with_door_status
-from consultations.models import Concern, Consent, Proposal, VisitConcern
+from consultations.doors import door_status
+from consultations.models import Concern, Proposal, VisitConcern
 from consultations.thresholds import (
     HALF,
     MAJORITY,
@@ -68,12 +68,10 @@ def unit_standing(unit) -> dict:
     """Everything the unit's consent page shows, in a fixed number of queries."""
     campaign = unit.building.campaign
     proposal = Proposal.objects.published().filter(elevator__unit=unit).first()
-    households = list(
-        with_door_status(Household.objects.filter(unit=unit)).order_by("floor", "room")
-    )
+    households = list(Household.objects.filter(unit=unit).order_by("floor", "room"))
     for household in households:
         household.status = door_status(household)
-    votes = [(h.area, h.decision) for h in households]
+    votes = [(h.area, h.decision or None) for h in households]
     result = tally(votes, campaign.consent_rule)
     tipping = [households[i] for i in (tipping_households(votes, campaign.consent_rule) or [])]
     concerns = Counter(
@@ -103,11 +101,7 @@ def tallies_by_unit(units, rule_of) -> dict[int, object]:
     to each unit's published proposal, exactly as on the unit's own page.
     """
     votes: dict[int, list] = {unit.pk: [] for unit in units}
-    rows = (
-        Household.objects.filter(unit__in=list(votes))
-        .annotate(decision=Consent.objects.decision_of_outer_household())
-        .values_list("unit", "area", "decision")
-    )
+    rows = Household.objects.filter(unit__in=list(votes)).values_list("unit", "area", "decision")
     for unit_id, area, vote in rows:
-        votes[unit_id].append((area, vote))
+        votes[unit_id].append((area, vote or None))
     return {unit.pk: tally(votes[unit.pk], rule_of(unit)) for unit in units}

@@ -25,6 +25,20 @@ class OwnerTrace(models.TextChoices):
     REFUSED = "refused", _("产权人拒绝沟通")
 
 
+# The door status columns of Household (see there): the latest visit, how many visits, whether
+# anyone was ever reached, and the decision in force.
+DOOR_STATUS_FIELDS = [
+    "last_visit_at",
+    "last_reached",
+    "last_attitude",
+    "follow_up_on",
+    "follow_up_step",
+    "visit_count",
+    "ever_reached",
+    "decision",
+]
+
+
 class HouseholdQuerySet(models.QuerySet):
     def for_user(self, user):
         """The households this user may see: a secretary's community, a worker's or lead's
@@ -79,8 +93,22 @@ class Household(models.Model):
         _("产权人联系情况"), max_length=20, choices=OwnerTrace.choices, default=OwnerTrace.UNKNOWN
     )
 
+    # Where the door stands, kept as columns (as healthchecks keeps a check's status and last
+    # ping) so that lists filter and count them without a subquery per row. Written only by
+    # consultations.models.door_state.refresh_door_status, in the transaction of the visit,
+    # consent or proposal that changed them; left out of the history, which keeps what people
+    # said, not what was worked out from it. ``manage.py recompute_door_status`` checks them.
+    last_visit_at = models.DateTimeField(_("最近走访时间"), null=True, blank=True, editable=False)
+    last_reached = models.CharField(_("最近接触对象"), max_length=20, blank=True, editable=False)
+    last_attitude = models.CharField(_("最近态度"), max_length=20, blank=True, editable=False)
+    follow_up_on = models.DateField(_("跟进日期"), null=True, blank=True, editable=False)
+    follow_up_step = models.CharField(_("跟进事项"), max_length=200, blank=True, editable=False)
+    visit_count = models.PositiveIntegerField(_("走访次数"), default=0, editable=False)
+    ever_reached = models.BooleanField(_("曾接触到人"), default=False, editable=False)
+    decision = models.CharField(_("签字意见"), max_length=20, blank=True, editable=False)
+
     objects = HouseholdQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=DOOR_STATUS_FIELDS)
 
     class Meta:
         verbose_name = _("住户")
@@ -96,6 +124,7 @@ class Household(models.Model):
             "floor",
             "room",
         ]
+        indexes = [models.Index(fields=["follow_up_on"], name="household_follow_up_on")]
         constraints = [
             models.UniqueConstraint(fields=["unit", "room"], name="household_room_unique"),
             models.CheckConstraint(name="household_floor_positive", condition=Q(floor__gt=0)),
@@ -104,6 +133,17 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.room}"
+
+    def save(self, **kwargs) -> None:
+        """A household read a while ago and saved again (the admin, an erasure) never writes
+        its door status columns back over what a visit or a signature has since written."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in DOOR_STATUS_FIELDS
+            ]
+        super().save(**kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("consultations:household", args=[self.pk])

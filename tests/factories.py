@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import (
@@ -22,7 +23,7 @@ from campaigns.models import (
     Role,
     Unit,
 )
-from consultations.models import Consent, Proposal, Share, Visit
+from consultations.models import Consent, Proposal, Share, Visit, refresh_door_status_of
 from households.models import Household, Owner
 
 _numbers = itertools.count(1)
@@ -110,19 +111,22 @@ def make_assignment(user=None, role: str = Role.GRID_WORKER, **kw) -> Assignment
 
 
 def make_visit(**kw) -> Visit:
-    if "household" not in kw:
-        kw["household"] = make_household()
-    if "visitor" not in kw:
-        kw["visitor"] = make_user()
-    return Visit.objects.create(
+    """A visit recorded as a worker records one (``Visit.objects.record``): the household's
+    stored door status follows, and the household passed in shows it."""
+    household = kw.pop("household", None) or make_household()
+    visitor = kw.pop("visitor", None) or make_user()
+    visit, _created = Visit.objects.record(
+        household,
+        visitor,
         **{
             "visited_at": timezone.now() - timedelta(hours=1),
             "channel": Visit.Channel.DOOR,
             "reached": Visit.Reached.OWNER,
             "attitude": Visit.Attitude.SUPPORT,
             **kw,
-        }
+        },
     )
+    return visit
 
 
 def make_proposal(**kw) -> Proposal:
@@ -152,24 +156,29 @@ def make_share(**kw) -> Share:
 
 
 def make_consent(**kw) -> Consent:
+    """A consent to any proposal, with no share needed (``record_consent`` asks for one): the
+    household's stored door status follows, as it does when a worker records one."""
     if "proposal" not in kw:
         kw["proposal"] = make_proposal(status=Proposal.Status.PUBLISHED)
     if "household" not in kw:
         kw["household"] = make_household(unit=kw["proposal"].elevator.unit)
     if "witness" not in kw:
         kw["witness"] = make_user()
-    return Consent.objects.create(
-        **{
-            "share_amount": Decimal("7500.00"),
-            "decision": "agree",
-            "signer_name": "张三",
-            "method": Consent.Method.TABLET,
-            "signature": PNG_1PX,
-            "signature_type": "image/png",
-            "signed_at": timezone.now(),
-            **kw,
-        }
-    )
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            **{
+                "share_amount": Decimal("7500.00"),
+                "decision": "agree",
+                "signer_name": "张三",
+                "method": Consent.Method.TABLET,
+                "signature": PNG_1PX,
+                "signature_type": "image/png",
+                "signed_at": timezone.now(),
+                **kw,
+            }
+        )
+        refresh_door_status_of(kw["household"])
+    return consent
 
 
 def make_voted_unit(decisions, rule="majority", campaign=None, **consent):

@@ -1,4 +1,9 @@
 from consultations.models.consents import Consent, Decision
+from consultations.models.door_state import (
+    computed_door_status,
+    refresh_door_status,
+    refresh_door_status_of,
+)
 from consultations.models.packets import PacketFile
 from consultations.models.proposals import FloorCoefficient, Proposal, Share
 from consultations.models.visits import Concern, Visit, VisitConcern
@@ -13,4 +18,7 @@ __all__ = [
     "Share",
     "Visit",
     "VisitConcern",
+    "computed_door_status",
+    "refresh_door_status",
+    "refresh_door_status_of",
 ]

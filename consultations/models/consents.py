@@ -220,11 +220,16 @@ class Consent(models.Model):
 
     def supersede(self, **fields) -> "Consent":
         """Record a change of mind: a new consent for the same household and proposal that
-        replaces this one. Raises IntegrityError if someone superseded it first."""
+        replaces this one, and the household's door status. Raises IntegrityError if someone
+        superseded it first."""
+        from consultations.models.door_state import refresh_door_status_of  # it imports Consent
+
         with transaction.atomic():
-            return Consent.objects.create(
+            consent = Consent.objects.create(
                 household=self.household,
                 proposal=self.proposal,
                 supersedes=self,
                 **fields,
             )
+            refresh_door_status_of(self.household)
+        return consent

@@ -398,8 +398,9 @@ class Proposal(models.Model):
 
     def publish(self, by=None) -> None:
         """Make this draft the version households sign, in one transaction: the version
-        published before it is superseded (its shares and consents stay as they are), and every
-        household's share is written from allocate() (the fixed rule keeps its recorded amounts).
+        published before it is superseded (its shares and consents stay as they are, and no
+        longer count on the households' doors), and every household's share is written from
+        allocate() (the fixed rule keeps its recorded amounts).
 
         ``by`` is who publishes (kept for symmetry with new_draft; not stored yet). Raises
         ProposalError with a message for people when the version cannot be published."""
@@ -412,6 +413,12 @@ class Proposal(models.Model):
             ) from error
 
     def _publish(self) -> None:
+        from consultations.models.door_state import refresh_door_status  # it imports Consent
+
+        # The unit's doors first, as a worker signing at one of them locks it first: their
+        # stored decisions are rewritten below, and one order of locks cannot deadlock.
+        doors = Household.objects.filter(unit__elevator=self.elevator_id)
+        list(doors.order_by("pk").select_for_update(of=("self",), no_key=True).values("pk"))
         # Lock every version of this elevator: two publishers wait for each other.
         versions = list(
             Proposal.objects.select_for_update().filter(elevator=self.elevator_id).order_by("pk")
@@ -444,6 +451,8 @@ class Proposal(models.Model):
         me.status = self.Status.PUBLISHED
         me.published_at = timezone.now()
         me.save(update_fields=["status", "published_at"])
+        # The answers to the version superseded no longer count; any to this one now do.
+        refresh_door_status(doors)
         for name in ("status", "published_at", *FROZEN_FIELDS):
             setattr(self, name, getattr(me, name))
 

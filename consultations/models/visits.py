@@ -26,9 +26,12 @@ class VisitQuerySet(models.QuerySet):
 
     def record(self, household, visitor, *, concerns=(), **fields) -> tuple["Visit", bool]:
         """Save a new visit and its concerns once per idempotency key (in ``fields``, or a new
-        one): a replay, or a twin request a moment ago, returns the visit saved before and
+        one), and where the household's door now stands (the household passed in shows it
+        too): a replay, or a twin request a moment ago, returns the visit saved before and
         False. The insert comes first (a replay is rare): the key's unique index refuses a
         second."""
+        from consultations.models.door_state import refresh_door_status_of  # it imports Visit
+
         key = fields.setdefault("idempotency_key", uuid.uuid4())
         try:
             with transaction.atomic():
@@ -36,6 +39,7 @@ class VisitQuerySet(models.QuerySet):
                 visit.save(force_insert=True)
                 for concern in sorted(set(concerns)):
                     VisitConcern.objects.create(visit=visit, concern=concern)
+                refresh_door_status_of(household)
                 return visit, True
         except IntegrityError:
             saved = self.filter(idempotency_key=key).first()
@@ -103,6 +107,23 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} {self.visited_at:%Y-%m-%d}"
+
+    def correct(self, *, concerns=(), **fields) -> None:
+        """Correct this visit and its concerns (nothing is deleted: the history keeps who
+        changed what and when), and where its household's door now stands, at once."""
+        from consultations.models.door_state import refresh_door_status_of  # it imports Visit
+
+        with transaction.atomic():
+            for name, value in fields.items():
+                setattr(self, name, value)
+            self.save()
+            wanted = set(concerns)
+            have = set(self.concerns.values_list("concern", flat=True))
+            for concern in have - wanted:
+                self.concerns.filter(concern=concern).first().delete()  # kept in the history
+            for concern in sorted(wanted - have):
+                VisitConcern.objects.create(visit=self, concern=concern)
+            refresh_door_status_of(self.household)
 
     @property
     def concern_labels(self) -> list[str]:

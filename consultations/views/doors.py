@@ -9,13 +9,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from campaigns.models import Building, Unit
-from consultations.doors import (
-    DoorFilter,
-    door_counts,
-    door_status,
-    filter_doors,
-    with_door_status,
-)
+from consultations.doors import DoorFilter, door_counts, door_status, filter_doors
 from core.htmx import wants_fragment
 from households.models import Household
 
@@ -23,10 +17,8 @@ DOORS_PER_PAGE = 60  # a long stairwell or two on a tablet
 
 
 def doors_for(user):
-    """The user's households with their door status, ready to list."""
-    return with_door_status(
-        Household.objects.for_user(user).select_related("unit__building")
-    ).order_by("unit__building__sort_order", "unit__building__name", "unit__name", "floor", "room")
+    """The user's households (their door status is stored on them), ready to list."""
+    return Household.objects.for_user(user).select_related("unit__building")
 
 
 def with_status(households) -> list:

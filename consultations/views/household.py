@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from consultations.doors import door_counts, door_status, with_door_status_of
+from consultations.doors import door_counts, door_status
 from consultations.forms import TraceAttemptForm, VisitForm
 from consultations.household_page import ADD_TRACE, ADD_VISIT, CHANGE_VISIT, household_context
 from consultations.models import Visit
@@ -56,10 +55,9 @@ def render_visit_slot(
     """The part of the page that holds the visit form: the list row (with the list's counts
     once saved) or the visits panel."""
     if from_list:
-        row = with_door_status_of(household)
-        row.status = door_status(row)
+        household.status = door_status(household)  # stored: the visit just saved shows
         context = {
-            "household": row,
+            "household": household,
             "form": form,
             "open_form": open_form,
             "saved": saved,
@@ -82,8 +80,7 @@ def edit_visit(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_household_for(request.user, visit.household_id, write=True, perm=CHANGE_VISIT)
     form = VisitForm(request.POST or None, instance=visit)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
+        visit.correct(**form.corrected_fields())
         messages.success(request, _("走访记录已更正。"))
         return redirect(household.get_absolute_url() + "#visits")
     status = 422 if request.method == "POST" else 200

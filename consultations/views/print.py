@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from consultations.costs import explain_share
-from consultations.doors import door_counts_by_unit, door_status, with_door_status
+from consultations.doors import door_counts_by_unit, door_status
 from consultations.models import Proposal
 from core.pages import not_printable
 from core.pdf import pdf_response, render_pdf
@@ -27,8 +27,7 @@ def walk_sheets(households) -> list[dict]:
     """One sheet per unit: its households in floor order with their status, and the counts.
     Three queries, however many households and units there are."""
     doors = (
-        with_door_status(households)
-        .select_related("unit__building__campaign__community")
+        households.select_related("unit__building__campaign__community")
         .prefetch_related("owners")
         .order_by(
             "unit__building__sort_order",

@@ -2,7 +2,7 @@
 
 The first columns are the import's own (households.register.HEADERS), so an exported file
 imports again unchanged; the rest say where each household stands, from the same
-``with_door_status`` / ``door_status`` the dashboard counts with. Phones are masked.
+stored columns and ``door_status`` the dashboard counts with. Phones are masked.
 """
 
 import csv
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consultations.doors import door_status, with_door_status
+from consultations.doors import door_status
 from consultations.models import Decision, Proposal, Visit
 from households.models import OwnerTrace
 from households.register import FORMULA_STARTS, HEADERS
@@ -42,8 +42,7 @@ def register_rows(households, campaign) -> Iterator[list]:
         .values_list("elevator__unit", "version")
     )
     rows = (
-        with_door_status(households)
-        .select_related("unit__building")
+        households.select_related("unit__building")
         .prefetch_related("owners")
         .order_by(
             "unit__building__sort_order", "unit__building__name", "unit__name", "floor", "room"
@@ -65,7 +64,7 @@ def register_rows(households, campaign) -> Iterator[list]:
             str(status.label),
             str(Decision(household.decision).label) if household.decision else "",
             versions.get(household.unit_id, "") if household.decision else "",
-            household.visit_count or 0,
+            household.visit_count,
             timezone.localtime(household.last_visit_at).strftime("%Y-%m-%d")
             if household.last_visit_at
             else "",

@@ -2,7 +2,7 @@
 
 Nothing here re-implements a rule: the vote is ``consultations.thresholds.tally`` (through
 ``tallies_by_unit``, as on the secretary's overview), a door's state is
-``consultations.doors.door_status`` over ``with_door_status``, and the scope is
+``consultations.doors.door_status`` over the household's stored columns, and the scope is
 ``Household.objects.for_user``.
 """
 
@@ -10,20 +10,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Unit
 from consultations.activity import team_table
-from consultations.doors import (
-    DoorFilter,
-    DoorStatus,
-    _latest_visit,
-    door_status,
-    filter_doors,
-    with_door_status,
-)
-from consultations.models import Concern, Consent, Proposal, Visit, VisitConcern
+from consultations.doors import DoorFilter, DoorStatus, door_status, filter_doors
+from consultations.models import Concern, Proposal, Visit, VisitConcern
+from consultations.models.door_state import latest_visit
 from consultations.progress import AGREEMENT, with_progress
 from consultations.standing import measures, tallies_by_unit
 from households.models import Household
@@ -68,7 +63,7 @@ GRID_STATE = {
 
 
 def grid_state(household) -> GridState:
-    """The grid colour of a household carrying with_door_status."""
+    """The grid colour of a household."""
     return GRID_STATE[door_status(household)]
 
 
@@ -125,8 +120,8 @@ def state_counts(households: QuerySet) -> dict[int, Counter]:
     """Per unit: how many households are in each grid state, how many there are in all
     ("total") and how many were ever reached or signed ("reached"). One query."""
     rows = (
-        with_door_status(households.order_by())
-        .annotate(visited=Exists(Visit.objects.filter(household=OuterRef("pk"))))
+        households.order_by()
+        .annotate(visited=IsNull(F("last_visit_at"), False))
         .values("unit", *STATE_INPUTS)
         .annotate(n=Count("pk"))
         .order_by()
@@ -195,18 +190,13 @@ def funnels(households: QuerySet, units: list) -> tuple[Funnel, list[tuple]]:
 def ranked_concerns(households: QuerySet) -> list[dict]:
     """Each concern with how many households raised it, and how many of those have not yet
     signed their agreement: the worries a meeting should address, largest first."""
-    agreed = Exists(
-        Consent.objects.in_force().filter(
-            household=OuterRef("visit__household"), decision__in=AGREEMENT
-        )
-    )
+    agreed = Q(visit__household__decision__in=AGREEMENT)
     rows = (
         VisitConcern.objects.filter(visit__household__in=households.values("pk"))
-        .annotate(agreed=agreed)
         .values("concern")
         .annotate(
             households=Count("visit__household", distinct=True),
-            unconvinced=Count("visit__household", distinct=True, filter=Q(agreed=False)),
+            unconvinced=Count("visit__household", distinct=True, filter=~agreed),
         )
         .order_by("-households", "concern")
     )
@@ -219,11 +209,11 @@ def ranked_concerns(households: QuerySet) -> list[dict]:
 def follow_ups_by_worker(households: QuerySet, today) -> list[dict]:
     """Per worker who set the next step (the visitor of the latest visit): follow-ups due
     today and overdue, on households that have not signed yet."""
-    due = filter_doors(with_door_status(households.order_by()), DoorFilter.FOLLOW_UP, today)
+    due = filter_doors(households.order_by(), DoorFilter.FOLLOW_UP, today)
     rows = (
         due.annotate(
-            worker=_latest_visit("visitor__username"),
-            worker_name=_latest_visit("visitor__first_name"),
+            worker=latest_visit("visitor__username"),
+            worker_name=latest_visit("visitor__first_name"),
         )
         .values("worker", "worker_name")
         .annotate(
@@ -241,7 +231,7 @@ UNTRACED_LISTED = 100
 def untraced_owners(households: QuerySet, today) -> tuple[list, int]:
     """Absentee owners not yet reached, on households that have not signed: the first
     hundred to list, and how many there are in all."""
-    doors = with_door_status(households).select_related("unit__building")
+    doors = households.select_related("unit__building")
     untraced = filter_doors(doors, DoorFilter.OWNER_UNTRACED, today)
     listed = list(untraced[:UNTRACED_LISTED])
     total = len(listed) if len(listed) < UNTRACED_LISTED else untraced.count()
@@ -286,7 +276,7 @@ def grids(households: QuerySet, units: list) -> list[UnitGrid]:
     """Each unit drawn as floors (top floor first) × rooms, from two queries: the rooms, and
     the legend's counts."""
     households = households.filter(unit__in=[u.pk for u in units])
-    rows = with_door_status(households).order_by("unit", "floor", "room")
+    rows = households.order_by("unit", "floor", "room")
     cells: dict[int, dict[tuple[int, str], Household]] = {unit.pk: {} for unit in units}
     for household in rows:
         household.state = grid_state(household)

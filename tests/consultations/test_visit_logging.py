@@ -239,6 +239,8 @@ def test_a_correction_is_an_edit_that_keeps_who_changed_what_and_when(client, do
     assert [h.attitude for h in history] == ["undecided", "support"]
     assert history[-1].history_user == worker
     assert idempotency_unchanged(visit)
+    household.refresh_from_db()
+    assert household.last_attitude == "support"  # the door lists show the correction
     page = client.get(url)
     assert "修改记录" in page.text
 

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import Role
-from consultations.models import Consent, Visit, VisitConcern
+from consultations.models import Consent, Visit, VisitConcern, refresh_door_status
+from households.models import Household
 from tests.factories import (
     make_assignment,
     make_building,
@@ -134,7 +135,6 @@ def _campaign_of(size: int):
         for h in households[::2]
     )
     VisitConcern.objects.bulk_create(VisitConcern(visit=v, concern="cost") for v in visits)
-    type(households[0]).objects.filter(pk__in=[h.pk for h in households[1::7]]).update(
-        occupancy="absentee"
-    )
+    Household.objects.filter(pk__in=[h.pk for h in households[1::7]]).update(occupancy="absentee")
+    refresh_door_status(Household.objects.in_campaign(campaign))  # as the domain methods do
     return campaign, secretary

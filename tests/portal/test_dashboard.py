@@ -95,7 +95,7 @@ def test_concerns_are_ranked_by_how_many_households_raised_them(client, hand_cou
 
 
 def test_a_concern_raised_twice_by_one_household_counts_once(client, hand_counted):
-    again = Visit.objects.create(
+    again = make_visit(
         household=hand_counted.households["301"],
         visitor=hand_counted.workers[0],
         visited_at=Visit.objects.first().visited_at,

@@ -46,6 +46,7 @@ from consultations.models import (
     Proposal,
     Visit,
     VisitConcern,
+    refresh_door_status,
 )
 from households.models import Household, Owner, OwnerTrace
 from portal.demo_data import AREAS, GIVEN_NAMES, SURNAMES
@@ -126,6 +127,10 @@ class Command(BaseCommand):
             bench_grid, bench_secretary = self.make_users(["bench-grid", "bench-secretary"])
             for number, size in enumerate(community_sizes(households), start=1):
                 community, buildings = self.seed_community(number, size)
+                # Written in bulk, not through the domain methods: store where doors stand.
+                refresh_door_status(
+                    Household.objects.filter(unit__building__campaign__community=community)
+                )
                 if number == 1:
                     self.assign(
                         [
