@@ -93,7 +93,14 @@ def synthetic_campaign(households: int, slug: str):
     from django.utils import timezone
 
     from campaigns.models import Building, Campaign, Community, Elevator, Meeting, Unit
-    from consultations.models import Consent, Decision, FloorCoefficient, Proposal, Visit
+    from consultations.models import (
+        Consent,
+        Decision,
+        FloorCoefficient,
+        Proposal,
+        Visit,
+        refresh_door_status,
+    )
     from households.models import Household, Owner
     from portal.management.commands.seed_demo import paper_scan_jpeg, signature_png
 
@@ -185,6 +192,7 @@ def synthetic_campaign(households: int, slug: str):
             if number % 20 == 3:  # changed their mind
                 again = {k: v for k, v in fields.items() if k not in ("household", "proposal")}
                 consent.supersede(**{**again, "decision": Decision.AGREE})
+        refresh_door_status(Household.objects.filter(unit=unit))  # the visits were bulk-created
     return campaign
 
 
