@@ -64,6 +64,7 @@ def grow_campaign(households_per_unit: int, units: int) -> None:
 def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         setup_django(Path(folder) / "bench.sqlite3")
+        from django.contrib.auth import get_user_model
         from django.core.cache import cache
         from django.core.management import call_command
         from django.test import Client
@@ -109,7 +110,7 @@ def main() -> int:
                 for name, url, username in pages:
                     client = Client()
                     if username:
-                        client.login(username=username, password="ningkang-demo")
+                        client.force_login(get_user_model().objects.get(username=username))
                     ms, queries, status = timed(client, url, fresh="uncached" in name)
                     rows.append((size_label, name, ms, queries, status))
             print(f"{'data':28} {'page':24} {'median ms':>10} {'queries':>8} {'status':>7}")
