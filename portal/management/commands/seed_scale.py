@@ -98,6 +98,13 @@ def grid_patches(unit_buildings: list[int], rng: random.Random) -> list[Patch]:
     return patches
 
 
+def analyze() -> None:
+    """Bring PostgreSQL's planner statistics up to date (SQLite's planner needs none)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 class Command(BaseCommand):
     help = "Build a synthetic district of N households for the load benchmark (fresh database)."
 
@@ -125,12 +132,10 @@ class Command(BaseCommand):
         self.staff = []
         with transaction.atomic():
             bench_grid, bench_secretary = self.make_users(["bench-grid", "bench-secretary"])
+            communities = []
             for number, size in enumerate(community_sizes(households), start=1):
                 community, buildings = self.seed_community(number, size)
-                # Written in bulk, not through the domain methods: store where doors stand.
-                refresh_door_status(
-                    Household.objects.filter(unit__building__campaign__community=community)
-                )
+                communities.append(community)
                 if number == 1:
                     self.assign(
                         [
@@ -145,11 +150,17 @@ class Command(BaseCommand):
                             ),
                         ]
                     )
+            # Written in bulk, not through the domain methods: store where doors stand, once
+            # the planner knows the tables are full (without statistics on rows written in
+            # this transaction it scans every visit for each household).
+            analyze()
+            for community in communities:
+                refresh_door_status(
+                    Household.objects.filter(unit__building__campaign__community=community)
+                )
             for user in self.staff:  # as saving an assignment does, one by one
                 sync_role_groups_of(user)
-        if connection.vendor == "postgresql":  # fresh statistics, as a database in use has
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        analyze()  # fresh statistics, as a database in use has
         seconds = time.perf_counter() - start
         self.stdout.write(
             self.style.SUCCESS(
