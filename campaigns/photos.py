@@ -11,8 +11,9 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.images import PHOTO_PIXELS, fits, megapixels
+
 PHOTO_LIMIT = 15 * 1024 * 1024  # a phone's full-resolution JPEG is 3 to 10 MB
-MAX_PIXELS = 50_000_000  # checked from the header, before anything is decoded
 LONG_SIDE = 1600  # plenty for a phone screen, a few hundred kilobytes
 FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
 
@@ -35,8 +36,21 @@ def prepare_photo(upload) -> ContentFile:
     try:
         image = Image.open(upload)  # reads the header only
         # Checked before anything is decoded: a small file may claim a gigantic image.
-        if image.format not in FORMATS or image.width * image.height > MAX_PIXELS:
+        if image.format not in FORMATS:
             raise not_a_photo
+        if not fits(image, PHOTO_PIXELS):
+            raise PhotoError(
+                _(
+                    "照片“%(name)s”的尺寸太大（%(width)s×%(height)s 像素），"
+                    "请缩小到 %(limit)s 百万像素以内再上传。"
+                )
+                % {
+                    "name": name,
+                    "width": image.width,
+                    "height": image.height,
+                    "limit": megapixels(PHOTO_PIXELS),
+                }
+            )
         if not is_complete(upload, image.format):
             raise PhotoError(
                 _("照片“%(name)s”不完整（可能没有上传完），请重新上传。") % {"name": name}

@@ -102,3 +102,13 @@ def test_a_decompression_bomb_is_refused():
     assert len(buffer.getvalue()) < 100_000
     with pytest.raises(PhotoError):
         prepare_photo(upload(buffer.getvalue(), "bomb.png"))
+
+
+def test_a_photo_of_more_than_24_megapixels_is_refused_before_it_is_decoded(monkeypatch):
+    from tests.consultations.signatures import never_decoded
+
+    buffer = io.BytesIO()
+    Image.new("L", (5000, 5000), 128).save(buffer, format="JPEG")
+    never_decoded(monkeypatch)
+    with pytest.raises(PhotoError, match=r"“big.jpg”的尺寸太大（5000×5000 像素）.*24 百万像素"):
+        prepare_photo(upload(buffer.getvalue(), name="big.jpg"))

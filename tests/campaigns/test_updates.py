@@ -86,6 +86,18 @@ def test_a_thirty_megabyte_photo_is_refused_with_a_message(client, campaign, gri
     assert not ProgressUpdate.objects.exists()
 
 
+def test_a_photo_too_large_to_decode_is_refused_and_the_text_is_kept(client, campaign, grid_worker):
+    from tests.consultations.signatures import huge_png
+
+    client.force_login(grid_worker)
+    huge = photo("huge.png", huge_png((7000, 7000)))
+    response = post_update(client, campaign, photos=[huge], body="文字不要丢")
+    assert response.status_code == 422
+    assert "照片“huge.png”的尺寸太大" in response.text
+    assert "旧电梯拆除完成" in response.text and "文字不要丢" in response.text
+    assert not ProgressUpdate.objects.exists() and not UpdatePhoto.objects.exists()
+
+
 def test_an_update_takes_at_most_six_photos(client, campaign, grid_worker):
     client.force_login(grid_worker)
     small = phone_jpeg((60, 40))

@@ -40,3 +40,20 @@ def pdf_scan(name="form.pdf") -> SimpleUploadedFile:
 def impostor(name="form.jpg") -> SimpleUploadedFile:
     """A text file dressed as a JPEG."""
     return SimpleUploadedFile(name, b"<script>alert(1)</script>" * 10, content_type="image/jpeg")
+
+
+def huge_png(size=(6300, 6300)) -> bytes:
+    """A one-bit PNG of a few kilobytes that would take hundreds of megabytes to decode."""
+    buffer = io.BytesIO()
+    Image.new("1", size, 1).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def never_decoded(monkeypatch) -> None:
+    """Make decoding any image fail the test: a size check must come before it."""
+    from PIL import ImageFile
+
+    def load(image):
+        raise AssertionError(f"decoded a {image.width}×{image.height} image")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)

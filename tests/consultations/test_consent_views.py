@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from campaigns.models import Role
 from consultations.models import Consent, Proposal
-from tests.consultations.signatures import drawn_signature, impostor, jpeg_scan
+from tests.consultations.signatures import (
+    data_url,
+    drawn_signature,
+    huge_png,
+    impostor,
+    jpeg_scan,
+)
 from tests.factories import (
     make_assignment,
     make_consent,
@@ -236,4 +242,15 @@ def test_a_20_mb_scan_posted_to_the_page_gets_a_message_and_records_nothing(clie
     response = sign(client, household, method="paper", signature="", scan=big)
     assert response.status_code == 422
     assert "不能超过 10 MB" in response.text
+    assert not Consent.objects.exists()
+
+
+def test_a_signature_too_large_to_decode_gets_a_message_keeps_the_name_and_records_nothing(
+    client, door
+):
+    household, _proposal, _worker = door
+    response = sign(client, household, signature=data_url(huge_png((6300, 6300))))
+    assert response.status_code == 422
+    assert "签名图片的尺寸太大" in response.text
+    assert 'value="王秀英"' in response.text
     assert not Consent.objects.exists()

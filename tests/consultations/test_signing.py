@@ -11,7 +11,15 @@ from consultations.signing import (
     scan_from_upload,
     signature_from_data_url,
 )
-from tests.consultations.signatures import data_url, impostor, jpeg_scan, pdf_scan, png_bytes
+from tests.consultations.signatures import (
+    data_url,
+    huge_png,
+    impostor,
+    jpeg_scan,
+    never_decoded,
+    pdf_scan,
+    png_bytes,
+)
 
 
 def test_a_drawn_signature_is_accepted_as_png_bytes():
@@ -40,6 +48,25 @@ def test_a_huge_signature_is_refused():
     noise = data_url(b"\x89PNG\r\n\x1a\n" + b"\0" * (1024 * 1024 + 1))
     with pytest.raises(SignatureError, match="签名图片过大"):
         signature_from_data_url(noise)
+
+
+def test_a_signature_of_more_than_four_megapixels_is_refused_before_it_is_decoded(monkeypatch):
+    png = huge_png((6300, 6300))
+    never_decoded(monkeypatch)
+    with pytest.raises(SignatureError, match="签名图片的尺寸太大（6300×6300 像素）"):
+        signature_from_data_url(data_url(png))
+
+
+def test_a_signature_the_size_of_a_pad_on_a_sharp_tablet_screen_is_accepted():
+    png = png_bytes(size=(2400, 900))  # an 800 × 300 pad at three device pixels per point
+    assert signature_from_data_url(data_url(png)) == png
+
+
+def test_a_scan_of_more_than_24_megapixels_is_refused_before_it_is_decoded(monkeypatch):
+    scan = SimpleUploadedFile("form.png", huge_png((7000, 7000)), content_type="image/png")
+    never_decoded(monkeypatch)
+    with pytest.raises(SignatureError, match=r"扫描件的尺寸太大（7000×7000 像素）.*24 百万像素"):
+        scan_from_upload(scan)
 
 
 @pytest.mark.parametrize(
