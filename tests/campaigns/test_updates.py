@@ -8,7 +8,7 @@ from django.urls import reverse
 from PIL import ExifTags, Image
 
 from campaigns.models import ProgressUpdate, Role, UpdatePhoto
-from tests.campaigns.test_photos import phone_jpeg
+from tests.campaigns.test_photos import annotated_jpeg, phone_jpeg
 from tests.factories import (
     make_assignment,
     make_building,
@@ -52,6 +52,17 @@ def test_a_grid_worker_publishes_an_update_with_photos_stripped_of_their_locatio
     client.logout()
     text = client.get(campaign.get_absolute_url()).text
     assert "旧电梯拆除完成" in text and stored[0].image.url in text
+
+
+def test_a_published_photo_is_stored_without_the_script_and_position_in_its_comment(
+    client, campaign, grid_worker, settings
+):
+    client.force_login(grid_worker)
+    assert (
+        post_update(client, campaign, photos=[photo("c.jpg", annotated_jpeg())]).status_code == 302
+    )
+    stored = (Path(settings.MEDIA_ROOT) / UpdatePhoto.objects.get().image.name).read_bytes()
+    assert b"<script>" not in stored and b"GPS" not in stored and b"114.1509" not in stored
 
 
 def test_a_draft_stays_internal_until_it_is_published(client, campaign, grid_worker):
