@@ -1,7 +1,8 @@
 """Taking a signature: checking what was drawn or scanned, and recording the consent once.
 
 The checks look at the bytes, not at names or declared types: a PNG drawn on the tablet must
-decode as a PNG with ink on it; a scanned paper form must really be a JPEG, PNG or PDF.
+decode as a PNG with ink on it; a scanned paper form must really be a JPEG, PNG or PDF, and a
+PDF a plain document with pages and no scripts or actions.
 """
 
 import base64
@@ -14,6 +15,7 @@ from PIL import Image, UnidentifiedImageError
 
 from campaigns.photos import is_complete
 from consultations.models import Consent, Proposal, Share, refresh_door_status_of
+from core import uploaded_pdf
 from core.images import PHOTO_PIXELS, SIGNATURE_PIXELS, fits, megapixels
 from households.models import Household
 
@@ -64,6 +66,10 @@ def scan_from_upload(upload) -> tuple[bytes, str]:
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
             raise SignatureError(_("PDF 文件不完整，请重新扫描后上传。"))
+        try:
+            uploaded_pdf.check(data)  # opens, has pages, runs nothing
+        except uploaded_pdf.UnusablePDF as error:
+            raise SignatureError(str(error)) from None
         return data, "application/pdf"
     image = _open_image(data, {"JPEG", "PNG"}, PHOTO_PIXELS, SCAN_TOO_LARGE)
     return data, f"image/{image.format.lower()}"

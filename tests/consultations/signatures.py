@@ -6,6 +6,8 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
+from tests.core.test_uploaded_pdf import open_action, pdf
+
 
 def png_bytes(ink: bool = True, size=(400, 150), mode="RGBA") -> bytes:
     image = Image.new(mode, size, (255, 255, 255, 0) if mode == "RGBA" else "white")
@@ -33,8 +35,13 @@ def jpeg_scan(name="form.jpg") -> SimpleUploadedFile:
 
 
 def pdf_scan(name="form.pdf") -> SimpleUploadedFile:
-    body = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    return SimpleUploadedFile(name, body, content_type="application/pdf")
+    """A one-page PDF, as a scanner writes it."""
+    return SimpleUploadedFile(name, pdf(), content_type="application/pdf")
+
+
+def scripted_pdf_scan(name="form.pdf") -> SimpleUploadedFile:
+    """A one-page PDF that runs JavaScript as it is opened."""
+    return SimpleUploadedFile(name, pdf(open_action), content_type="application/pdf")
 
 
 def impostor(name="form.jpg") -> SimpleUploadedFile:

@@ -16,6 +16,8 @@ from tests.consultations.signatures import (
     huge_png,
     impostor,
     jpeg_scan,
+    pdf_scan,
+    scripted_pdf_scan,
 )
 from tests.factories import (
     make_assignment,
@@ -202,6 +204,34 @@ def test_the_signature_is_served_privately_to_the_worker(client, door):
     response = client.get(reverse("consultations:signature_file", args=[consent.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_pdf_scan_that_runs_a_script_gets_a_message_keeps_the_name_and_records_nothing(
+    client, door
+):
+    household, _proposal, _worker = door
+    response = sign(client, household, method="paper", signature="", scan=scripted_pdf_scan())
+    assert response.status_code == 422
+    assert "含有脚本或自动运行的动作" in response.text
+    assert 'value="王秀英"' in response.text
+    assert not Consent.objects.exists()
+
+
+@pytest.mark.parametrize(("scan", "extension"), [(pdf_scan, "pdf"), (jpeg_scan, "jpg")])
+def test_an_uploaded_scan_is_served_as_a_download_never_shown_in_the_portal(
+    client, door, scan, extension
+):
+    household, _proposal, _worker = door
+    assert sign(client, household, method="paper", signature="", scan=scan()).status_code == 302
+    consent = Consent.objects.get()
+    response = client.get(reverse("consultations:signature_file", args=[consent.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith(
+        f'attachment; filename="consent-{consent.pk}.{extension}"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "private, no-store"
 
 

@@ -19,6 +19,7 @@ from tests.consultations.signatures import (
     never_decoded,
     pdf_scan,
     png_bytes,
+    scripted_pdf_scan,
 )
 
 
@@ -83,6 +84,17 @@ def test_a_scan_is_judged_by_its_content_not_its_name():
     assert scan_from_upload(jpeg_named_pdf)[1] == "image/jpeg"
     with pytest.raises(SignatureError, match="JPEG、PNG 或 PDF"):
         scan_from_upload(impostor())
+
+
+def test_a_pdf_scan_that_runs_a_script_is_refused():
+    with pytest.raises(SignatureError, match="含有脚本或自动运行的动作"):
+        scan_from_upload(scripted_pdf_scan())
+
+
+def test_an_html_page_with_a_pdf_header_is_refused():
+    page = b"%PDF-1.7\n<html><script>alert(document.cookie)</script></html>\n%%EOF\n"
+    with pytest.raises(SignatureError, match="无法打开或没有页面"):
+        scan_from_upload(SimpleUploadedFile("form.pdf", page, content_type="application/pdf"))
 
 
 def test_a_truncated_pdf_is_refused():
