@@ -73,6 +73,12 @@ class Check:
         return self.header.ignored if self.header else []
 
     @property
+    def blank_row_numbers(self) -> str:
+        """The blank rows' numbers, the first twenty of them."""
+        shown = "、".join(str(number) for number in self.blank_rows[:20])
+        return shown + ("…" if len(self.blank_rows) > 20 else "")
+
+    @property
     def rows_with_problems(self) -> list[Row]:
         return [row for row in self.rows if row.problems]
 
