@@ -155,19 +155,29 @@ def test_a_line_break_inside_a_cell_reads_as_a_space():
 # A workbook that declares itself 16,384 columns wide.
 
 
-def declaring(data: bytes, ref: str) -> bytes:
-    """The same workbook, its first sheet declaring another size."""
+def patched(data: bytes, change) -> bytes:
+    """The same workbook, its first sheet's XML changed."""
     source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as patched:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
         for info in source.infolist():
             content = source.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                content, count = re.subn(
-                    rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), content
-                )
-                assert count == 1
-            patched.writestr(info, content)
+                content = change(content)
+            copy.writestr(info, content)
     return out.getvalue()
+
+
+def declaring(data: bytes, ref: str) -> bytes:
+    """The same workbook, its first sheet declaring another size."""
+
+    def change(content: bytes) -> bytes:
+        content, count = re.subn(
+            rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), content
+        )
+        assert count == 1
+        return content
+
+    return patched(data, change)
 
 
 def test_a_workbook_declaring_every_column_reads_only_the_columns_its_header_names(monkeypatch):
@@ -192,3 +202,47 @@ def test_a_workbook_declaring_every_column_reads_only_the_columns_its_header_nam
 def test_a_workbook_declaring_a_small_size_still_reads_every_row():
     rows = [[n, "3栋", "1单元", 3, str(300 + n), 90, "张三", "", ""] for n in range(1, 6)]
     assert len(checked(declaring(office_workbook(*rows), "A1:B2")).rows) == 5
+
+
+# What held before still holds: XML bombs, external entities and zip bombs are refused.
+
+ONE_ROW = [1, "3栋", "1单元", 3, "301", 90, "张三", "", ""]
+
+
+def with_doctype(doctype: bytes, name: bytes):
+    def change(content: bytes) -> bytes:
+        content = re.sub(rb"^<\?xml[^>]*\?>", b"", content)
+        return b'<?xml version="1.0"?>' + doctype + content.replace("张三".encode(), name)
+
+    return change
+
+
+def test_a_billion_laughs_workbook_is_refused():
+    entities = b"".join(
+        b'<!ENTITY l%d "%s">' % (i, b"&l%d;" % (i - 1) * 10 if i else b"ha") for i in range(10)
+    )
+    data = patched(
+        office_workbook(ONE_ROW), with_doctype(b"<!DOCTYPE worksheet [" + entities + b"]>", b"&l9;")
+    )
+    with pytest.raises(RegisterError, match="无法读取这个 Excel 文件"):
+        read_table(data)
+
+
+def test_an_external_entity_is_never_read_into_the_register(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密")
+    doctype = f'<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file://{secret}">]>'.encode()
+    data = patched(office_workbook(ONE_ROW), with_doctype(doctype, b"&x;"))
+    try:
+        table = read_table(data)
+    except RegisterError:
+        return
+    assert "机密" not in repr(table)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked():
+    def padded(content: bytes) -> bytes:
+        return content.replace(b"</worksheet>", b" " * (120 * 1024 * 1024) + b"</worksheet>")
+
+    with pytest.raises(RegisterError, match="解压后过大"):
+        read_table(patched(office_workbook(ONE_ROW), padded))
