@@ -19,6 +19,7 @@ from households.register.columns import (
     Header,
     find_header,
     half_width,
+    header_of,
     is_placeholder,
     is_totals,
 )
@@ -62,6 +63,7 @@ class Check:
     header: Header | None = None
     blank_rows: list[int] = field(default_factory=list)  # row numbers, as the sheet counts
     totals_rows: list[int] = field(default_factory=list)
+    repeated_headers: list[int] = field(default_factory=list)
 
     @property
     def title_rows(self) -> int:
@@ -105,13 +107,15 @@ def check(campaign: Campaign, table: list[list]) -> Check:
     if not table:
         raise RegisterError(_("文件是空的。"))
     header = _header(table)
-    rows, blank_rows, totals_rows = [], [], []
+    rows, blank_rows, totals_rows, repeated_headers = [], [], [], []
     for number, cells in enumerate(table[header.index + 1 :], start=header.number + 1):
         known = [cells[i] if i < len(cells) else None for i in header.columns]
         if all(cell is None or str(cell).strip() == "" for cell in known):
             blank_rows.append(number)  # blank, or only a 序号 or a 备注 written in it
         elif is_totals([cell if isinstance(cell, str) else "" for cell in cells]):
             totals_rows.append(number)
+        elif header_of(cells).columns == header.columns:
+            repeated_headers.append(number)  # pages pasted one below the other
         else:
             rows.append(_parse_row(number, cells, header.columns))
     if not rows:
@@ -120,7 +124,7 @@ def check(campaign: Campaign, table: list[list]) -> Check:
         raise RegisterError(_("文件超过 %(max)s 行，请拆分后分批导入。") % {"max": f"{MAX_ROWS:,}"})
     _mark_duplicates(rows)
     new_units = _match(campaign, rows, has_occupancy="occupancy" in header.columns.values())
-    return Check(campaign, rows, new_units, header, blank_rows, totals_rows)
+    return Check(campaign, rows, new_units, header, blank_rows, totals_rows, repeated_headers)
 
 
 def _header(table: list[list]) -> Header:

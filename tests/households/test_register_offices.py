@@ -71,6 +71,13 @@ def test_a_typical_office_register_imports_with_what_was_skipped_said():
     assert commit(result)["created"] == 3
 
 
+def test_a_header_repeated_where_pages_were_pasted_together_is_skipped():
+    row = [1, "3栋", "1单元", 3, "301", 90, "张三", "", ""]
+    result = checked(office_workbook(row, OFFICE_HEADER, [2, *row[1:4], "302", *row[5:]]))
+    assert result.clean and [r.room for r in result.rows] == ["301", "302"]
+    assert result.repeated_headers == [5]
+
+
 def test_a_csv_with_the_usual_other_spellings_imports():
     data = "\n".join(
         [
