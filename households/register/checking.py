@@ -292,19 +292,26 @@ def _mark_duplicates(rows: list[Row]) -> None:
 
 def _match(campaign: Campaign, rows: list[Row], *, has_occupancy: bool) -> list:
     """Find each row's household, list what would change, and the units to create."""
+    # Names on record are compared as the file's are read (full-width as ASCII), and a row that
+    # finds its unit or household takes the names on record.
     units = {
-        (unit.building.name, unit.name): unit
+        _as_read(unit.building.name, unit.name): unit
         for unit in Unit.objects.filter(building__campaign=campaign).select_related("building")
     }
     households = {
-        (h.unit.building.name, h.unit.name, h.room): h
+        _as_read(h.unit.building.name, h.unit.name, h.room): h
         for h in Household.objects.in_campaign(campaign)
         .select_related("unit__building")
         .prefetch_related("owners")
     }
     new_units: dict[tuple[str, str], int] = {}
     for row in rows:
+        row.household = households.get(row.key)
         unit = units.get((row.building, row.unit))
+        if unit is not None:
+            row.building, row.unit = unit.building.name, unit.name
+        if row.household is not None:
+            row.room = row.household.room
         if unit is None and row.building and row.unit:
             new_units[(row.building, row.unit)] = max(
                 new_units.get((row.building, row.unit), 0), row.floor or 0
@@ -314,7 +321,6 @@ def _match(campaign: Campaign, rows: list[Row], *, has_occupancy: bool) -> list:
                 _("楼层 %(floor)s 超出 %(unit)s 的楼层数（%(floors)s 层）。")
                 % {"floor": row.floor, "unit": unit, "floors": unit.floors}
             )
-        row.household = households.get(row.key)
         if not has_occupancy or not row.occupancy:
             row.occupancy = (
                 row.household.occupancy if row.household else Household.Occupancy.OWNER_OCCUPIED
@@ -323,6 +329,10 @@ def _match(campaign: Campaign, rows: list[Row], *, has_occupancy: bool) -> list:
         if row.household is not None and not row.problems:
             row.changes = _changes(row)
     return [(b, u, floors) for (b, u), floors in new_units.items()]
+
+
+def _as_read(*names: str) -> tuple[str, ...]:
+    return tuple(re.sub(r"\s+", " ", half_width(name)).strip() for name in names)
 
 
 def _resolve_phones(row: Row) -> list[tuple[str, str]]:

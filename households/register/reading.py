@@ -1,8 +1,9 @@
 """Reading an uploaded register: the first sheet of an .xlsx, or a CSV, recognised by content.
 
-Limits: 5 MB, 5,000 rows, 100 MB unpacked. Of a workbook, only the columns the header names are
-read (never the size the sheet declares), and rows up to the limit. Formulas are never evaluated: a formula cell (or a
-CSV cell starting with "=") comes back as ``Formula`` for the check to report.
+Limits: 5 MB, 5,000 rows, 100 MB unpacked. Of a workbook, only the columns its header names are
+read, whatever size the sheet declares, and no row past the limit. Formulas are never evaluated:
+a formula cell (or a CSV cell starting with "=") comes back as ``Formula`` for the check to
+report.
 """
 
 import csv
@@ -92,8 +93,8 @@ def _read_xlsx(data: bytes) -> list[list]:
 
 
 def _rows_of(sheets, *, min_row: int = 1, max_row: int | None = None, max_col=None) -> list:
-    """The sheet's rows as values, a formula as ``Formula``; blank rows after the last written
-    one are not kept, and more than MAX_ROWS written rows are refused."""
+    """The sheet's rows as values, a formula as ``Formula``. Blank rows after the last written
+    one are not kept; a written row past row MAX_SHEET_ROWS refuses the file."""
     from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
     values, written = (

@@ -12,7 +12,7 @@ import pytest
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from households.register import RegisterError, check, commit, read_table
-from tests.factories import make_building, make_campaign, make_unit
+from tests.factories import make_building, make_campaign, make_household, make_unit
 
 pytestmark = pytest.mark.django_db
 OFFICE_HEADER = [
@@ -76,6 +76,27 @@ def test_a_header_repeated_where_pages_were_pasted_together_is_skipped():
     result = checked(office_workbook(row, OFFICE_HEADER, [2, *row[1:4], "302", *row[5:]]))
     assert result.clean and [r.room for r in result.rows] == ["301", "302"]
     assert result.repeated_headers == [5]
+
+
+def test_names_on_record_in_full_width_match_the_same_names_in_ascii():
+    campaign = make_campaign()
+    unit = make_unit(building=make_building(campaign=campaign, name="Ａ座"), name="１单元")
+    make_household(unit=unit, room="１０１", floor=1, area=Decimal("88.00"))
+    result = checked(
+        office_workbook(
+            [1, "A座", "1单元", 1, "101", 88, "", "", ""],
+            [2, "A座", "1单元", 2, "201", 90, "李四", "", ""],
+        ),
+        campaign,
+    )
+    assert result.new_units == []
+    assert [(r.building, r.unit, r.room) for r in result.rows] == [
+        ("Ａ座", "１单元", "１０１"),
+        ("Ａ座", "１单元", "201"),
+    ]
+    assert len(result.unchanged) == 1
+    commit(result)
+    assert unit.households.count() == 2
 
 
 def test_a_csv_with_the_usual_other_spellings_imports():
