@@ -84,17 +84,21 @@ def question_list(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = public_campaign_or_404(slug)
     words = request.GET.get("q", "").strip()[:100]
     redactor = Redactor.for_campaign(campaign)
-    # Only words the page may show are searched for: a name or number that is blanked out in
-    # the answers must not be findable by searching for it either.
+    # Only what the page shows is searched: the public copy, with names and numbers already
+    # blanked out, so neither a whole name or number nor a part of one finds anything. A word
+    # that is itself a name or number finds nothing either.
     searchable = " ".join(word for word in words.split() if redactor(word) == word)
-    questions = Question.objects.published().filter(campaign=campaign).order_by("-published_at")
+    questions = Question.objects.published().public_copy().filter(campaign=campaign)
     if words:
-        questions = questions.search(searchable) if searchable else questions.none()
-    page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+        questions = questions.search_public(searchable) if searchable else questions.none()
+    page = Paginator(questions.order_by("-published_at"), QUESTIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "campaign": campaign,
         "page": page,
-        "questions": redact(page.object_list, redactor, "body", "answer"),
+        # blanked out again in case an owner was added since the copy was made
+        "questions": redact(page.object_list, redactor, "public_body", "public_answer"),
         "q": words,
     }
     template = "portal/public/questions.html"

@@ -40,12 +40,15 @@ def daily_summary(campaign, day: date, page_url: str) -> str:
             for d in decisions
         ],
     )
-    answered = Question.objects.published().filter(campaign=campaign, published_at__date=day)
+    answered = (
+        Question.objects.published().public_copy().filter(campaign=campaign, published_at__date=day)
+    )
     section(
         lines,
         _("居民提问答复"),
         [
-            _("问：%(q)s\n   答：%(a)s") % {"q": redact(q.body), "a": redact(q.answer)}
+            _("问：%(q)s\n   答：%(a)s")
+            % {"q": redact(q.public_body), "a": redact(q.public_answer)}
             for q in answered
         ],
     )
