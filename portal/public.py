@@ -23,7 +23,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page, never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from campaigns.forms import QuestionForm
@@ -66,7 +66,7 @@ def public_campaign_or_404(slug: str) -> Campaign:
     return get_object_or_404(Campaign.objects.public().select_related("community"), slug=slug)
 
 
-@require_GET
+@require_safe
 @cache_page(PUBLIC_MAX_AGE, key_prefix="public")
 @shared_cache
 def public_campaign(request: HttpRequest, slug: str) -> HttpResponse:
@@ -75,7 +75,7 @@ def public_campaign(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "portal/public/project.html", project_page(campaign))
 
 
-@require_GET
+@require_safe
 @cache_page(PUBLIC_MAX_AGE, key_prefix="public")
 @shared_cache
 @vary_on_headers("HX-Request")
@@ -114,14 +114,14 @@ def content_length(request: HttpRequest) -> int:
         return 0
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def ask(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask a question: no account, room number optional. Refused with a message, and nothing
     stored, when it is too long, carries a link, or comes too often from one address."""
     campaign = public_campaign_or_404(slug)
     context = {"campaign": campaign, "sent": request.GET.get("sent") == "1"}
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "portal/public/ask.html", {**context, "form": QuestionForm()})
     if content_length(request) > QUESTION_BODY_LIMIT:
         context["form"] = QuestionForm()
@@ -149,7 +149,7 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(reverse("ask", args=[campaign.slug]) + "?sent=1")
 
 
-@require_GET
+@require_safe
 @never_cache
 def display(request: HttpRequest) -> HttpResponse:
     """Switch large type (``size=large|normal``) or the language (``language=en``), then go
