@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from campaigns.models import Question
+from households.register import check, commit, read_table
 from tests.factories import (
     make_building,
     make_campaign,
@@ -87,3 +88,14 @@ def test_the_migration_fills_the_public_copy_of_questions_already_asked():
     question = Question.objects.get(pk=question.pk)
     assert question.public_body == "***问：*** 能打通吗？"
     assert question.public_search == "***问:***能打通吗?\n"
+
+
+def test_importing_the_register_blanks_the_new_owners_out_of_questions_asked_before():
+    campaign = make_campaign()
+    question = make_question(campaign=campaign, body="王德福家什么时候装？", status="published")
+    header = "楼栋,单元,楼层,房号,建筑面积（㎡）,产权人,电话,居住情况"
+    table = read_table(f"{header}\n1栋,1单元,2,201,102.30,王德福,,自住".encode())
+    commit(check(campaign, table))
+    question.refresh_from_db()
+    assert question.public_body == "***家什么时候装？"
+    assert "德福" not in question.public_search
