@@ -94,9 +94,9 @@ def merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 class Redactor:
     def __init__(self, names) -> None:
-        names = [n for n in names if n and "\n" not in n]
+        names = [n.replace("\n", "") for n in names if n]
         # one conversion for all the names: a campaign may have thousands
-        names = set(normalise("\n".join(names).replace(" ", "")).split("\n")) if names else set()
+        names = set(normalise("\n".join(names)).split("\n")) if names else set()
         names = sorted((n for n in names if len(n) >= SHORTEST_NAME), key=len, reverse=True)
         self.names = re.compile("|".join(map(re.escape, names))) if names else None
 
