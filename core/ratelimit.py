@@ -2,16 +2,32 @@
 
 The counter lives in whatever CACHES names: the default local-memory cache counts per process,
 so with several workers set a shared cache (Redis, Memcached or the database cache).
+
+The client's address is REMOTE_ADDR unless settings.CLIENT_IP_HEADER names a header that the
+deployment's reverse proxy sets. A list header such as X-Forwarded-For is written by the client
+first and added to by each proxy, so only its right-hand end can be trusted: the address used is
+the settings.TRUSTED_PROXY_COUNT-th entry from the right, the one our first proxy added. The
+login lockout (django-axes, AXES_CLIENT_IP_CALLABLE) asks the same function.
 """
 
 from django.conf import settings
 from django.core.cache import cache
 
+LONGEST_ADDRESS = 64
+
 
 def client_address(request) -> str:
-    """The client's address as the deployment reports it (settings.CLIENT_IP_HEADER)."""
-    value = request.META.get(settings.CLIENT_IP_HEADER) or request.META.get("REMOTE_ADDR", "")
-    return value.split(",")[0].strip()[:64]
+    """The client's address as the deployment's trusted proxies report it."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    header = settings.CLIENT_IP_HEADER
+    if header == "REMOTE_ADDR":
+        return remote[:LONGEST_ADDRESS]
+    entries = [entry.strip() for entry in request.META.get(header, "").split(",")]
+    count = settings.TRUSTED_PROXY_COUNT
+    if len(entries) < count or not entries[-count]:
+        # not the chain our proxies write: the request did not come through them
+        return remote[:LONGEST_ADDRESS]
+    return entries[-count][:LONGEST_ADDRESS]
 
 
 def hit(scope: str, request, *, limit: int, window: int) -> bool:

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from campaigns.access import secretary_required
 from campaigns.models import Campaign
@@ -118,7 +118,7 @@ def event_entries(communities) -> list[Entry]:
     ]
 
 
-@require_GET
+@require_safe
 @secretary_required
 def audit_trail(request: HttpRequest) -> HttpResponse:
     """The newest entries of every kind in the secretary's communities, newest first."""

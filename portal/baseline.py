@@ -10,12 +10,12 @@ deployment. portal/urls.py includes this module; with the flag off it adds no UR
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from households.models import Household
 
 
-@require_GET
+@require_safe
 def baseline(request: HttpRequest, pk: int) -> HttpResponse:
     """One primary-key lookup, a few bytes of plain text: the floor under every page."""
     if not settings.BENCH_BASELINE:

@@ -176,11 +176,12 @@ def project_page(campaign) -> dict:
         redact(update.photos.all(), redactor, "caption")  # the prefetched photos, in place
     questions = redact(
         Question.objects.published()
+        .public_copy()
         .filter(campaign=campaign)
         .order_by("-published_at")[:LATEST_QUESTIONS],
         redactor,
-        "body",
-        "answer",
+        "public_body",
+        "public_answer",
     )
     milestones = redact(Milestone.objects.filter(campaign=campaign), redactor, "title", "notes")
     return {

@@ -23,7 +23,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_page, never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from campaigns.forms import QuestionForm
@@ -66,7 +66,7 @@ def public_campaign_or_404(slug: str) -> Campaign:
     return get_object_or_404(Campaign.objects.public().select_related("community"), slug=slug)
 
 
-@require_GET
+@require_safe
 @cache_page(PUBLIC_MAX_AGE, key_prefix="public")
 @shared_cache
 def public_campaign(request: HttpRequest, slug: str) -> HttpResponse:
@@ -75,7 +75,7 @@ def public_campaign(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "portal/public/project.html", project_page(campaign))
 
 
-@require_GET
+@require_safe
 @cache_page(PUBLIC_MAX_AGE, key_prefix="public")
 @shared_cache
 @vary_on_headers("HX-Request")
@@ -84,17 +84,21 @@ def question_list(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = public_campaign_or_404(slug)
     words = request.GET.get("q", "").strip()[:100]
     redactor = Redactor.for_campaign(campaign)
-    # Only words the page may show are searched for: a name or number that is blanked out in
-    # the answers must not be findable by searching for it either.
+    # Only what the page shows is searched: the public copy, with names and numbers already
+    # blanked out, so neither a whole name or number nor a part of one finds anything. A word
+    # that is itself a name or number finds nothing either.
     searchable = " ".join(word for word in words.split() if redactor(word) == word)
-    questions = Question.objects.published().filter(campaign=campaign).order_by("-published_at")
+    questions = Question.objects.published().public_copy().filter(campaign=campaign)
     if words:
-        questions = questions.search(searchable) if searchable else questions.none()
-    page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+        questions = questions.search_public(searchable) if searchable else questions.none()
+    page = Paginator(questions.order_by("-published_at"), QUESTIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "campaign": campaign,
         "page": page,
-        "questions": redact(page.object_list, redactor, "body", "answer"),
+        # blanked out again in case an owner was added since the copy was made
+        "questions": redact(page.object_list, redactor, "public_body", "public_answer"),
         "q": words,
     }
     template = "portal/public/questions.html"
@@ -110,14 +114,14 @@ def content_length(request: HttpRequest) -> int:
         return 0
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def ask(request: HttpRequest, slug: str) -> HttpResponse:
     """Ask a question: no account, room number optional. Refused with a message, and nothing
     stored, when it is too long, carries a link, or comes too often from one address."""
     campaign = public_campaign_or_404(slug)
     context = {"campaign": campaign, "sent": request.GET.get("sent") == "1"}
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "portal/public/ask.html", {**context, "form": QuestionForm()})
     if content_length(request) > QUESTION_BODY_LIMIT:
         context["form"] = QuestionForm()
@@ -145,7 +149,7 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(reverse("ask", args=[campaign.slug]) + "?sent=1")
 
 
-@require_GET
+@require_safe
 @never_cache
 def display(request: HttpRequest) -> HttpResponse:
     """Switch large type (``size=large|normal``) or the language (``language=en``), then go

@@ -130,7 +130,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimu
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.auth.locked_out"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0, minimum=0)  # proxies in front of us
+# The address is the one the question rate limit uses (CLIENT_IP_HEADER, TRUSTED_PROXY_COUNT):
+# a client cannot dodge the lockout by sending an X-Forwarded-For of its own.
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"
@@ -197,11 +199,14 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Residents' questions: at most this many per address in the window (seconds), counted in the
-# cache (per process without REDIS_URL: set it when running several workers). Behind a reverse proxy, name the header carrying the client's
-# address as Django sees it in request.META, e.g. HTTP_X_REAL_IP.
+# cache (per process without REDIS_URL: set it when running several workers). Behind a reverse
+# proxy, name the header carrying the client's address as Django sees it in request.META, e.g.
+# HTTP_X_REAL_IP or HTTP_X_FORWARDED_FOR, and how many proxies of ours add to it: the address
+# is that many entries from the right (the left end is whatever the client sent).
 QUESTION_RATE_LIMIT = env_int("QUESTION_RATE_LIMIT", 5, minimum=1)
 QUESTION_RATE_WINDOW = env_int("QUESTION_RATE_WINDOW", 10 * 60, minimum=1)
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", default="REMOTE_ADDR")
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)  # at the most

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from campaigns.access import get_campaign_for
 from campaigns.models import Meeting, MeetingDecision, ProgressUpdate, Question
@@ -40,12 +40,15 @@ def daily_summary(campaign, day: date, page_url: str) -> str:
             for d in decisions
         ],
     )
-    answered = Question.objects.published().filter(campaign=campaign, published_at__date=day)
+    answered = (
+        Question.objects.published().public_copy().filter(campaign=campaign, published_at__date=day)
+    )
     section(
         lines,
         _("居民提问答复"),
         [
-            _("问：%(q)s\n   答：%(a)s") % {"q": redact(q.body), "a": redact(q.answer)}
+            _("问：%(q)s\n   答：%(a)s")
+            % {"q": redact(q.public_body), "a": redact(q.public_answer)}
             for q in answered
         ],
     )
@@ -88,7 +91,7 @@ def section(lines: list[str], heading: str, items: list[str]) -> None:
     lines += [f"{n}. {item}" for n, item in enumerate(items, 1)]
 
 
-@require_GET
+@require_safe
 @login_required
 def summary(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign_for(request.user, slug, "campaigns.view_progressupdate")

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from campaigns.access import secretary_required
 from campaigns.models import Campaign, Role, Unit, roles_of
@@ -13,13 +13,13 @@ from consultations.progress import with_progress
 from consultations.standing import tallies_by_unit
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     campaigns = Campaign.objects.public().select_related("community")
     return render(request, "portal/home.html", {"campaigns": campaigns})
 
 
-@require_GET
+@require_safe
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
     """Send each role to its own start page after login."""
@@ -31,7 +31,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/no_role.html", status=403)
 
 
-@require_GET
+@require_safe
 @secretary_required
 def secretary(request: HttpRequest) -> HttpResponse:
     campaigns = list(Campaign.objects.managed_by(request.user).select_related("community"))
@@ -56,7 +56,7 @@ def secretary(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/secretary.html", {"sections": sections})
 
 
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and uptime checks: the process is up and the database answers."""
     with connection.cursor() as cursor:

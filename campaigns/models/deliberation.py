@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.places import Campaign, Unit
+from core.redaction import Redactor, search_key
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -109,16 +110,49 @@ class Review(models.Model):
         return f"{self.get_kind_display()} {self.reviewed_on}"
 
 
+PUBLIC_COPY = ("public_body", "public_answer", "public_search")
+
+
 class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Question.Status.PUBLISHED)
 
     def search(self, words: str):
-        """Questions whose text or answer contains every word of ``words``. A NUL separates
-        words: no question holds one (the forms refuse it) and PostgreSQL cannot compare one."""
+        """Questions whose text or answer contains every word of ``words`` (staff search the
+        text as written). A NUL separates words: no question holds one (the forms refuse it)
+        and PostgreSQL cannot compare one."""
         result = self
         for word in words.replace("\x00", " ").split()[:10]:
             result = result.filter(Q(body__icontains=word) | Q(answer__icontains=word))
+        return result
+
+    def public_copy(self):
+        """Only the columns a public page may read: never the text as it was written."""
+        return self.only("pk", "campaign", "status", "published_at", *PUBLIC_COPY)
+
+    def refresh_public_copies(self) -> int:
+        """Write the public copy of these questions again, through each campaign's Redactor
+        as it is now (after owners were added or renamed). Returns how many changed."""
+        changed = []
+        for campaign_id in self.values_list("campaign", flat=True).distinct().order_by():
+            questions = list(self.filter(campaign=campaign_id).select_related("campaign"))
+            redact = Redactor.for_campaign(questions[0].campaign)
+            for question in questions:
+                before = [getattr(question, field) for field in PUBLIC_COPY]
+                question.copy_for_public(redact)
+                if before != [getattr(question, field) for field in PUBLIC_COPY]:
+                    changed.append(question)
+        self.model.objects.bulk_update(changed, PUBLIC_COPY, batch_size=500)
+        return len(changed)
+
+    def search_public(self, words: str):
+        """Questions whose public copy contains every word of ``words``: only what the public
+        page shows is searched, so a blanked-out name or number, or a part of one, finds
+        nothing. Words are compared normalised, as the copy's search key is stored."""
+        result = self
+        for word in words.replace("\x00", " ").split()[:10]:
+            if key := search_key(word):
+                result = result.filter(public_search__contains=key)
         return result
 
 
@@ -155,6 +189,12 @@ class Question(models.Model):
         verbose_name=_("审核人"),
     )
     published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    # The public copy: the question and answer as the public page shows them, with owner names
+    # and numbers blanked out, and the normalised text the public search matches. Written by
+    # save() (and so by every domain method) from the text above; never edited by hand.
+    public_body = models.TextField(_("公开的提问内容"), blank=True, editable=False)
+    public_answer = models.TextField(_("公开的回复"), blank=True, editable=False)
+    public_search = models.TextField(_("公开检索文本"), blank=True, editable=False)
 
     objects = QuestionQuerySet.as_manager()
 
@@ -176,6 +216,20 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.body[:40]
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"body", "answer"} & set(update_fields):
+            self.copy_for_public(Redactor.for_campaign(self.campaign))
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *PUBLIC_COPY}
+        super().save(*args, **kwargs)
+
+    def copy_for_public(self, redact: Redactor) -> None:
+        """Write the public copy from the question and its answer (in memory; save() stores)."""
+        self.public_body = redact(self.body)
+        self.public_answer = redact(self.answer)
+        self.public_search = search_key(f"{self.public_body}\n{self.public_answer}")
 
     def give_answer(self, text: str, by) -> None:
         """Record (or correct) the answer; it waits for approval before it is shown again."""

@@ -3,13 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from campaigns.access import get_campaign_for
 from campaigns.models import Campaign, ProgressUpdate, Question
 
 
-@require_GET
+@require_safe
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = list(Campaign.objects.worked_on_by(request.user).select_related("community"))
@@ -18,7 +18,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "campaigns/manage/list.html", {"campaigns": campaigns})
 
 
-@require_GET
+@require_safe
 @login_required
 def hub(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign_for(request.user, slug, "campaigns.view_campaign")

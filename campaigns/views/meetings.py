@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from campaigns.access import get_campaign_for
@@ -16,7 +16,7 @@ from campaigns.forms import DecisionFormSet, DecisionStatusForm, MeetingForm
 from campaigns.models import Meeting, MeetingDecision
 
 
-@require_GET
+@require_safe
 @login_required
 def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign_for(request.user, slug, "campaigns.view_meeting")
@@ -29,14 +29,14 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "campaigns/manage/meetings.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def new_meeting(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign_for(request.user, slug, "campaigns.add_meeting")
     return edit(request, campaign, Meeting(campaign=campaign))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def edit_meeting(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign = get_campaign_for(request.user, slug, "campaigns.change_meeting")

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns.access import get_campaign_for
 from campaigns.forms import MilestoneForm, MilestoneReachedForm, TargetDateForm
@@ -27,7 +27,7 @@ def page(request, campaign, *, form=None, target_form=None, status=200) -> HttpR
     return render(request, "campaigns/manage/milestones.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def milestone_list(request: HttpRequest, slug: str) -> HttpResponse:
     return page(request, get_campaign_for(request.user, slug, "campaigns.view_milestone"))
@@ -45,7 +45,7 @@ def add_milestone(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("campaigns:milestones", campaign.slug)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def edit_milestone(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign = get_campaign_for(request.user, slug, "campaigns.change_milestone")

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from campaigns.access import get_campaign_for
@@ -26,7 +26,7 @@ def question_for(request, slug: str, pk: int, permission: str):
     return campaign, get_object_or_404(Question.objects.filter(campaign=campaign), pk=pk)
 
 
-@require_GET
+@require_safe
 @login_required
 @vary_on_headers("HX-Request")
 def question_list(request: HttpRequest, slug: str) -> HttpResponse:

@@ -6,14 +6,14 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns.access import get_campaign_for
 from campaigns.forms import UpdateForm
 from campaigns.models import ProgressUpdate, UpdatePhoto
 
 
-@require_GET
+@require_safe
 @login_required
 def update_list(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign_for(request.user, slug, "campaigns.view_progressupdate")
@@ -28,14 +28,14 @@ def update_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def new_update(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign_for(request.user, slug, "campaigns.add_progressupdate")
     return edit(request, campaign, ProgressUpdate(campaign=campaign, author=request.user))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def edit_update(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A draft can still change; a published update is the public record and stays."""

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from campaigns.access import is_secretary
 from consultations.activity import start_of, team_table
@@ -12,7 +12,7 @@ from consultations.models import Visit
 from households.models import TraceAttempt
 
 
-@require_GET
+@require_safe
 @login_required
 def activity(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()

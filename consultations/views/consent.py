@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from campaigns.models import Unit
 from consultations.costs import explain_share
@@ -22,7 +22,7 @@ ADD_CONSENT = "consultations.add_consent"
 SCAN_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
     """The owner reads their cost sheet and signs on the tablet (or the worker records a
@@ -80,7 +80,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consultations/sign.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def signature_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The signature image or scan of one consent, for the staff who may see the household."""
@@ -96,7 +96,7 @@ def signature_file(request: HttpRequest, pk: int) -> HttpResponse:
     return private_document(response, f"consent-{consent.pk}.{extension}", inline=False)
 
 
-@require_GET
+@require_safe
 @login_required
 def unit_consent(request: HttpRequest, pk: int) -> HttpResponse:
     """Where the unit's vote stands under the campaign's rule, and whom to see next."""

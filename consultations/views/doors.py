@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from campaigns.models import Building, Unit
@@ -28,7 +28,7 @@ def with_status(households) -> list:
     return rows
 
 
-@require_GET
+@require_safe
 @login_required
 @vary_on_headers("HX-Request")
 def my_doors(request: HttpRequest) -> HttpResponse:
@@ -68,7 +68,7 @@ def my_doors(request: HttpRequest) -> HttpResponse:
     return render(request, "consultations/my_doors.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def follow_ups(request: HttpRequest) -> HttpResponse:
     """Who to go back to: follow-ups due today and overdue, oldest first."""

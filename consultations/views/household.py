@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from consultations.doors import door_counts, door_status
 from consultations.forms import TraceAttemptForm, VisitForm
@@ -16,21 +16,21 @@ from households.access import get_household_for
 from households.models import Household
 
 
-@require_http_methods(["GET"])
+@require_safe
 @login_required
 def household_page(request: HttpRequest, pk: int) -> HttpResponse:
     household = get_household_for(request.user, pk)
     return render(request, "consultations/household.html", household_context(request, household))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the visit form (an HTMX fragment, or the household page with the form open).
     POST: save the visit once, then show the updated timeline or list row."""
     from_list = request.POST.get("return_to", request.GET.get("return_to")) == "list"
     household = get_household_for(request.user, pk, write=True, perm=ADD_VISIT)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if not request.htmx:
             return redirect(household.get_absolute_url() + "?log=1#log")
         return render_visit_slot(request, household, VisitForm(), from_list, open_form=True)
@@ -70,7 +70,7 @@ def render_visit_slot(
     return render(request, "consultations/household.html#visits", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def edit_visit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a visit. Nothing is deleted; the history keeps who changed what and when."""

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from campaigns.models import Campaign, Unit
 from consultations.models import Proposal
@@ -27,7 +27,7 @@ from core.pdf import pdf_response, render_pdf
 from households.access import get_household_for
 
 
-@require_GET
+@require_safe
 @login_required
 def unit_packet(request: HttpRequest, pk: int) -> HttpResponse:
     """One unit's packet: its vote on the published proposal, every household's form."""
@@ -48,7 +48,7 @@ def unit_packet(request: HttpRequest, pk: int) -> HttpResponse:
     return pdf_response(pdf, _("签字材料-%(place)s.pdf") % {"place": place})
 
 
-@require_GET
+@require_safe
 @login_required
 def consent_form(request: HttpRequest, pk: int) -> HttpResponse:
     """One household's consent form for the published proposal. As signed when the household

@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from campaigns.models import Campaign
@@ -51,7 +51,7 @@ def base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-@require_GET
+@require_safe
 @login_required
 def packet_page(request: HttpRequest, slug: str) -> HttpResponse:
     """Where the campaign's packet stands: none yet, being made (with progress), ready to
@@ -76,7 +76,7 @@ def request_packet_view(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("consultations:packet_page", slug=campaign.slug)
 
 
-@require_GET
+@require_safe
 @login_required
 @vary_on_headers("HX-Request")
 def packet_status(request: HttpRequest, pk: int) -> HttpResponse:
@@ -88,7 +88,7 @@ def packet_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, f"{TEMPLATE}#status", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def packet_download(request: HttpRequest, pk: int) -> FileResponse:
     job = packet_file_for(request, pk)
@@ -116,7 +116,7 @@ def kept_file_response(request: HttpRequest, job: PacketFile) -> FileResponse:
     return private_document(response, name)
 
 
-@require_GET
+@require_safe
 @login_required
 def campaign_packet(request: HttpRequest, slug: str) -> HttpResponse:
     """The campaign's packet as a PDF: the kept file when it is current; otherwise the page

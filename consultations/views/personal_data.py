@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from consultations.forms import ErasureForm
@@ -26,7 +26,7 @@ EXPORT = "households.export_household"
 ERASE = "households.erase_household"
 
 
-@require_GET
+@require_safe
 @login_required
 @vary_on_headers("HX-Request")
 def owner_phone(request: HttpRequest, pk: int, owner_pk: int) -> HttpResponse:
@@ -44,7 +44,7 @@ def owner_phone(request: HttpRequest, pk: int, owner_pk: int) -> HttpResponse:
     return render(request, "consultations/household.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def export_household_data(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything kept about the household, as a JSON file, for the household that asked."""
@@ -56,7 +56,7 @@ def export_household_data(request: HttpRequest, pk: int) -> HttpResponse:
     return private_document(response, name, inline=False)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def erase_household_data(request: HttpRequest, pk: int) -> HttpResponse:
     """Erase the household's personal data after the secretary types its room to confirm."""

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from consultations.costs import explain_share
 from consultations.doors import door_counts_by_unit, door_status
@@ -60,7 +60,7 @@ def walk_sheet_response(request: HttpRequest, sheets: list[dict], place: str) ->
     return pdf_response(pdf, _("走访表-%(place)s.pdf") % {"place": place})
 
 
-@require_GET
+@require_safe
 @login_required
 def unit_walk_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     sheets = walk_sheets(Household.objects.for_user(request.user).filter(unit_id=pk))
@@ -68,14 +68,14 @@ def unit_walk_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     return walk_sheet_response(request, sheets, f"{unit.building.name}{unit.name}")
 
 
-@require_GET
+@require_safe
 @login_required
 def building_walk_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     sheets = walk_sheets(Household.objects.for_user(request.user).filter(unit__building_id=pk))
     return walk_sheet_response(request, sheets, sheets[0]["unit"].building.name)
 
 
-@require_GET
+@require_safe
 @login_required
 def household_cost_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """One page for the resident: the elevator's cost, its parts, how this household's share

@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns.models import Elevator, Unit
 from consultations.models import Proposal, Share
@@ -150,7 +150,7 @@ def locked(request: HttpRequest, proposal: Proposal, message: str | None = None)
 # Pages
 
 
-@require_http_methods(["GET"])
+@require_safe
 @login_required
 def unit_proposals(request: HttpRequest, pk: int) -> HttpResponse:
     """Every version of the unit's elevator, newest first."""
@@ -178,14 +178,14 @@ def new_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("consultations:edit_proposal", draft.pk)
 
 
-@require_http_methods(["GET"])
+@require_safe
 @login_required
 def proposal_page(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for(request.user, pk)
     return render(request, TEMPLATES + "detail.html", proposal_context(request, proposal))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def edit_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft: figures, rule, ground floor, the coefficient of every floor and, for the
@@ -233,7 +233,7 @@ def edit_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, TEMPLATES + "edit.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def publish_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the confirm page (no JavaScript needed). POST: publish, so households sign it."""

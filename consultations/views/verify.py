@@ -7,13 +7,13 @@ decision are shown: no names, no phone numbers.
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from consultations.models import Consent
 from consultations.packet import find_by_code
 
 
-@require_GET
+@require_safe
 def verify_consent(request: HttpRequest, code: str) -> HttpResponse:
     consent = find_by_code(code)
     if consent is None:

@@ -5,7 +5,7 @@ import re
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from campaigns.models import Building, Unit
+from campaigns.models import Building, Question, Unit
 from households.models import Household, Owner
 from households.register.checking import Check
 
@@ -78,6 +78,8 @@ def commit(checked: Check, user=None) -> dict[str, int]:
         for i, (name, phone) in enumerate(row.owners)
     ]
     bulk_create_with_history(owners, Owner, batch_size=500, **history)
+    # the new owners' names are blanked out of the questions already asked, and their search
+    Question.objects.filter(campaign=campaign).refresh_public_copies()
     return {
         "created": len(created),
         "updated": len(updated),

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -31,7 +31,7 @@ from portal.dashboard.figures import (
 )
 
 
-@require_GET
+@require_safe
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     campaigns = list(Campaign.objects.worked_on_by(request.user).select_related("community"))
@@ -40,7 +40,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/dashboard/index.html", {"campaigns": campaigns})
 
 
-@require_GET
+@require_safe
 @login_required
 def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     """Will the vote pass, where is it stuck, who is doing the work, what is overdue."""
@@ -60,7 +60,7 @@ def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "portal/dashboard/campaign.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 @vary_on_headers("HX-Request")
 def building_grid(request: HttpRequest, slug: str) -> HttpResponse:
@@ -104,7 +104,7 @@ def _export_name(campaign: Campaign, extension: str) -> str:
     return f"register-{campaign.slug}-{timezone.localdate():%Y%m%d}.{extension}"
 
 
-@require_GET
+@require_safe
 @login_required
 def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign_for(request.user, slug, manage=True)
@@ -118,7 +118,7 @@ def export_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_required
 def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_campaign_for(request.user, slug, manage=True)
@@ -146,7 +146,7 @@ class RegisterUploadForm(forms.Form):
         return upload
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @vary_on_headers("HX-Request")
 def import_register(request: HttpRequest, slug: str) -> HttpResponse:

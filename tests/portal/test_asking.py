@@ -125,3 +125,28 @@ def test_a_question_with_a_script_in_it_is_stored_as_typed_and_shown_as_text(cli
 def test_a_hidden_campaign_takes_no_questions(client):
     assert ask(client, make_campaign(is_public=False)).status_code == 404
     assert not Question.objects.exists()
+
+
+def test_behind_a_proxy_a_spoofed_forwarded_for_does_not_reset_the_rate_limit(client, settings):
+    settings.QUESTION_RATE_LIMIT = 1
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.TRUSTED_PROXY_COUNT = 1
+    campaign = make_campaign()
+    url = reverse("ask", args=[campaign.slug])
+    codes = [
+        client.post(
+            url, {"body": f"问题{i}"}, HTTP_X_FORWARDED_FOR=f"6.6.6.{i}, 203.0.113.5"
+        ).status_code
+        for i in range(3)
+    ]
+    other = client.post(url, {"body": "邻居"}, HTTP_X_FORWARDED_FOR="6.6.6.0, 203.0.113.6")
+    assert [*codes, other.status_code] == [302, 429, 429, 302]
+
+
+def test_by_default_the_rate_limit_ignores_a_forwarded_for_header(client, settings):
+    settings.QUESTION_RATE_LIMIT = 1
+    campaign = make_campaign()
+    url = reverse("ask", args=[campaign.slug])
+    first = client.post(url, {"body": "一"}, HTTP_X_FORWARDED_FOR="6.6.6.1")
+    second = client.post(url, {"body": "二"}, HTTP_X_FORWARDED_FOR="6.6.6.2")
+    assert [first.status_code, second.status_code] == [302, 429]

@@ -80,3 +80,24 @@ def test_a_successful_login_clears_earlier_failures(client, settings):
         attempt(client, user.username)
     assert attempt(client, user.username, PASSWORD).status_code == 302
     assert not AccessAttempt.objects.filter(username=user.username).exists()
+
+
+def test_behind_a_proxy_the_lockout_counts_the_address_the_proxy_reports(client, settings):
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.TRUSTED_PROXY_COUNT = 1
+    user = make_assignment().user
+
+    def from_behind_the_proxy(chain: str, password: str = "wrong"):
+        return client.post(
+            LOGIN,
+            {"username": user.username, "password": password},
+            REMOTE_ADDR="10.0.0.1",  # the proxy
+            HTTP_X_FORWARDED_FOR=chain,
+        )
+
+    # a new spoofed address at the left each time does not dodge the lockout
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        from_behind_the_proxy(f"6.6.6.{i}, 203.0.113.5")
+    assert from_behind_the_proxy("6.6.6.99, 203.0.113.5", PASSWORD).status_code == 429
+    # a colleague at another address behind the same proxy can still sign in
+    assert from_behind_the_proxy("203.0.113.6", PASSWORD).status_code == 302

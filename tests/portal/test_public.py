@@ -375,3 +375,54 @@ def test_a_unit_without_households_yet_shows_zero_and_no_error(client):
     make_unit(building=make_building(campaign=campaign), name="2单元")
     text = client.get(campaign.get_absolute_url()).text
     assert "共 0 户，已签字 0 户（0%）" in text
+
+
+def found(client, campaign, words: str) -> str:
+    """The search results only (the HTMX fragment, without the search box and its words)."""
+    url = reverse("public_questions", args=[campaign.slug])
+    return client.get(url, {"q": words}, headers={"HX-Request": "true"}).text
+
+
+def test_parts_of_a_blanked_out_phone_number_find_nothing(client):
+    campaign = make_campaign()
+    owner = make_owner(
+        household=make_household(unit=make_unit(building=make_building(campaign=campaign))),
+        name="张建国",
+        phone="13900271000",
+    )
+    make_question(
+        campaign=campaign,
+        body="出资怎么算？",
+        answer=f"已和业主（{owner.phone}）核对过。",
+        status="published",
+    )
+    assert "出资怎么算" in found(client, campaign, "核对")
+    for length in (3, 4, 5, 7, 9):
+        for start in range(0, len(owner.phone) - length + 1, 2):
+            part = owner.phone[start : start + length]
+            assert "出资怎么算" not in found(client, campaign, part), part
+
+
+def test_parts_of_a_blanked_out_name_find_nothing(client):
+    campaign = make_campaign()
+    make_owner(
+        household=make_household(unit=make_unit(building=make_building(campaign=campaign))),
+        name="张建国",
+    )
+    make_question(
+        campaign=campaign,
+        body="張 建國家门口能堆料吗？",
+        answer="张建国您好，可以。",
+        status="published",
+    )
+    assert "家门口能堆料吗" in found(client, campaign, "堆料")
+    for part in ("张建", "建国", "張建", "建國", "张 建"):
+        assert "家门口能堆料吗" not in found(client, campaign, part), part
+
+
+def test_the_public_search_ignores_spacing_and_traditional_forms(client):
+    campaign = make_campaign()
+    make_question(
+        campaign=campaign, body="一楼要出钱吗？", answer="一楼免出资。", status="published"
+    )
+    assert "一楼要出钱吗" in found(client, campaign, "一 樓")
