@@ -76,6 +76,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # undone last when migrating back: the table rebuilt by removing the columns needs them
+        migrations.RunPython(migrations.RunPython.noop, recreate_sqlite_triggers),
         migrations.AddField(
             model_name='consent',
             name='signed_room',
