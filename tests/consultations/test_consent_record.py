@@ -2,6 +2,9 @@
 re-attributed or deleted is caught by its own checks, by verify_consents, on the public
 verification page and on the printed form; a correction of the room is not an alteration."""
 
+import re
+import shutil
+import subprocess
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
@@ -19,7 +22,16 @@ from consultations.models import Consent
 from consultations.models.consents import ERASED_NAME
 from consultations.packet import household_pages, verification_code
 from consultations.verification import record_problems
-from tests.factories import PNG_1PX, make_consent, make_household, make_proposal, make_user
+from households.models import Household
+from tests.factories import (
+    PNG_1PX,
+    make_assignment,
+    make_consent,
+    make_household,
+    make_proposal,
+    make_user,
+    make_voted_unit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -317,3 +329,32 @@ def test_any_single_change_to_a_sealed_consent_is_detected(sealed, which, change
             changed = None
         assert changed is None or record_problems(changed), (field, value)
         transaction.set_rollback(True)
+
+
+# The printed form
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_the_printed_form_warns_of_an_erasure_in_name_only_and_notes_a_corrected_room(
+    client, tmp_path
+):
+    unit, (household,), _proposal = make_voted_unit(["agree"])
+    consent = Consent.objects.get(household=household)
+    client.force_login(make_assignment(unit=unit).user)
+    url = reverse("consultations:consent_form", args=[household.pk])
+
+    Household.objects.filter(pk=household.pk).update(room="201A")  # a correction
+    text = pdf_text(client.get(url).content, tmp_path)
+    assert "存档记录与签字内容一致" in text
+    assert f"签字时房屋登记为{unit.building.name}{unit.name}201，此后已更正" in text
+
+    tamper(consent, erased_at=consent.signed_at, signer_name="李四", signature=b"forged")
+    text = pdf_text(client.get(url).content, tmp_path)
+    assert "警告：打印时核对发现存档记录与签字内容不一致" in text
+
+
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "form.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    return re.sub(r"\s+", "", text)
