@@ -36,7 +36,7 @@ from campaigns.models import Campaign, Meeting, Review, Unit
 from consultations.models import Consent, Decision, Proposal, Share
 from consultations.standing import unit_standing
 from consultations.thresholds import AGREEMENT
-from consultations.verification import Entry, chain_problems, history_of
+from consultations.verification import troubled_chains
 from core.pdf import base_url_for, html_to_pdf, html_to_pdfs, merge_pdfs
 from households.models import Household, Owner
 
@@ -297,8 +297,9 @@ def household_pages(
     proposals: dict[int, Proposal], households: list[Household], base_url: str
 ) -> tuple[dict[int, HouseholdPage], list["Change"]]:
     """Each household's page (by household id) under its unit's proposal, and the households'
-    changes of mind. Five queries, however many households: the last checks the households'
-    chains against the consent history, so that a page whose record is inconsistent says so."""
+    changes of mind. Five queries, however many households (six when one was erased): the
+    last check the households' chains against the consent history and the audit log, so
+    that a page whose record is inconsistent says so."""
     if not households:
         return {}, []
     ids = [h.pk for h in households]
@@ -326,10 +327,7 @@ def household_pages(
         .order_by("signed_at", "pk")
     )
     earlier = {c.pk: c for c in superseded}
-    history = history_of(Consent.history.filter(wanted))
-    troubled = {
-        p.chain for p in chain_problems(map(Entry.of, [*superseded, *current.values()]), history)
-    }
+    troubled = troubled_chains([*superseded, *current.values()], Consent.history.filter(wanted))
     pages = {}
     for household in households:
         proposal = proposals[household.unit_id]

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 
 from consultations.models import Consent
+from households.models import AuditEvent
 
 # The stored facts compared with the creation record. The snapshot of the place is left out:
 # the hash covers it, and rows older than it got it filled in afterwards.
@@ -165,8 +166,38 @@ def history_of(records) -> dict[int, Entry]:
 
 def problems_in(consents, records) -> list[Problem]:
     """The chain problems of a consent queryset against a ``Consent.history`` queryset of the
-    same scope (so that a deleted consent shows). Two queries."""
-    return chain_problems(entries_of(consents), history_of(records))
+    same scope (so that a deleted consent shows), and its unrecorded erasures. Three queries."""
+    return chain_problems(entries_of(consents), history_of(records)) + unrecorded_erasures(consents)
+
+
+def unrecorded_erasures(consents) -> list[Problem]:
+    """The erased consents whose household's erasure the audit log does not record."""
+    erased = (
+        consents.filter(erased_at__isnull=False)
+        .exclude(household__audit_events__action=AuditEvent.Action.ERASED)
+        .values_list("pk", "household_id", "proposal_id")
+    )
+    return [
+        Problem((household, proposal), f"consent {pk} is erased, but no erasure was recorded")
+        for pk, household, proposal in erased
+    ]
+
+
+def troubled_chains(consents: list[Consent], records) -> set[tuple[int, int]]:
+    """The chains (household id, proposal id) of already loaded consents whose record is
+    inconsistent, against a ``Consent.history`` queryset of the same scope: one query, and one
+    more only when some consent was erased (is that erasure in the audit log?)."""
+    problems = chain_problems(map(Entry.of, consents), history_of(records))
+    troubled = {problem.chain for problem in problems}
+    erased = {(c.household_id, c.proposal_id) for c in consents if c.erased_at is not None}
+    if erased:
+        events = AuditEvent.objects.filter(
+            household__in={household for household, _proposal in erased},
+            action=AuditEvent.Action.ERASED,
+        )
+        recorded = set(events.values_list("household", flat=True))
+        troubled |= {chain for chain in erased if chain[0] not in recorded}
+    return troubled
 
 
 def record_problems(consent: Consent) -> list[str]:

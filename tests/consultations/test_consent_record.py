@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from consultations.models import Consent
 from consultations.models.consents import ERASED_NAME
 from consultations.packet import household_pages, verification_code
+from consultations.personal_data import erase_household
 from consultations.verification import record_problems
 from households.models import Household
 from tests.factories import (
@@ -110,16 +111,27 @@ def test_erasing_in_name_only_while_replacing_the_signer_and_signature_is_detect
 
 def test_a_real_erasure_leaves_the_placeholder_no_signature_and_a_green_record(client):
     consent = make_consent()
-    Consent.objects.filter(pk=consent.pk).erase_personal_data()
+    erase_household(consent.household, make_user(), "房屋已出售")
     erased = Consent.objects.get(pk=consent.pk)
     assert erased.signer_name == ERASED_NAME and bytes(erased.signature) == b""
     assert erased.problems() == [] and verify() == ""
     assert "记录完好" in page(client, verification_code(consent))
+    assert printed_intact(erased)
+
+
+def test_an_erasure_faked_in_the_database_without_its_audit_event_is_detected(client):
+    consent = make_consent()
+    Consent.objects.filter(pk=consent.pk).erase_personal_data()  # no erase_household, no event
+    erased = Consent.objects.get(pk=consent.pk)
+    assert erased.problems() == []  # the row itself looks like an erasure...
+    assert f"consent {consent.pk} is erased, but no erasure was recorded" in verify()
+    assert "记录不一致" in page(client, verification_code(consent))
+    assert not printed_intact(erased)
 
 
 def test_an_erased_consent_whose_stored_digest_was_changed_is_detected():
     consent = make_consent()
-    Consent.objects.filter(pk=consent.pk).erase_personal_data()
+    erase_household(consent.household, make_user(), "房屋已出售")
     forged = tamper(consent, signer_sha256="0" * 64)
     assert forged.problems() == ["does not match its hash"]
 
