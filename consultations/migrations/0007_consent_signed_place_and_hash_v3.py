@@ -2,7 +2,7 @@
 consent has its creation record in the history table (which ``verify_consents`` checks).
 
 The snapshot columns of consents signed before this migration are filled from their household
-as it stands now: that is the best available, and it is what their version 1 or 2 hash covered
+(and their witness's account) as it stands now: that is the best available, and it is what their version 1 or 2 hash covered
 (they hashed ``household.room`` as it stood), so a consent that verified before still does, and
 a later correction of the room no longer breaks it. Their hashes are not recomputed: signed
 history is not rewritten. Consents stored before the history table existed (migration 0005) get
@@ -12,6 +12,8 @@ is detected against the history.
 
 import importlib
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import migrations, models
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Concat
@@ -23,7 +25,13 @@ BATCH = 1000
 def fill_signed_place(apps, schema_editor):
     Household = apps.get_model("households", "Household")
     Unit = apps.get_model("campaigns", "Unit")
+    User = apps.get_model(settings.AUTH_USER_MODEL)
     place = {
+        "signed_witness": Subquery(
+            User.objects.filter(pk=OuterRef("witness_id")).values(
+                get_user_model().USERNAME_FIELD
+            )[:1]
+        ),
         "signed_room": Subquery(
             Household.objects.filter(pk=OuterRef("household_id")).values("room")[:1]
         ),
@@ -73,6 +81,7 @@ class Migration(migrations.Migration):
         ('campaigns', '0001_initial'),
         ('consultations', '0006_fill_door_status'),
         ('households', '0002_owner_trace'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -100,6 +109,18 @@ class Migration(migrations.Migration):
             model_name='historicalconsent',
             name='signed_unit',
             field=models.CharField(default='', max_length=110, verbose_name='签字时的楼栋单元'),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name='consent',
+            name='signed_witness',
+            field=models.CharField(default='', max_length=150, verbose_name='签字时的见证人账号'),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name='historicalconsent',
+            name='signed_witness',
+            field=models.CharField(default='', max_length=150, verbose_name='签字时的见证人账号'),
             preserve_default=False,
         ),
         migrations.AlterField(

@@ -9,7 +9,7 @@ migration 0002), and the current consent is the chain's end.
 unit and the room) into the record, so that a later correction of the room leaves what was
 signed alone, and computes the content hash (version 3: the household as signed, the proposal
 and its version, the share, the decision, the signer's name and the signature through digests,
-the method, the witness, the time, and the consent it supersedes with that one's hash, so a
+the method, the witness's account, the time, and the consent it supersedes with that one's hash, so a
 chain is linked). Older consents keep verifying under the version they were sealed with.
 ``problems()`` says what is wrong with one stored record; ``consultations.verification``
 checks whole chains against the history table.
@@ -127,6 +127,9 @@ class Consent(models.Model):
     # The household as it was shown when it signed (hash version 3), whatever is corrected later.
     signed_unit = models.CharField(_("签字时的楼栋单元"), max_length=110)
     signed_room = models.CharField(_("签字时的房号"), max_length=10)
+    # The witness's account name as signed: the hash covers it rather than the user's id, which
+    # a restore from backup renumbers (users are restored by their natural key).
+    signed_witness = models.CharField(_("签字时的见证人账号"), max_length=150)
 
     objects = ConsentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["signature"])
@@ -184,6 +187,7 @@ class Consent(models.Model):
         household = self.household
         self.signed_unit = str(household.unit)
         self.signed_room = household.room
+        self.signed_witness = self.witness.get_username()
         self.hash_version = HASH_VERSION
         self.signer_salt = secrets.token_hex(16)
         self.signer_sha256 = self.live_signer_digest()
@@ -229,7 +233,7 @@ class Consent(models.Model):
             "signature_sha256": self.signature_digest(),
             "signature_type": self.signature_type,
             "method": self.method,
-            "witness": self.witness_id,
+            "witness": self.signed_witness,
             "signed_at": self.signed_at.astimezone(UTC).isoformat(),
             "supersedes": self.superseded_link(),
         }

@@ -145,12 +145,14 @@ def test_a_kept_name_that_no_longer_matches_its_stored_digest_is_detected():
 # Witness, method, time and what was signed
 
 
-@pytest.mark.parametrize("field", ["witness", "method", "signed_at", "signed_room", "signed_unit"])
+@pytest.mark.parametrize(
+    "field", ["signed_witness", "method", "signed_at", "signed_room", "signed_unit"]
+)
 def test_changing_what_the_hash_now_covers_is_detected(client, field):
     consent = make_consent()
     code = verification_code(consent)
     value = {
-        "witness": make_user(),
+        "signed_witness": "someone-else",
         "method": Consent.Method.PAPER,
         "signed_at": consent.signed_at - timedelta(minutes=1),
         "signed_room": "999",
@@ -163,15 +165,36 @@ def test_changing_what_the_hash_now_covers_is_detected(client, field):
     assert not printed_intact(forged)
 
 
+def test_the_hash_covers_the_witness_by_the_account_they_signed_with():
+    consent = make_consent()
+    assert consent.signed_witness == consent.witness.get_username()
+    assert consent.sealed_content()["witness"] == consent.witness.get_username()
+
+
+def test_pointing_a_consent_at_another_witness_is_caught_by_its_creation_record(client):
+    consent = make_consent()
+    forged = tamper(consent, witness=make_user())
+    assert f"consent {consent.pk} differs from its creation record in witness_id" in verify()
+    assert "记录不一致" in page(client, verification_code(consent))
+    assert not printed_intact(forged)
+
+
 def test_changing_the_witness_and_rehashing_is_still_caught_by_the_creation_record():
     consent = make_consent()
     forged = Consent.objects.get(pk=consent.pk)
     forged.witness = make_user()
-    forged = tamper(consent, witness=forged.witness, content_hash=forged.compute_hash())
+    forged.signed_witness = forged.witness.get_username()
+    forged = tamper(
+        consent,
+        witness=forged.witness,
+        signed_witness=forged.signed_witness,
+        content_hash=forged.compute_hash(),
+    )
     assert forged.problems() == []  # the attacker recomputed the hash...
     problems = verify()  # ...but the history keeps what was stored when it was signed
-    assert f"consent {consent.pk} differs from its creation record in witness_id, content_hash" in (
-        problems
+    assert (
+        f"consent {consent.pk} differs from its creation record in witness_id, content_hash"
+        in problems
     )
     assert record_problems(forged)
 
@@ -302,6 +325,7 @@ CHANGES = {
     "created_at": st.integers(min_value=1, max_value=10**9).map(lambda s: timedelta(seconds=s)),
     "signed_unit": st.text(TEXT, max_size=110),
     "signed_room": st.text(TEXT, max_size=10),
+    "signed_witness": st.text(TEXT, max_size=150),
     "hash_version": st.sampled_from([1, 2, 4]),
     "signer_salt": st.text(alphabet="0123456789abcdef", min_size=32, max_size=32),
     "signer_sha256": st.text(alphabet="0123456789abcdef", min_size=64, max_size=64),

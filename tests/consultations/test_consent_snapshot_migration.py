@@ -45,7 +45,7 @@ def sealed_as_version_2(household, proposal, witness) -> dict:
     consent.signature_sha256 = consent.live_signature_digest()
     consent.content_hash = consent.compute_hash()
     fields = [f.attname for f in Consent._meta.concrete_fields]
-    skipped = {"id", "signed_unit", "signed_room", "created_at"}
+    skipped = {"id", "signed_unit", "signed_room", "signed_witness", "created_at"}
     return {name: getattr(consent, name) for name in fields if name not in skipped}
 
 
@@ -63,6 +63,7 @@ def test_a_consent_signed_before_the_snapshot_still_verifies_after_a_room_correc
     consent = Consent.objects.get(household=household)
     assert (consent.hash_version, consent.signed_room) == (2, "201")
     assert consent.signed_unit == str(household.unit)
+    assert consent.signed_witness == consent.witness.get_username()
     assert consent.content_hash == row["content_hash"]  # signed history is not rewritten
     assert Consent.history.filter(id=consent.pk, history_type="+").exists()
     call_command("verify_consents", stdout=StringIO())
