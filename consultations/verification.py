@@ -6,19 +6,23 @@ is still there, each consent is replaced at most once, every consent is reached 
 and exactly one consent is current. The history table keeps a creation record of every consent:
 a consent the history knows but the table no longer holds was deleted (which would silently
 make the older answer current again), and a consent whose stored facts differ from its creation
-record was changed. ``chain_problems`` is pure (plain values in, sentences out);
-``problems_in`` and ``record_problems`` load the values.
+record was changed. An erased consent must also have its household's erasure in the audit log
+(``erase_household`` writes both), so that a signature cannot be made to vanish as if on
+request. ``chain_problems`` is pure (plain values in, sentences out); ``problems_in``,
+``troubled_chains`` and ``record_problems`` load the values.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
+from datetime import datetime
+from decimal import Decimal
 
 from consultations.models import Consent
 from households.models import AuditEvent
 
-# The stored facts compared with the creation record. The snapshot of the place is left out:
-# the hash covers it, and rows older than it got it filled in afterwards.
+# The stored facts compared with the creation record. The snapshot (place and witness account)
+# is left out: the hash covers it, and rows older than it got it filled in afterwards.
 FACTS = [
     "household_id",
     "proposal_id",
@@ -43,13 +47,13 @@ class Entry:
     household_id: int
     proposal_id: int
     supersedes_id: int | None
-    share_amount: object = None
+    share_amount: Decimal | None = None
     decision: str = ""
     method: str = ""
     signature_type: str = ""
     witness_id: int | None = None
-    signed_at: object = None
-    created_at: object = None
+    signed_at: datetime | None = None
+    created_at: datetime | None = None
     hash_version: int = 0
     content_hash: str = ""
 
