@@ -36,6 +36,7 @@ from campaigns.models import Campaign, Meeting, Review, Unit
 from consultations.models import Consent, Decision, Proposal, Share
 from consultations.standing import unit_standing
 from consultations.thresholds import AGREEMENT
+from consultations.verification import troubled_chains
 from core.pdf import base_url_for, html_to_pdf, html_to_pdfs, merge_pdfs
 from households.models import Household, Owner
 
@@ -296,7 +297,9 @@ def household_pages(
     proposals: dict[int, Proposal], households: list[Household], base_url: str
 ) -> tuple[dict[int, HouseholdPage], list["Change"]]:
     """Each household's page (by household id) under its unit's proposal, and the households'
-    changes of mind. Four queries, however many households."""
+    changes of mind. Five queries, however many households (six when one was erased): the
+    last check the households' chains against the consent history and the audit log, so
+    that a page whose record is inconsistent says so."""
     if not households:
         return {}, []
     ids = [h.pk for h in households]
@@ -324,18 +327,25 @@ def household_pages(
         .order_by("signed_at", "pk")
     )
     earlier = {c.pk: c for c in superseded}
+    troubled = troubled_chains([*superseded, *current.values()], Consent.history.filter(wanted))
     pages = {}
     for household in households:
         proposal = proposals[household.unit_id]
         consent = current.get(household.pk)
         if consent is not None:
             consent.household, consent.proposal = household, proposal
+            if consent.supersedes_id in earlier:  # the hash links to it: no query per page
+                consent.supersedes = earlier[consent.supersedes_id]
         pages[household.pk] = HouseholdPage(
             household=household,
             owners=owners.get(household.pk, []),
             share=shares.get(household.pk),
             weight=proposal.weight_of(household, coefficients_of(proposal)),
-            record=signed_record(consent, base_url, earlier) if consent else None,
+            record=signed_record(
+                consent, base_url, earlier, (household.pk, proposal.pk) not in troubled
+            )
+            if consent
+            else None,
             anchor=f"household-{household.pk}",
         )
     return pages, changes_of(superseded, list(current.values()), pages)
@@ -348,7 +358,11 @@ def coefficients_of(proposal: Proposal) -> dict[int, Decimal]:
     return proposal._packet_coefficients
 
 
-def signed_record(consent: Consent, base_url: str, earlier: dict[int, Consent]) -> SignedRecord:
+def signed_record(
+    consent: Consent, base_url: str, earlier: dict[int, Consent], chain_ok: bool = True
+) -> SignedRecord:
+    """How the consent is printed; ``hash_ok`` says whether the record is intact: the consent's
+    own checks pass and (``chain_ok``) its household's chain of answers is consistent."""
     signature = bytes(consent.signature)
     url = verification_url(consent, base_url)
     return SignedRecord(
@@ -356,7 +370,7 @@ def signed_record(consent: Consent, base_url: str, earlier: dict[int, Consent]) 
         code=verification_code(consent),
         url=url,
         qr=qr_data_uri(url),
-        hash_ok=consent.hash_matches(),
+        hash_ok=chain_ok and consent.is_intact(),
         signature_sha256=consent.signature_digest(),
         signature_uri=image_data_uri(signature, consent.signature_type),
         is_pdf_scan=consent.signature_type == "application/pdf",

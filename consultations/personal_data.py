@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations.models import Consent, Share, Visit, refresh_door_status_of
-from consultations.models.consents import ImmutableRecordError
+from consultations.models.consents import ERASED_NAME, ImmutableRecordError
 from households.models import AuditEvent, Household, Owner, TraceAttempt
 
-ERASED = "（已删除）"
+ERASED = ERASED_NAME
 
 
 class ErasureRefused(Exception):
@@ -103,7 +103,7 @@ def erase_household(household: Household, actor, reason: str) -> None:
 
 def _erase(household: Household, actor, reason: str) -> None:
     pk = household.pk
-    Consent.objects.filter(household=pk).erase_personal_data(ERASED)  # refuses version 1
+    Consent.objects.filter(household=pk).erase_personal_data()  # refuses version 1
     for owner in household.owners.all():
         owner.name, owner.phone, owner.id_tail = ERASED, "", ""
         owner.save()

@@ -4,6 +4,15 @@ The database keeps at most one current consent per household and proposal: each 
 consents to a proposal form one chain (only one record may start it, each record may be
 superseded once, and only by a record of the same household and proposal: a trigger, see
 migration 0002), and the current consent is the chain's end.
+
+``seal()`` fixes a consent when it is signed: it copies the household's place as shown (the
+unit and the room) into the record, so that a later correction of the room leaves what was
+signed alone, and computes the content hash (version 3: the household as signed, the proposal
+and its version, the share, the decision, the signer's name and the signature through digests,
+the method, the witness's account, the time, and the consent it supersedes with that one's hash, so a
+chain is linked). Older consents keep verifying under the version they were sealed with.
+``problems()`` says what is wrong with one stored record; ``consultations.verification``
+checks whole chains against the history table.
 """
 
 import hashlib
@@ -22,7 +31,8 @@ from consultations.models.proposals import MONEY, Proposal
 from core.money import cents
 from households.models import Household
 
-HASH_VERSION = 2
+HASH_VERSION = 3
+ERASED_NAME = "（已删除）"  # the signer's name once erased on request (PIPL)
 
 
 class Decision(models.TextChoices):
@@ -58,14 +68,14 @@ class ConsentQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise ImmutableRecordError("Signed consents are never edited.")
 
-    def erase_personal_data(self, placeholder: str) -> int:
+    def erase_personal_data(self) -> int:
         """The one designed exception to immutability, for an erasure request (PIPL): the
         signer's name and the signature image go; the stored digests keep every hash
         verifiable. Refuses records whose hash covers the name itself (version 1)."""
         if self.filter(hash_version__lt=2).exists():
             raise ImmutableRecordError("Version 1 consents hash the signer's name itself.")
         return super().update(
-            signer_name=placeholder, signature=b"", signer_salt="", erased_at=timezone.now()
+            signer_name=ERASED_NAME, signature=b"", signer_salt="", erased_at=timezone.now()
         )
 
     def delete(self):
@@ -114,6 +124,12 @@ class Consent(models.Model):
     signer_sha256 = models.CharField(_("签字人姓名摘要"), max_length=64, blank=True)
     signature_sha256 = models.CharField(_("签名文件摘要"), max_length=64, blank=True)
     erased_at = models.DateTimeField(_("个人信息删除时间"), null=True, blank=True)
+    # The household as it was shown when it signed (hash version 3), whatever is corrected later.
+    signed_unit = models.CharField(_("签字时的楼栋单元"), max_length=110)
+    signed_room = models.CharField(_("签字时的房号"), max_length=10)
+    # The witness's account name as signed: the hash covers it rather than the user's id, which
+    # a restore from backup renumbers (users are restored by their natural key).
+    signed_witness = models.CharField(_("签字时的见证人账号"), max_length=150)
 
     objects = ConsentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["signature"])
@@ -144,12 +160,8 @@ class Consent(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             raise ImmutableRecordError("Signed consents are never edited.")
-        if self.hash_version >= 2 and not self.signer_salt and not self.erased_at:
-            self.signer_salt = secrets.token_hex(16)
-            self.signer_sha256 = self.live_signer_digest()
-            self.signature_sha256 = self.live_signature_digest()
         if not self.content_hash:
-            self.content_hash = self.compute_hash()
+            self.seal()
         # Always an INSERT: an object carrying an existing pk fails instead of overwriting it.
         kwargs.update(force_insert=True, force_update=False)
         super().save(*args, **kwargs)
@@ -168,21 +180,30 @@ class Consent(models.Model):
     def counts_as_agreement(self) -> bool:
         return self.decision in {Decision.AGREE, Decision.AGREE_NOT_PAYING}
 
+    def seal(self) -> None:
+        """Fix the record as it is signed, before it is stored: the household's place as
+        shown, the digests of the name and the signature, and the content hash (current
+        version). ``save()`` seals a new consent; call it yourself before ``bulk_create``."""
+        household = self.household
+        self.signed_unit = str(household.unit)
+        self.signed_room = household.room
+        self.signed_witness = self.witness.get_username()
+        self.hash_version = HASH_VERSION
+        self.signer_salt = secrets.token_hex(16)
+        self.signer_sha256 = self.live_signer_digest()
+        self.signature_sha256 = self.live_signature_digest()
+        self.content_hash = self.compute_hash()
+
     def signed_content(self) -> dict:
         """Exactly what was signed, in plain values: the basis of the hash."""
-        proposal = self.proposal
+        if self.hash_version >= 3:
+            return self.sealed_content()
+        # Versions 1 and 2 hashed the household's room as it stood; it is read from the
+        # snapshot, filled for them from the household when the snapshot was added (migration
+        # 0007), so that a later correction of the room no longer breaks them.
         return {
-            "proposal": {
-                "id": proposal.pk,
-                "elevator": proposal.elevator_id,
-                "version": proposal.version,
-                "total_cost": cents(proposal.total_cost),
-                "subsidy": cents(proposal.subsidy),
-                "maintenance_fund": cents(proposal.maintenance_fund),
-                "self_funded": cents(proposal.self_funded),
-                "rule": proposal.rule,
-            },
-            "household": {"id": self.household_id, "room": self.household.room},
+            "proposal": self.proposal_content(),
+            "household": {"id": self.household_id, "room": self.signed_room},
             "share": cents(self.share_amount),
             "decision": self.decision,
             "signed_at": self.signed_at.astimezone(UTC).isoformat(),
@@ -193,6 +214,46 @@ class Consent(models.Model):
                 if self.hash_version == 1
                 else {"signer_sha256": self.signer_digest(), "hash_version": self.hash_version}
             ),
+        }
+
+    def sealed_content(self) -> dict:
+        """Version 3: also the unit as shown, the method, the witness, the file type, and the
+        consent this one supersedes with that one's hash (the chain is linked)."""
+        return {
+            "hash_version": self.hash_version,
+            "household": {
+                "id": self.household_id,
+                "unit": self.signed_unit,
+                "room": self.signed_room,
+            },
+            "proposal": self.proposal_content(),
+            "share": cents(self.share_amount),
+            "decision": self.decision,
+            "signer_sha256": self.signer_digest(),
+            "signature_sha256": self.signature_digest(),
+            "signature_type": self.signature_type,
+            "method": self.method,
+            "witness": self.signed_witness,
+            "signed_at": self.signed_at.astimezone(UTC).isoformat(),
+            "supersedes": self.superseded_link(),
+        }
+
+    def superseded_link(self) -> dict | None:
+        if self.supersedes_id is None:
+            return None
+        return {"id": self.supersedes_id, "content_hash": self.supersedes.content_hash}
+
+    def proposal_content(self) -> dict:
+        proposal = self.proposal
+        return {
+            "id": proposal.pk,
+            "elevator": proposal.elevator_id,
+            "version": proposal.version,
+            "total_cost": cents(proposal.total_cost),
+            "subsidy": cents(proposal.subsidy),
+            "maintenance_fund": cents(proposal.maintenance_fund),
+            "self_funded": cents(proposal.self_funded),
+            "rule": proposal.rule,
         }
 
     def live_signer_digest(self) -> str:
@@ -217,6 +278,28 @@ class Consent(models.Model):
 
     def hash_matches(self) -> bool:
         return self.content_hash == self.compute_hash()
+
+    def problems(self) -> list[str]:
+        """What is wrong with this stored record on its own (empty when it is intact): an
+        erasure must leave the placeholder name and no signature, kept data must match its
+        stored digests, and the whole must match the hash. Chains: ``consultations.verification``."""
+        found = []
+        if self.erased_at is not None:
+            if self.signer_name != ERASED_NAME:
+                found.append("erased, yet it names a signer")
+            if bytes(self.signature) or self.signer_salt:
+                found.append("erased, yet it keeps the signature or the name's salt")
+        elif self.hash_version >= 2:
+            if self.signer_sha256 != self.live_signer_digest():
+                found.append("the signer's name does not match its stored digest")
+            if self.signature_sha256 != self.live_signature_digest():
+                found.append("the signature does not match its stored digest")
+        if not self.hash_matches():
+            found.append("does not match its hash")
+        return found
+
+    def is_intact(self) -> bool:
+        return not self.problems()
 
     def supersede(self, **fields) -> "Consent":
         """Record a change of mind: a new consent for the same household and proposal that

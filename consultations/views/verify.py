@@ -1,8 +1,9 @@
 """The public verification page a printed consent's QR code opens.
 
 Anyone holding the paper can check that the record exists, whether it is still the household's
-current answer, and whether the stored record still matches its hash. Only the room and the
-decision are shown: no names, no phone numbers.
+current answer, and whether the stored record is intact: it matches its hash and digests, and
+its household's chain of answers is consistent (``consultations.verification``). Only the room as
+signed and the decision are shown: no names, no phone numbers.
 """
 
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from consultations.models import Consent
 from consultations.packet import find_by_code
+from consultations.verification import record_problems
 
 
 @require_safe
@@ -19,13 +21,13 @@ def verify_consent(request: HttpRequest, code: str) -> HttpResponse:
     if consent is None:
         return render(request, "consultations/verify.html", {"code": code}, status=404)
     consent = Consent.objects.select_related(
-        "household__unit__building", "proposal", "superseded_by"
+        "household__unit__building", "proposal", "superseded_by", "supersedes"
     ).get(pk=consent.pk)
     context = {
         "code": code,
         "consent": consent,
         "current": consent.is_current,
-        "matches": consent.hash_matches(),
+        "matches": not record_problems(consent),
     }
     response = render(request, "consultations/verify.html", context)
     response["Cache-Control"] = "no-store"

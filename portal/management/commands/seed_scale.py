@@ -35,6 +35,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from campaigns.models import Assignment, Building, Campaign, Community, Elevator, Role, Unit
 from campaigns.models.roles import sync_role_groups_of
@@ -427,8 +428,9 @@ class Command(BaseCommand):
                     witness=worker_of_unit[elevator.unit_id],
                     signed_at=self.now - timedelta(days=self.rng.randint(0, 20)),
                 )
-                consent.content_hash = consent.compute_hash()
+                consent.seal()
                 consents.append(consent)
             self.rows += 1 + len(shares)
-        Consent.objects.bulk_create(consents, batch_size=BATCH)
+        # with their creation records, which verify_consents checks the chains against
+        bulk_create_with_history(consents, Consent, batch_size=BATCH)
         self.rows += len(consents)

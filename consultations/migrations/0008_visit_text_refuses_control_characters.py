@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('consultations', '0006_fill_door_status'),
+        ('consultations', '0007_consent_signed_place_and_hash_v3'),
     ]
 
     operations = [
