@@ -6,17 +6,19 @@ the maintenance fund need MORE THAN 1/2 of the area and more than 1/2 of the hea
 the fund or rebuilding / altering the building or its facilities needs AT LEAST 3/4 of each. A
 campaign may instead demand that every household in scope agrees.
 
-Counting follows the Supreme People's Court interpretation on building-unit ownership: area is
-the registered floor area of each unit, and headcount is one per unit (co-owners count once). Each
-entry of ``units`` is one head; pass a buyer of several units as one entry with their summed area.
+Counting follows the Supreme People's Court interpretation on building-unit ownership (法释〔2009〕7号,
+arts. 8 and 9): area is the registered floor area of each exclusive part, and each part is one
+head, except that co-owners count once, one buyer of several parts counts once, and the
+developer's unsold parts together count once. ``heads`` turns flats with their owners' key into
+those heads; each entry of ``units`` given to ``tally`` is one head.
 
 Those who voted, abstentions included, are the participants; "agree_not_paying" is agreement.
 Pure and exact: Decimal areas in, Fractions out, never a float.
 """
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Decimal, Inexact, localcontext
 from fractions import Fraction
 from itertools import accumulate
 
@@ -83,6 +85,49 @@ def tally(units: Iterable[tuple[Decimal, str | None]], rule: str) -> Tally:
     )
 
 
+def heads(
+    flats: Iterable[tuple[Decimal, Hashable | None, str | None]],
+) -> list[tuple[Decimal, str | None]]:
+    """The heads among ``flats`` — ``(area, owner_key, decision)`` for every flat in scope — as
+    the ``(area, decision)`` entries ``tally`` takes, in the order each head first appears.
+
+    Flats with the same ``owner_key`` (the frozenset of a person's or co-owners' ids, one key for
+    all of the developer's unsold parts, one for each body) are one head: their areas summed
+    exactly, their decision the one decision given among them (None if none is). A flat whose
+    key is None is a head of its own. Raises TypeError for a float area, and ValueError for an
+    area of zero or less, an unknown decision, or one head's flats giving different decisions.
+    """
+    merged: dict[object, list] = {}
+    for position, (area, key, decision) in enumerate(flats):
+        _checked_area(area)
+        if decision is not None and decision not in DECISIONS:
+            raise ValueError(f"unknown decision {decision!r}; expected one of {DECISIONS} or None")
+        head = merged.setdefault(position if key is None else ("owner", key), [[], None])
+        head[0].append(area)
+        if decision is not None:
+            if head[1] is not None and head[1] != decision:
+                raise ValueError(f"owner {key!r} gave two decisions: {head[1]!r} and {decision!r}")
+            head[1] = decision
+    return [(_exact_sum(areas), decision) for areas, decision in merged.values()]
+
+
+def _exact_sum(areas: list[Decimal]) -> Decimal:
+    if len(areas) == 1:
+        return areas[0]
+    with localcontext(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN) as exact:
+        exact.traps[Inexact] = True
+        return sum(areas, Decimal(0))
+
+
+def _checked_area(area) -> Decimal:
+    if isinstance(area, float):
+        raise TypeError(f"area must be a Decimal, not a float ({area!r})")
+    exact = Decimal(area)
+    if not exact.is_finite() or exact <= 0:
+        raise ValueError(f"area must be more than zero, got {area}")
+    return exact
+
+
 def tipping_households(units: Iterable[tuple[Decimal, str | None]], rule: str) -> list[int] | None:
     """Positions in ``units`` of one smallest set of non-agreeing households whose agreement
     would make the vote pass, largest area first: [] when it already passes, None when no
@@ -95,11 +140,7 @@ def _validated(units, rule) -> list[tuple[Fraction, str | None]]:
         raise ValueError(f"unknown rule {rule!r}; expected one of {RULES}")
     checked = []
     for area, decision in units:
-        if isinstance(area, float):
-            raise TypeError(f"area must be a Decimal, not a float ({area!r})")
-        exact = Decimal(area)
-        if not exact.is_finite() or exact <= 0:
-            raise ValueError(f"area must be more than zero, got {area}")
+        exact = _checked_area(area)
         if decision is not None and decision not in DECISIONS:
             raise ValueError(f"unknown decision {decision!r}; expected one of {DECISIONS} or None")
         checked.append((Fraction(exact), decision))
