@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.db.models import Q
 
-from campaigns.admin_scope import ScopedAdmin
+from campaigns.admin_scope import ScopedAdmin, ScopedInline
 from campaigns.models import (
     Assignment,
     Building,
@@ -17,6 +18,7 @@ from campaigns.models import (
     Review,
     Unit,
     UpdatePhoto,
+    communities_managed_by,
 )
 
 
@@ -28,12 +30,12 @@ class CommunityAdmin(ScopedAdmin, admin.ModelAdmin):
     search_fields = ["name", "subdistrict"]
 
 
-class BuildingInline(admin.TabularInline):
+class BuildingInline(ScopedInline, admin.TabularInline):
     model = Building
     extra = 0
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ScopedInline, admin.TabularInline):
     model = Milestone
     extra = 0
 
@@ -49,7 +51,7 @@ class CampaignAdmin(ScopedAdmin, admin.ModelAdmin):
     inlines = [BuildingInline, MilestoneInline]
 
 
-class UnitInline(admin.TabularInline):
+class UnitInline(ScopedInline, admin.TabularInline):
     model = Unit
     extra = 0
 
@@ -90,7 +92,7 @@ class MilestoneAdmin(ScopedAdmin, admin.ModelAdmin):
     date_hierarchy = "planned_on"
 
 
-class UpdatePhotoInline(admin.TabularInline):
+class UpdatePhotoInline(ScopedInline, admin.TabularInline):
     model = UpdatePhoto
     extra = 0
     fields = ["image", "caption", "width", "height"]
@@ -110,7 +112,7 @@ class ProgressUpdateAdmin(ScopedAdmin, admin.ModelAdmin):
     search_fields = ["title", "body"]
 
 
-class MeetingDecisionInline(admin.TabularInline):
+class MeetingDecisionInline(ScopedInline, admin.TabularInline):
     model = MeetingDecision
     extra = 1
 
@@ -133,7 +135,7 @@ class MeetingDecisionAdmin(ScopedAdmin, admin.ModelAdmin):
     list_filter = ["status", "is_commitment", "meeting__campaign"]
 
 
-class InspectionIssueInline(admin.TabularInline):
+class InspectionIssueInline(ScopedInline, admin.TabularInline):
     model = InspectionIssue
     extra = 1
 
@@ -181,3 +183,14 @@ class AssignmentAdmin(ScopedAdmin, admin.ModelAdmin):
     list_filter = ["role", "community"]
     list_select_related = ["user", "community", "building", "unit__building"]
     search_fields = ["user__username"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """A secretary places people who have no role yet, or who already work in their
+        community: never someone of another community, whose powers there it would not
+        give, but whose name and account are not theirs to see."""
+        if db_field.name == "user" and not request.user.is_superuser:
+            here = Assignment.objects.filter(community__in=communities_managed_by(request.user))
+            users = db_field.related_model.objects.filter(is_superuser=False)
+            placed = Assignment.objects.values("user")
+            kwargs["queryset"] = users.filter(~Q(pk__in=placed) | Q(pk__in=here.values("user")))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
