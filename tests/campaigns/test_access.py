@@ -1,6 +1,8 @@
 """What a role may do, and where: ``may`` holds a role only in its own community, building or
 unit; the roles' permissions are declared in code, not in Django groups."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group, Permission
 from hypothesis import given
@@ -146,3 +148,21 @@ def test_an_assignment_never_covers_a_spot_in_another_community(role, place, spo
     elif where.unit is not None:  # a worker's door: their unit, or a unit of their building
         expected = unit == where.unit or (building is not None and building == where.building)
         assert covers(assignment, where) == expected
+
+
+def test_the_migration_deletes_the_role_groups_and_their_memberships_only():
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("campaigns.migrations.0006_roles_are_no_longer_global_groups")
+    user = make_user()
+    secretary = Group.objects.create(name=Role.SECRETARY)
+    secretary.permissions.add(Permission.objects.get(codename="export_household"))
+    kept = Group.objects.create(name="审计员")
+    user.groups.add(secretary, kept)
+    migration.delete_role_groups(apps, SimpleNamespace(connection=connection))
+    assert list(user.groups.all()) == [kept]
+    assert not Group.objects.filter(name__in=Role.values).exists()
+    assert not may(user, "households.export_household", make_household())
