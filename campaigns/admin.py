@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db.models import Q
 
 from campaigns.admin_scope import ScopedAdmin, ScopedInline
 from campaigns.models import (
@@ -18,7 +17,6 @@ from campaigns.models import (
     Review,
     Unit,
     UpdatePhoto,
-    communities_managed_by,
 )
 
 
@@ -183,14 +181,3 @@ class AssignmentAdmin(ScopedAdmin, admin.ModelAdmin):
     list_filter = ["role", "community"]
     list_select_related = ["user", "community", "building", "unit__building"]
     search_fields = ["user__username"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        """A secretary places people who have no role yet, or who already work in their
-        community: never someone of another community, whose powers there it would not
-        give, but whose name and account are not theirs to see."""
-        if db_field.name == "user" and not request.user.is_superuser:
-            here = Assignment.objects.filter(community__in=communities_managed_by(request.user))
-            users = db_field.related_model.objects.filter(is_superuser=False)
-            placed = Assignment.objects.values("user")
-            kwargs["queryset"] = users.filter(~Q(pk__in=placed) | Q(pk__in=here.values("user")))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)

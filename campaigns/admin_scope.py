@@ -15,11 +15,12 @@ own admin.
 
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path, unquote
-from django.contrib.auth import get_permission_codename
+from django.contrib.auth import get_permission_codename, get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
-from campaigns.models import Role, Unit, communities_managed_by
+from campaigns.models import Assignment, Role, Unit, communities_managed_by
 from campaigns.roles import role_gives
 
 
@@ -32,14 +33,27 @@ def secretary_may(user, action: str, opts) -> bool:
     return bool(communities_managed_by(user)) and role_gives(Role.SECRETARY, permission)
 
 
+def people_for(user):
+    """The people a secretary may pick (a visitor, a witness, whom to place): those placed in
+    their communities, and those placed nowhere yet; never someone of another community."""
+    here = Assignment.objects.filter(community__in=communities_managed_by(user))
+    placed = Assignment.objects.values("user")
+    people = get_user_model().objects.filter(is_superuser=False)
+    return people.filter(~Q(pk__in=placed) | Q(pk__in=here.values("user")))
+
+
 class ScopedChoices:
-    """Foreign-key choices limited by the related model's own scoped admin."""
+    """Foreign-key choices limited by the related model's own scoped admin, and people to
+    those of the secretary's communities (``people_for``)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        model = db_field.related_model
-        if "queryset" not in kwargs and self.admin_site.is_registered(model):
-            related = self.admin_site.get_model_admin(model)
-            if isinstance(related, ScopedAdmin):
+        if "queryset" not in kwargs and not request.user.is_superuser:
+            model = db_field.related_model
+            registered = self.admin_site.is_registered(model)
+            related = self.admin_site.get_model_admin(model) if registered else None
+            if model is get_user_model():
+                kwargs["queryset"] = people_for(request.user)
+            elif isinstance(related, ScopedAdmin):
                 kwargs["queryset"] = related.get_queryset(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -84,9 +98,10 @@ class ScopedAdmin(ScopedChoices):
 
     def get_object(self, request, object_id, from_field=None):
         """The object if it is in the user's scope; 404 otherwise (change, delete, history)."""
-        obj = super().get_object(request, object_id, from_field)
+        obj = super().get_object(request, object_id, from_field)  # from get_queryset
         if obj is None:
             raise Http404
+        request.__dict__.setdefault("_admin_in_scope", {})[(self.opts.label, obj.pk)] = True
         return obj
 
     def in_scope(self, request, obj) -> bool:

@@ -155,3 +155,31 @@ def test_a_secretary_may_change_their_communitys_records_but_not_delete_signed_o
     assert household_admin.has_delete_permission(request, visit.household)
     assert admin.site.get_model_admin(Consent).has_view_permission(request)
     assert not admin.site.get_model_admin(Consent).has_change_permission(request)
+
+
+def test_the_people_offered_in_any_admin_form_are_of_the_secretarys_community(client):
+    _here, secretary = a_community_with_everything()
+    mine = secretary.assignments.get().community
+    unit_here = Unit.objects.filter(building__campaign__community=mine)[0]
+    worker_here = make_assignment(role=Role.GRID_WORKER, unit=unit_here).user
+    worker_there = make_assignment(role=Role.GRID_WORKER).user
+    client.force_login(secretary)
+    form = client.get(reverse("admin:consultations_visit_add")).context["adminform"].form
+    people = set(form.fields["visitor"].queryset)
+    assert worker_here in people and worker_there not in people
+
+
+# the session, the user, their assignments, the visit (scoped), the ModelBackend's permissions
+# (asked about the user admin's "add" link), the concerns, the household and visitor choices
+QUERIES = {"change": 14, "history": 15}
+
+
+def test_a_visits_admin_pages_cost_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    _here, secretary = a_community_with_everything()
+    visit = visible_to(secretary, admin.site.get_model_admin(Visit))[0]
+    client.force_login(secretary)
+    for name in ["change", "history"]:
+        url = reverse(f"admin:consultations_visit_{name}", args=[visit.pk])
+        client.get(url)  # the process's content types are cached after the first page
+        with django_assert_max_num_queries(QUERIES[name]):
+            assert client.get(url).status_code == 200
