@@ -31,7 +31,7 @@ def spot_of(thing) -> Spot:
         return Spot(thing.pk)
     if isinstance(thing, Campaign):
         return Spot(thing.community_id)
-    if hasattr(thing, "unit_id") and getattr(thing, "unit_id", None):
+    if getattr(thing, "unit_id", None):  # a household, an elevator, a meeting of one unit
         thing = thing.unit
     if hasattr(thing, "building_id"):  # a unit
         return Spot(thing.building.campaign.community_id, thing.building_id, thing.pk)
