@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import (
@@ -27,6 +27,24 @@ ROOM = re.compile(r"^[\w\-#－—]*$")
 # Reverse scheduling counts back from the target date: bounded, so the dates stay real.
 LEAD_DAYS_LIMIT = 3650
 TARGET_DATES = (date(2000, 1, 1), date(2100, 12, 31))
+
+
+def within_target_dates(day: date) -> None:
+    """A date of the schedule lies where a target opening date may (TARGET_DATES)."""
+    first, last = TARGET_DATES
+    if not first <= day <= last:
+        raise forms.ValidationError(
+            _("日期须在 %(first)s 至 %(last)s 之间，请检查年份。")
+            % {"first": first.isoformat(), "last": last.isoformat()}
+        )
+
+
+def bound_dates(form: forms.Form, *names: str) -> None:
+    """Bound the named date fields of ``form`` to TARGET_DATES, in the field and its picker."""
+    for name in names:
+        field = form.fields[name]
+        field.validators.append(within_target_dates)
+        field.widget.attrs.update(min=TARGET_DATES[0].isoformat(), max=TARGET_DATES[1].isoformat())
 
 
 def refuse_links(text: str) -> str:
@@ -211,6 +229,7 @@ class MilestoneForm(forms.ModelForm):
         self.fields["planned_on"].required = False
         self.fields["lead_days"].widget.attrs["max"] = LEAD_DAYS_LIMIT
         self.fields["lead_days"].validators.append(MaxValueValidator(LEAD_DAYS_LIMIT))
+        bound_dates(self, "planned_on", "done_on")
 
     def clean(self):
         data = super().clean()
@@ -233,10 +252,24 @@ class MilestoneForm(forms.ModelForm):
         return super().save(commit)
 
 
+class MilestoneReachedForm(forms.ModelForm):
+    """What a grid worker may change on a milestone: the day it was reached. Its title, plan
+    and notes are the secretary's (MilestoneForm)."""
+
+    class Meta:
+        model = Milestone
+        fields = ["done_on"]
+        widgets = {"done_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_dates(self, "done_on")
+
+
 class TargetDateForm(forms.Form):
     target_open_date = forms.DateField(
         label=_("目标启用日期"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("请填写目标启用日期。")},
-        validators=[MinValueValidator(TARGET_DATES[0]), MaxValueValidator(TARGET_DATES[1])],
+        validators=[within_target_dates],
     )

@@ -1,18 +1,21 @@
 """Photos staff attach to progress updates: checked by content, resized, stripped of EXIF.
 
-A phone photo carries where it was taken (GPS) and the phone that took it. Nothing of that
-must reach the public page, so every photo is decoded and written again as a fresh JPEG with
-no metadata at all, turned upright first (the orientation tag goes with the rest).
+A phone photo carries where it was taken (GPS) and the phone that took it, and any JPEG may
+carry comments (COM segments), XMP and an ICC profile with text of its own. Nothing of that
+must reach the public page, so every photo is decoded, turned upright (the orientation tag
+goes with the rest), converted to sRGB, and written again from its pixels alone as a fresh
+JPEG with no metadata segment at all.
 """
 
 import io
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from core.images import PHOTO_PIXELS, fits, megapixels
 
 PHOTO_LIMIT = 15 * 1024 * 1024  # a phone's full-resolution JPEG is 3 to 10 MB
-MAX_PIXELS = 50_000_000  # checked from the header, before anything is decoded
 LONG_SIDE = 1600  # plenty for a phone screen, a few hundred kilobytes
 FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
 
@@ -35,8 +38,21 @@ def prepare_photo(upload) -> ContentFile:
     try:
         image = Image.open(upload)  # reads the header only
         # Checked before anything is decoded: a small file may claim a gigantic image.
-        if image.format not in FORMATS or image.width * image.height > MAX_PIXELS:
+        if image.format not in FORMATS:
             raise not_a_photo
+        if not fits(image, PHOTO_PIXELS):
+            raise PhotoError(
+                _(
+                    "照片“%(name)s”的尺寸太大（%(width)s×%(height)s 像素），"
+                    "请缩小到 %(limit)s 百万像素以内再上传。"
+                )
+                % {
+                    "name": name,
+                    "width": image.width,
+                    "height": image.height,
+                    "limit": megapixels(PHOTO_PIXELS),
+                }
+            )
         if not is_complete(upload, image.format):
             raise PhotoError(
                 _("照片“%(name)s”不完整（可能没有上传完），请重新上传。") % {"name": name}
@@ -44,7 +60,7 @@ def prepare_photo(upload) -> ContentFile:
         image.draft("RGB", (LONG_SIDE, LONG_SIDE))  # JPEG: decode at a reduced size
         image = ImageOps.exif_transpose(image)
         image.thumbnail((LONG_SIDE, LONG_SIDE), Image.Resampling.LANCZOS)
-        image = flatten(image)
+        image = pixels_only(flatten(to_srgb(image)))
     except PhotoError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
@@ -52,6 +68,30 @@ def prepare_photo(upload) -> ContentFile:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=82, optimize=True, progressive=True)
     return ContentFile(buffer.getvalue(), name="photo.jpg")
+
+
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def to_srgb(image: Image.Image) -> Image.Image:
+    """The colours as sRGB (what the stored JPEG will assume without its profile). A profile
+    that cannot be read, or does not suit the image, is ignored: the pixels stay as they are."""
+    icc = image.info.get("icc_profile")
+    if not icc or image.mode not in ("RGB", "CMYK", "L"):
+        return image
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(image, profile, SRGB, outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image
+
+
+def pixels_only(image: Image.Image) -> Image.Image:
+    """A new RGB image holding ``image``'s pixels and nothing else: no EXIF, ICC profile,
+    comment or XMP in its ``info`` for the JPEG writer to carry over."""
+    fresh = Image.new("RGB", image.size)
+    fresh.paste(image)
+    return fresh
 
 
 def is_complete(upload, format: str) -> bool:

@@ -1,7 +1,8 @@
 """Taking a signature: checking what was drawn or scanned, and recording the consent once.
 
 The checks look at the bytes, not at names or declared types: a PNG drawn on the tablet must
-decode as a PNG with ink on it; a scanned paper form must really be a JPEG, PNG or PDF.
+decode as a PNG with ink on it; a scanned paper form must really be a JPEG, PNG or PDF, and a
+PDF a plain document with pages and no scripts or actions.
 """
 
 import base64
@@ -14,12 +15,18 @@ from PIL import Image, UnidentifiedImageError
 
 from campaigns.photos import is_complete
 from consultations.models import Consent, Proposal, Share, refresh_door_status_of
+from core import uploaded_pdf
+from core.images import PHOTO_PIXELS, SIGNATURE_PIXELS, fits, megapixels
 from households.models import Household
 
 SIGNATURE_LIMIT = 1024 * 1024  # a drawn signature is a few dozen kilobytes
 SCAN_LIMIT = 10 * 1024 * 1024
 PNG_DATA_URL = "data:image/png;base64,"
-MAX_PIXELS = 40_000_000
+SIGNATURE_TOO_LARGE = _("签名图片的尺寸太大（%(width)s×%(height)s 像素），请清除后重新签名。")
+SCAN_TOO_LARGE = _(
+    "扫描件的尺寸太大（%(width)s×%(height)s 像素），"
+    "请把分辨率调到 %(limit)s 百万像素以内（例如 300 dpi）后重新扫描。"
+)
 
 
 class SignatureError(ValueError):
@@ -42,7 +49,7 @@ def signature_from_data_url(data_url: str) -> bytes:
         raise SignatureError(_("签名格式不正确，请清除后重新签名。")) from None
     if len(png) > SIGNATURE_LIMIT:
         raise SignatureError(_("签名图片过大，请清除后重新签名。"))
-    image = _open_image(png, {"PNG"})
+    image = _open_image(png, {"PNG"}, SIGNATURE_PIXELS, SIGNATURE_TOO_LARGE)
     if not _has_ink(image):
         raise SignatureError(_("签名框是空白的，请业主签名。"))
     return png
@@ -59,16 +66,24 @@ def scan_from_upload(upload) -> tuple[bytes, str]:
     if data.startswith(b"%PDF-"):
         if b"%%EOF" not in data[-2048:]:
             raise SignatureError(_("PDF 文件不完整，请重新扫描后上传。"))
+        try:
+            uploaded_pdf.check(data)  # opens, has pages, runs nothing
+        except uploaded_pdf.UnusablePDF as error:
+            raise SignatureError(str(error)) from None
         return data, "application/pdf"
-    image = _open_image(data, {"JPEG", "PNG"})
+    image = _open_image(data, {"JPEG", "PNG"}, PHOTO_PIXELS, SCAN_TOO_LARGE)
     return data, f"image/{image.format.lower()}"
 
 
-def _open_image(data: bytes, formats: set[str]) -> Image.Image:
+def _open_image(data: bytes, formats: set[str], max_pixels: int, too_large: str) -> Image.Image:
+    """The image in ``data``, decoded only once its header shows it fits ``max_pixels``."""
     try:
-        image = Image.open(io.BytesIO(data))
-        if image.format not in formats or image.width * image.height > MAX_PIXELS:
+        image = Image.open(io.BytesIO(data))  # reads the header only
+        if image.format not in formats:
             raise SignatureError(_("文件不是可用的图片，请上传 JPEG、PNG 或 PDF。"))
+        if not fits(image, max_pixels):  # before a pixel is decoded
+            size = {"width": image.width, "height": image.height}
+            raise SignatureError(too_large % {**size, "limit": megapixels(max_pixels)})
         if not is_complete(io.BytesIO(data), image.format):  # a cut-off upload or scan
             raise SignatureError(_("图片文件不完整，请重新扫描后上传。"))
         image.load()

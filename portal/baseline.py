@@ -26,7 +26,7 @@ def baseline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def patterns(enabled: bool) -> list:
-    return [path("bench/baseline/<int:pk>/", baseline, name="bench_baseline")] if enabled else []
+    return [path("bench/baseline/<id:pk>/", baseline, name="bench_baseline")] if enabled else []
 
 
 urlpatterns = patterns(settings.BENCH_BASELINE)

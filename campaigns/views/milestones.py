@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.access import PermsAt, get_campaign_for
-from campaigns.forms import MilestoneForm, TargetDateForm
+from campaigns.forms import MilestoneForm, MilestoneReachedForm, TargetDateForm
 from campaigns.models import Milestone
 
 
@@ -51,7 +51,9 @@ def add_milestone(request: HttpRequest, slug: str) -> HttpResponse:
 def edit_milestone(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign = get_campaign_for(request.user, slug, "campaigns.change_milestone")
     milestone = get_object_or_404(Milestone.objects.filter(campaign=campaign), pk=pk)
-    form = MilestoneForm(request.POST or None, instance=milestone, campaign=campaign)
+    # The secretary plans the timeline; the others who may change a milestone mark it reached.
+    form_class = MilestoneForm if campaign.is_managed_by(request.user) else MilestoneReachedForm
+    form = form_class(request.POST or None, instance=milestone, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("节点已更新。"))

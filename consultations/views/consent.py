@@ -14,10 +14,12 @@ from consultations.forms import ConsentForm
 from consultations.models import Consent, Proposal
 from consultations.signing import ConsentConflict, SignatureError, record_consent
 from consultations.standing import unit_standing
+from core.pdf import private_document
 from households.access import get_household_for
 from households.models import Household
 
 ADD_CONSENT = "consultations.add_consent"
+SCAN_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,10 +86,14 @@ def signature_file(request: HttpRequest, pk: int) -> HttpResponse:
     """The signature image or scan of one consent, for the staff who may see the household."""
     consent = get_object_or_404(Consent.objects.for_user(request.user), pk=pk)
     response = HttpResponse(bytes(consent.signature), content_type=consent.signature_type)
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    if consent.method == Consent.Method.TABLET:  # a PNG the portal drew and checked
+        response["Cache-Control"] = "private, no-store"
+        response["Content-Disposition"] = "inline"
+        return response
+    # An uploaded scan is saved, not opened in the portal's own origin.
+    extension = SCAN_EXTENSIONS.get(consent.signature_type, "bin")
+    return private_document(response, f"consent-{consent.pk}.{extension}", inline=False)
 
 
 @require_GET

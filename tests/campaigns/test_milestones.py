@@ -128,6 +128,69 @@ def test_a_grid_worker_marks_a_milestone_reached_but_cannot_move_the_target(clie
     assert client.post(target, {"target_open_date": "2027-05-01"}).status_code == 403
 
 
+def test_a_grid_worker_may_mark_a_milestone_reached_but_not_rewrite_it(
+    client, campaign, grid_worker
+):
+    milestone = make_milestone(
+        campaign=campaign, title="入户走访", planned_on=date(2026, 11, 1), notes="每户都要到"
+    )
+    client.force_login(grid_worker)
+    url = reverse("campaigns:edit_milestone", args=[campaign.slug, milestone.pk])
+    page = client.get(url).text
+    assert 'name="done_on"' in page and 'name="title"' not in page and 'name="notes"' not in page
+    rewritten = {"title": "改名", "planned_on": "2027-03-01", "notes": "不用去了"}
+    assert client.post(url, {**rewritten, "done_on": "2026-11-03"}).status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.planned_on, milestone.notes) == (
+        "入户走访",
+        date(2026, 11, 1),
+        "每户都要到",
+    )
+    assert milestone.done_on == date(2026, 11, 3)
+
+
+def test_the_secretary_keeps_full_edit_of_a_milestone(client, campaign, secretary):
+    milestone = make_milestone(campaign=campaign, title="入户走访", planned_on=date(2026, 11, 1))
+    client.force_login(secretary)
+    url = reverse("campaigns:edit_milestone", args=[campaign.slug, milestone.pk])
+    data = {"title": "入户走访（第二轮）", "lead_days": "", "planned_on": "2026-12-01"}
+    assert client.post(url, {**data, "done_on": "", "notes": "补访"}).status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.planned_on, milestone.notes) == (
+        "入户走访（第二轮）",
+        date(2026, 12, 1),
+        "补访",
+    )
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1999-12-31", "2101-01-01", "9999-12-31"])
+@pytest.mark.parametrize("field", ["planned_on", "done_on"])
+def test_a_milestone_date_out_of_any_real_schedule_is_refused_with_a_message(
+    client, campaign, secretary, field, day
+):
+    client.force_login(secretary)
+    dates = {"planned_on": "2027-01-15", field: day}
+    response = add(client, campaign, title="律师审核合同", **dates)
+    assert response.status_code == 422
+    assert "日期须在 2000-01-01 至 2100-12-31 之间" in response.text
+    assert "律师审核合同" in response.text
+    assert not Milestone.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_grid_worker_cannot_mark_a_milestone_reached_out_of_any_real_schedule(
+    client, campaign, grid_worker, day
+):
+    milestone = make_milestone(campaign=campaign, planned_on=date(2026, 11, 1))
+    client.force_login(grid_worker)
+    url = reverse("campaigns:edit_milestone", args=[campaign.slug, milestone.pk])
+    response = client.post(url, {"done_on": day})
+    assert response.status_code == 422
+    assert "日期须在 2000-01-01 至 2100-12-31 之间" in response.text
+    milestone.refresh_from_db()
+    assert milestone.done_on is None
+
+
 def test_the_public_timeline_shows_planned_and_actual_dates(client, campaign):
     make_milestone(
         campaign=campaign, title="入户走访", planned_on=date(2026, 11, 1), done_on=date(2026, 11, 3)

@@ -5,7 +5,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageCms
 
 from campaigns.photos import LONG_SIDE, PhotoError, prepare_photo
 
@@ -29,6 +29,23 @@ def phone_jpeg(size=(3000, 2000), orientation: int | None = None) -> bytes:
     return buffer.getvalue()
 
 
+COMMENT = b"<script>alert(1)</script> GPS 30.4862N 114.1509E"
+XMP = (
+    b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:GPSLatitude>30,29.1N</exif:GPSLatitude></x:xmpmeta>'
+)
+
+
+def annotated_jpeg(size=(800, 600)) -> bytes:
+    """A JPEG carrying text outside its pixels: a comment (COM segment) with a script and a GPS
+    position, XMP with another, and an ICC colour profile."""
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (40, 90, 160)).save(
+        buffer, format="JPEG", comment=COMMENT, xmp=XMP, icc_profile=profile
+    )
+    return buffer.getvalue()
+
+
 def upload(data: bytes, name="IMG_0001.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data, content_type="image/jpeg")
 
@@ -44,6 +61,26 @@ def test_a_prepared_photo_has_no_exif_at_all():
     assert not exif.get_ifd(ExifTags.IFD.GPSInfo)
     assert len(exif) == 0
     assert "exif" not in prepared.info
+
+
+def test_the_annotated_photo_really_carries_its_comment_xmp_and_profile_before():
+    original = Image.open(io.BytesIO(annotated_jpeg()))
+    assert original.info["comment"] == COMMENT
+    assert {"xmp", "icc_profile"} <= set(original.info)
+
+
+def test_a_prepared_photo_keeps_no_comment_xmp_or_colour_profile():
+    stored = prepare_photo(upload(annotated_jpeg())).read()
+    assert b"<script>" not in stored and b"GPS" not in stored and b"114.1509" not in stored
+    assert b"xmpmeta" not in stored
+    assert not {"comment", "xmp", "icc_profile", "exif"} & set(Image.open(io.BytesIO(stored)).info)
+
+
+def test_a_photo_with_an_unreadable_colour_profile_is_still_accepted_without_it():
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), "red").save(buffer, format="JPEG", icc_profile=b"not a profile")
+    stored = Image.open(io.BytesIO(prepare_photo(upload(buffer.getvalue())).read()))
+    assert "icc_profile" not in stored.info and stored.size == (300, 200)
 
 
 def test_a_large_photo_is_resized_to_the_long_side():
@@ -102,3 +139,13 @@ def test_a_decompression_bomb_is_refused():
     assert len(buffer.getvalue()) < 100_000
     with pytest.raises(PhotoError):
         prepare_photo(upload(buffer.getvalue(), "bomb.png"))
+
+
+def test_a_photo_of_more_than_24_megapixels_is_refused_before_it_is_decoded(monkeypatch):
+    from tests.consultations.signatures import never_decoded
+
+    buffer = io.BytesIO()
+    Image.new("L", (5000, 5000), 128).save(buffer, format="JPEG")
+    never_decoded(monkeypatch)
+    with pytest.raises(PhotoError, match=r"“big.jpg”的尺寸太大（5000×5000 像素）.*24 百万像素"):
+        prepare_photo(upload(buffer.getvalue(), name="big.jpg"))

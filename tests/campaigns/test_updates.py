@@ -8,7 +8,7 @@ from django.urls import reverse
 from PIL import ExifTags, Image
 
 from campaigns.models import ProgressUpdate, Role, UpdatePhoto
-from tests.campaigns.test_photos import phone_jpeg
+from tests.campaigns.test_photos import annotated_jpeg, phone_jpeg
 from tests.factories import (
     make_assignment,
     make_building,
@@ -54,6 +54,17 @@ def test_a_grid_worker_publishes_an_update_with_photos_stripped_of_their_locatio
     assert "旧电梯拆除完成" in text and stored[0].image.url in text
 
 
+def test_a_published_photo_is_stored_without_the_script_and_position_in_its_comment(
+    client, campaign, grid_worker, settings
+):
+    client.force_login(grid_worker)
+    assert (
+        post_update(client, campaign, photos=[photo("c.jpg", annotated_jpeg())]).status_code == 302
+    )
+    stored = (Path(settings.MEDIA_ROOT) / UpdatePhoto.objects.get().image.name).read_bytes()
+    assert b"<script>" not in stored and b"GPS" not in stored and b"114.1509" not in stored
+
+
 def test_a_draft_stays_internal_until_it_is_published(client, campaign, grid_worker):
     client.force_login(grid_worker)
     post_update(client, campaign, publish=False, title="明天开工（草稿）")
@@ -84,6 +95,18 @@ def test_a_thirty_megabyte_photo_is_refused_with_a_message(client, campaign, gri
     assert response.status_code == 422
     assert "照片“huge.jpg”超过 15 MB" in response.text
     assert not ProgressUpdate.objects.exists()
+
+
+def test_a_photo_too_large_to_decode_is_refused_and_the_text_is_kept(client, campaign, grid_worker):
+    from tests.consultations.signatures import huge_png
+
+    client.force_login(grid_worker)
+    huge = photo("huge.png", huge_png((7000, 7000)))
+    response = post_update(client, campaign, photos=[huge], body="文字不要丢")
+    assert response.status_code == 422
+    assert "照片“huge.png”的尺寸太大" in response.text
+    assert "旧电梯拆除完成" in response.text and "文字不要丢" in response.text
+    assert not ProgressUpdate.objects.exists() and not UpdatePhoto.objects.exists()
 
 
 def test_an_update_takes_at_most_six_photos(client, campaign, grid_worker):

@@ -10,7 +10,15 @@ from django.utils import timezone
 
 from campaigns.models import Role
 from consultations.models import Consent, Proposal
-from tests.consultations.signatures import drawn_signature, impostor, jpeg_scan
+from tests.consultations.signatures import (
+    data_url,
+    drawn_signature,
+    huge_png,
+    impostor,
+    jpeg_scan,
+    pdf_scan,
+    scripted_pdf_scan,
+)
 from tests.factories import (
     make_assignment,
     make_consent,
@@ -197,6 +205,34 @@ def test_the_signature_is_served_privately_to_the_worker(client, door):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["Cache-Control"] == "private, no-store"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_pdf_scan_that_runs_a_script_gets_a_message_keeps_the_name_and_records_nothing(
+    client, door
+):
+    household, _proposal, _worker = door
+    response = sign(client, household, method="paper", signature="", scan=scripted_pdf_scan())
+    assert response.status_code == 422
+    assert "含有脚本或自动运行的动作" in response.text
+    assert 'value="王秀英"' in response.text
+    assert not Consent.objects.exists()
+
+
+@pytest.mark.parametrize(("scan", "extension"), [(pdf_scan, "pdf"), (jpeg_scan, "jpg")])
+def test_an_uploaded_scan_is_served_as_a_download_never_shown_in_the_portal(
+    client, door, scan, extension
+):
+    household, _proposal, _worker = door
+    assert sign(client, household, method="paper", signature="", scan=scan()).status_code == 302
+    consent = Consent.objects.get()
+    response = client.get(reverse("consultations:signature_file", args=[consent.pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith(
+        f'attachment; filename="consent-{consent.pk}.{extension}"'
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_verify_consents_passes_then_catches_a_row_altered_in_the_database(door):
@@ -236,4 +272,15 @@ def test_a_20_mb_scan_posted_to_the_page_gets_a_message_and_records_nothing(clie
     response = sign(client, household, method="paper", signature="", scan=big)
     assert response.status_code == 422
     assert "不能超过 10 MB" in response.text
+    assert not Consent.objects.exists()
+
+
+def test_a_signature_too_large_to_decode_gets_a_message_keeps_the_name_and_records_nothing(
+    client, door
+):
+    household, _proposal, _worker = door
+    response = sign(client, household, signature=data_url(huge_png((6300, 6300))))
+    assert response.status_code == 422
+    assert "签名图片的尺寸太大" in response.text
+    assert 'value="王秀英"' in response.text
     assert not Consent.objects.exists()

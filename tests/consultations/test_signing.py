@@ -11,7 +11,16 @@ from consultations.signing import (
     scan_from_upload,
     signature_from_data_url,
 )
-from tests.consultations.signatures import data_url, impostor, jpeg_scan, pdf_scan, png_bytes
+from tests.consultations.signatures import (
+    data_url,
+    huge_png,
+    impostor,
+    jpeg_scan,
+    never_decoded,
+    pdf_scan,
+    png_bytes,
+    scripted_pdf_scan,
+)
 
 
 def test_a_drawn_signature_is_accepted_as_png_bytes():
@@ -42,6 +51,25 @@ def test_a_huge_signature_is_refused():
         signature_from_data_url(noise)
 
 
+def test_a_signature_of_more_than_four_megapixels_is_refused_before_it_is_decoded(monkeypatch):
+    png = huge_png((6300, 6300))
+    never_decoded(monkeypatch)
+    with pytest.raises(SignatureError, match="签名图片的尺寸太大（6300×6300 像素）"):
+        signature_from_data_url(data_url(png))
+
+
+def test_a_signature_the_size_of_a_pad_on_a_sharp_tablet_screen_is_accepted():
+    png = png_bytes(size=(2400, 900))  # an 800 × 300 pad at three device pixels per point
+    assert signature_from_data_url(data_url(png)) == png
+
+
+def test_a_scan_of_more_than_24_megapixels_is_refused_before_it_is_decoded(monkeypatch):
+    scan = SimpleUploadedFile("form.png", huge_png((7000, 7000)), content_type="image/png")
+    never_decoded(monkeypatch)
+    with pytest.raises(SignatureError, match=r"扫描件的尺寸太大（7000×7000 像素）.*24 百万像素"):
+        scan_from_upload(scan)
+
+
 @pytest.mark.parametrize(
     ("upload", "content_type"), [(jpeg_scan(), "image/jpeg"), (pdf_scan(), "application/pdf")]
 )
@@ -56,6 +84,17 @@ def test_a_scan_is_judged_by_its_content_not_its_name():
     assert scan_from_upload(jpeg_named_pdf)[1] == "image/jpeg"
     with pytest.raises(SignatureError, match="JPEG、PNG 或 PDF"):
         scan_from_upload(impostor())
+
+
+def test_a_pdf_scan_that_runs_a_script_is_refused():
+    with pytest.raises(SignatureError, match="含有脚本或自动运行的动作"):
+        scan_from_upload(scripted_pdf_scan())
+
+
+def test_an_html_page_with_a_pdf_header_is_refused():
+    page = b"%PDF-1.7\n<html><script>alert(document.cookie)</script></html>\n%%EOF\n"
+    with pytest.raises(SignatureError, match="无法打开或没有页面"):
+        scan_from_upload(SimpleUploadedFile("form.pdf", page, content_type="application/pdf"))
 
 
 def test_a_truncated_pdf_is_refused():

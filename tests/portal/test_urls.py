@@ -3,7 +3,7 @@
 import pytest
 from django.contrib import admin
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from campaigns.models import MeetingDecision, ProgressUpdate, Question
 from consultations.models import PacketFile, Proposal
@@ -263,3 +263,46 @@ def test_signed_consents_cannot_be_changed_or_deleted_in_the_admin(site):
     assert client.post(delete, {"post": "yes"}).status_code == 403
     consent.refresh_from_db()
     assert consent.hash_matches()
+
+
+HUGE_ID = 2**63  # one past the largest id any database here can hold
+
+
+def with_huge_ids(name: str, site) -> str | None:
+    """The URL of ``name`` with every id in it past the largest 64-bit integer."""
+    kwargs = resolve(site_url(name, site)).kwargs
+    if not any(isinstance(value, int) for value in kwargs.values()):
+        return None
+    huge = {key: HUGE_ID if isinstance(value, int) else value for key, value in kwargs.items()}
+    return reverse(name, kwargs=huge)
+
+
+def test_every_url_with_an_id_past_the_largest_integer_answers_not_found(site):
+    answers = {}
+    for name in sorted(SITE_URLS):
+        if (url := with_huge_ids(name, site)) is None:
+            continue
+        client = client_for(site, SITE_URLS[name])
+        response = client.post(url) if name in POSTED else client.get(url)
+        answers[url] = response.status_code
+    assert "/units/9223372036854775808/walk-sheet.pdf" in answers
+    assert len(answers) >= 29
+    assert {url: code for url, code in answers.items() if code != 404} == {}
+
+
+def test_every_admin_page_of_a_record_with_a_huge_id_answers_without_a_server_error(site):
+    client = client_for(site, "secretary")
+    urls = [url.replace(f"/{first}/", f"/{HUGE_ID}/") for url, first in admin_record_urls()]
+    answers = {url: client.get(url).status_code for url in urls}
+    assert answers and {url: code for url, code in answers.items() if code >= 500} == {}
+
+
+def admin_record_urls() -> list[tuple[str, int]]:
+    urls = []
+    for model in admin.site._registry:
+        if model._meta.app_label in {"campaigns", "households", "consultations"}:
+            first = model._default_manager.first()
+            if first is not None:
+                info = f"admin:{model._meta.app_label}_{model._meta.model_name}_change"
+                urls.append((reverse(info, args=[first.pk]), first.pk))
+    return urls
