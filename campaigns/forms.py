@@ -16,6 +16,7 @@ from campaigns.models import (
     Question,
 )
 from campaigns.photos import PhotoError, prepare_photo
+from core.text import RefuseControlCharacters
 
 QUESTION_LIMIT = 1000
 ANSWER_LIMIT = 3000
@@ -53,7 +54,7 @@ def refuse_links(text: str) -> str:
     return text
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(RefuseControlCharacters, forms.ModelForm):
     """What a resident asks, without an account. Shown as text wherever it appears."""
 
     body = forms.CharField(
@@ -90,7 +91,7 @@ class QuestionForm(forms.ModelForm):
         return room
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(RefuseControlCharacters, forms.Form):
     answer = forms.CharField(
         label=_("回复"),
         max_length=ANSWER_LIMIT,
@@ -127,7 +128,7 @@ class PhotosField(forms.FileField):
         return prepared
 
 
-class UpdateForm(forms.ModelForm):
+class UpdateForm(RefuseControlCharacters, forms.ModelForm):
     photos = PhotosField(
         label=_("照片（选填）"),
         required=False,
@@ -154,7 +155,7 @@ class UpdateForm(forms.ModelForm):
         return photos
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(RefuseControlCharacters, forms.ModelForm):
     held_at = forms.DateTimeField(
         label=_("召开时间"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -187,7 +188,7 @@ class MeetingForm(forms.ModelForm):
         return held_at
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = MeetingDecision
         fields = ["text", "is_commitment", "status"]
@@ -204,13 +205,13 @@ DecisionFormSet = forms.inlineformset_factory(
 )
 
 
-class DecisionStatusForm(forms.ModelForm):
+class DecisionStatusForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = MeetingDecision
         fields = ["status"]
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(RefuseControlCharacters, forms.ModelForm):
     """Either a number of days before the target opening date, or a planned date."""
 
     class Meta:
@@ -266,7 +267,7 @@ class MilestoneReachedForm(forms.ModelForm):
         bound_dates(self, "done_on")
 
 
-class TargetDateForm(forms.Form):
+class TargetDateForm(RefuseControlCharacters, forms.Form):
     target_open_date = forms.DateField(
         label=_("目标启用日期"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Concern, Consent, Decision, Visit
 from consultations.signing import SignatureError, scan_from_upload, signature_from_data_url
+from core.text import RefuseControlCharacters
 from households.models import OwnerTrace, TraceAttempt
 
 NOTE_LIMIT = 5000
@@ -36,7 +37,7 @@ class SignaturePad(forms.Widget):
     use_fieldset = True
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(RefuseControlCharacters, forms.ModelForm):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     visited_at = forms.DateTimeField(
         label=_("走访时间"),
@@ -142,7 +143,7 @@ class VisitForm(forms.ModelForm):
         return fields
 
 
-class TraceAttemptForm(forms.ModelForm):
+class TraceAttemptForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = TraceAttempt
         fields = ["method", "result", "note"]
@@ -155,7 +156,7 @@ class TraceAttemptForm(forms.ModelForm):
         self.fields["method"].choices = TraceAttempt.Method.choices
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(RefuseControlCharacters, forms.Form):
     """One household's signed answer: on the tablet's pad or as a scanned paper form."""
 
     decision = forms.ChoiceField(
@@ -211,7 +212,7 @@ class ConsentForm(forms.Form):
         return cleaned
 
 
-class ErasureForm(forms.Form):
+class ErasureForm(RefuseControlCharacters, forms.Form):
     """Erasing a household's personal data cannot be undone: the room is typed to confirm."""
 
     room = forms.CharField(label=_("请输入房号确认"), max_length=10)

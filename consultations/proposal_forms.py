@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.forms import PillRadioSelect
 from consultations.models import Proposal
+from core.text import RefuseControlCharacters
 from households.models import Household
 
 MONEY_FIELDS = ("total_cost", "subsidy", "maintenance_fund", "ground_floor_amount")
@@ -20,7 +21,7 @@ def money_input() -> forms.NumberInput:
     return forms.NumberInput(attrs={"min": "0", "step": "0.01", "inputmode": "decimal"})
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Proposal
         fields = [
@@ -79,7 +80,7 @@ class ProposalForm(forms.ModelForm):
         return cleaned
 
 
-class CoefficientForm(forms.Form):
+class CoefficientForm(RefuseControlCharacters, forms.Form):
     coefficient = forms.DecimalField(
         max_digits=6,
         decimal_places=3,
@@ -115,7 +116,7 @@ class CoefficientFormSet(forms.BaseFormSet):
         return {form.floor: form.cleaned_data["coefficient"] for form in self.forms}
 
 
-class AmountForm(forms.Form):
+class AmountForm(RefuseControlCharacters, forms.Form):
     household = forms.IntegerField(widget=forms.HiddenInput)
     amount = forms.DecimalField(
         max_digits=12,

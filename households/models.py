@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from campaigns.models import Community, Unit, unit_ids_for
+from core.text import refuse_control_characters, refuse_control_characters_in_notes
 from households.privacy import mask_name, mask_phone
 
 
@@ -75,7 +76,7 @@ class Household(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="households", verbose_name=_("单元")
     )
-    room = models.CharField(_("房号"), max_length=10)
+    room = models.CharField(_("房号"), max_length=10, validators=[refuse_control_characters])
     floor = models.PositiveSmallIntegerField(_("楼层"))
     area = models.DecimalField(
         _("建筑面积（㎡）"),
@@ -88,7 +89,9 @@ class Household(models.Model):
     )
     elderly = models.BooleanField(_("有70岁以上老人"), default=False)
     mobility_impaired = models.BooleanField(_("有行动不便者"), default=False)
-    needs_note = models.TextField(_("需求备注（仅工作人员可见）"), blank=True)
+    needs_note = models.TextField(
+        _("需求备注（仅工作人员可见）"), blank=True, validators=[refuse_control_characters_in_notes]
+    )
     owner_trace = models.CharField(
         _("产权人联系情况"), max_length=20, choices=OwnerTrace.choices, default=OwnerTrace.UNKNOWN
     )
@@ -190,7 +193,7 @@ class Owner(models.Model):
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="owners", verbose_name=_("住户")
     )
-    name = models.CharField(_("姓名"), max_length=50)
+    name = models.CharField(_("姓名"), max_length=50, validators=[refuse_control_characters])
     phone = models.CharField(_("电话"), max_length=20, blank=True, validators=[phone_validator])
     id_tail = models.CharField(
         _("身份证后4位"), max_length=4, blank=True, validators=[id_tail_validator]
@@ -252,7 +255,9 @@ class TraceAttempt(models.Model):
     attempted_at = models.DateTimeField(_("时间"))
     method = models.CharField(_("途径"), max_length=20, choices=Method.choices)
     result = models.CharField(_("结果"), max_length=20, choices=OwnerTrace.choices)
-    note = models.CharField(_("说明"), max_length=500, blank=True)
+    note = models.CharField(
+        _("说明"), max_length=500, blank=True, validators=[refuse_control_characters]
+    )
 
     history = HistoricalRecords()
 

@@ -165,6 +165,11 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Generated packets name every owner: kept outside MEDIA_ROOT, served only to the secretary.
 PACKET_ROOT = Path(env_str("PACKET_ROOT", default=str(BASE_DIR / "var" / "packets")))
+# A register uploaded for its preview holds every owner's full phone number: kept outside
+# MEDIA_ROOT (never served), files 0600 in folders 0700, for an hour at most.
+REGISTER_UPLOAD_ROOT = Path(
+    env_str("REGISTER_UPLOAD_ROOT", default=str(BASE_DIR / "var" / "register-uploads"))
+)
 PACKET_JOBS = env_int("PACKET_JOBS", 2, minimum=1)  # processes rendering units at once
 
 # Uploads: signatures and scanned forms are small; anything larger is refused early. A form

@@ -15,6 +15,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHER
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PACKET_ROOT = tmp_path / "packets"
+    settings.REGISTER_UPLOAD_ROOT = tmp_path / "register-uploads"
     settings.PACKET_JOBS = 1
     settings.LANGUAGE_CODE = "zh-hans"
     cache.clear()  # cached public pages and rate-limit counters start afresh in each test

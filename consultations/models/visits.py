@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.text import refuse_control_characters, refuse_control_characters_in_notes
 from households.models import Household
 
 
@@ -79,8 +80,10 @@ class Visit(models.Model):
     channel = models.CharField(_("方式"), max_length=20, choices=Channel.choices)
     reached = models.CharField(_("接触对象"), max_length=20, choices=Reached.choices)
     attitude = models.CharField(_("态度"), max_length=20, choices=Attitude.choices, blank=True)
-    notes = models.TextField(_("记录"), blank=True)
-    next_step = models.CharField(_("下一步"), max_length=200, blank=True)
+    notes = models.TextField(_("记录"), blank=True, validators=[refuse_control_characters_in_notes])
+    next_step = models.CharField(
+        _("下一步"), max_length=200, blank=True, validators=[refuse_control_characters]
+    )
     next_step_on = models.DateField(_("下一步日期"), null=True, blank=True)
     idempotency_key = models.UUIDField(
         _("提交编号"), default=uuid.uuid4, unique=True, editable=False

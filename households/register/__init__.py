@@ -16,7 +16,8 @@ Choices (see README, "Importing the register"):
 - Formulas are never evaluated: any formula cell (or text starting with "=") is a problem.
 """
 
-from households.register.checking import HEADERS, REQUIRED, Check, Row, check
+from households.register.checking import Check, Row, check
+from households.register.columns import HEADERS, REQUIRED
 from households.register.reading import (
     FORMULA_STARTS,
     MAX_BYTES,

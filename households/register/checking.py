@@ -10,35 +10,26 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Unit
+from core.text import has_control_characters
 from households.models import Household, Owner, phone_validator
 from households.privacy import mask_phone
-from households.register.reading import Formula, RegisterError
+from households.register.columns import (
+    HEADER_ROWS,
+    HEADERS,
+    Header,
+    find_header,
+    half_width,
+    header_of,
+    is_placeholder,
+    is_totals,
+)
+from households.register.reading import MAX_ROWS, Formula, RegisterError
 
 MAX_FLOOR = 200
 PHONE_LENGTH = Owner._meta.get_field("phone").max_length
-# The file format: the same Chinese headers in every language, in this order.
-HEADERS = {
-    "building": "楼栋",
-    "unit": "单元",
-    "floor": "楼层",
-    "room": "房号",
-    "area": "建筑面积（㎡）",
-    "owners": "产权人",
-    "phones": "电话",
-    "occupancy": "居住情况",
-}
-REQUIRED = ("building", "unit", "floor", "room", "area", "owners")
-ALIASES = {"面积": "area", "联系电话": "phones", "手机": "phones", "业主": "owners"}
 SEPARATORS = re.compile(r"[、,，;；/]")
-AREA_UNIT = re.compile(r"\s*(㎡|m²|m2|平方米|平米)$", re.IGNORECASE)
-
-
-def _header_key(text) -> str:
-    text = re.sub(r"\s+", "", str(text or ""))
-    return re.sub(r"[（(].*?[)）]$", "", text)
-
-
-COLUMN_OF = {_header_key(header): name for name, header in HEADERS.items()} | ALIASES
+AREA_UNIT = re.compile(r"\s*(㎡|m²|m2|平方米|平米|平方)$", re.IGNORECASE)
+FLOOR_UNIT = re.compile(r"(层|楼|F)$", re.IGNORECASE)
 
 
 @dataclass
@@ -69,6 +60,25 @@ class Check:
     campaign: Campaign
     rows: list[Row]
     new_units: list[tuple[str, str, int]]
+    header: Header | None = None
+    blank_rows: list[int] = field(default_factory=list)  # row numbers, as the sheet counts
+    totals_rows: list[int] = field(default_factory=list)
+    repeated_headers: list[int] = field(default_factory=list)
+
+    @property
+    def title_rows(self) -> int:
+        """How many rows above the header were not read (a title, a date, …)."""
+        return self.header.index if self.header else 0
+
+    @property
+    def ignored_columns(self) -> list[str]:
+        return self.header.ignored if self.header else []
+
+    @property
+    def blank_row_numbers(self) -> str:
+        """The blank rows' numbers, the first twenty of them."""
+        shown = "、".join(str(number) for number in self.blank_rows[:20])
+        return shown + ("…" if len(self.blank_rows) > 20 else "")
 
     @property
     def rows_with_problems(self) -> list[Row]:
@@ -92,48 +102,72 @@ class Check:
 
 
 def check(campaign: Campaign, table: list[list]) -> Check:
-    """Every problem of every row, before anything is written; raises RegisterError when the
-    columns the register needs are missing."""
+    """Every problem of every row, before anything is written; raises RegisterError when no
+    row at the top names the columns the register needs."""
     if not table:
         raise RegisterError(_("文件是空的。"))
-    columns = _columns(table[0])
-    rows = [
-        _parse_row(number, cells, columns)
-        for number, cells in enumerate(table[1:], start=2)
-        if any(cell not in (None, "") for cell in cells)
-    ]
+    header = _header(table)
+    rows, blank_rows, totals_rows, repeated_headers = [], [], [], []
+    for number, cells in enumerate(table[header.index + 1 :], start=header.number + 1):
+        known = [cells[i] if i < len(cells) else None for i in header.columns]
+        if all(cell is None or str(cell).strip() == "" for cell in known):
+            blank_rows.append(number)  # blank, or only a 序号 or a 备注 written in it
+        elif is_totals([cell if isinstance(cell, str) else "" for cell in cells]):
+            totals_rows.append(number)
+        elif header_of(cells).columns == header.columns:
+            repeated_headers.append(number)  # pages pasted one below the other
+        else:
+            rows.append(_parse_row(number, cells, header.columns))
     if not rows:
         raise RegisterError(_("表里只有表头，没有住户。"))
+    if len(rows) > MAX_ROWS:
+        raise RegisterError(_("文件超过 %(max)s 行，请拆分后分批导入。") % {"max": f"{MAX_ROWS:,}"})
     _mark_duplicates(rows)
-    new_units = _match(campaign, rows, has_occupancy="occupancy" in columns.values())
-    return Check(campaign, rows, new_units)
+    new_units = _match(campaign, rows, has_occupancy="occupancy" in header.columns.values())
+    return Check(campaign, rows, new_units, header, blank_rows, totals_rows, repeated_headers)
 
 
-def _columns(header: list) -> dict[int, str]:
-    columns: dict[int, str] = {}
-    for index, text in enumerate(header):
-        name = COLUMN_OF.get(_header_key(text))
-        if name and name not in columns.values():
-            columns[index] = name
-    missing = [HEADERS[name] for name in REQUIRED if name not in columns.values()]
-    if missing:
+def _header(table: list[list]) -> Header:
+    header = find_header(table)
+    needed = "、".join(HEADERS.values())
+    if header is None:
         raise RegisterError(
-            _("第 1 行应为表头，缺少这些列：%(missing)s。需要的列：%(needed)s。")
-            % {"missing": "、".join(missing), "needed": "、".join(HEADERS.values())}
+            _("前 %(rows)s 行里没有找到表头。表头需要这些列：%(needed)s。")
+            % {"rows": HEADER_ROWS, "needed": needed}
         )
-    return columns
+    if header.missing:
+        raise RegisterError(
+            _("第 %(row)s 行像是表头，但缺少这些列：%(missing)s。需要的列：%(needed)s。")
+            % {
+                "row": header.number,
+                "missing": "、".join(HEADERS[name] for name in header.missing),
+                "needed": needed,
+            }
+        )
+    return header
 
 
-def _text(value, label: str, problems: list[str], limit: int) -> str:
+def _text(value, label: str, problems: list[str], limit: int, *, as_written=False) -> str | None:
+    """A cell as text: full-width digits and letters as ASCII (unless ``as_written``: names),
+    spaces and line breaks as one space, a dash or 无 as nothing. None when the cell is a
+    problem already reported (a formula, a date, a control character)."""
     if isinstance(value, Formula):
         problems.append(_("%(column)s是公式，请只填写数值或文字。") % {"column": label})
-        return ""
+        return None
     if isinstance(value, datetime | date | time):
         problems.append(_("%(column)s被识别成了日期，请把单元格设为文本。") % {"column": label})
-        return ""
+        return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = re.sub(r"\s+", " ", str(value if value is not None else "")).strip()
+    text = str(value if value is not None else "")
+    if has_control_characters(text.replace("\t", "").replace("\r", "").replace("\n", "")):
+        problems.append(
+            _("%(column)s含有不可见的控制字符，请在文件中删除后重新上传。") % {"column": label}
+        )
+        return None
+    text = re.sub(r"\s+", " ", text if as_written else half_width(text)).strip()
+    if is_placeholder(text):
+        return ""
     if len(text) > limit:
         problems.append(
             _("%(column)s太长（最多 %(limit)s 个字）。") % {"column": label, "limit": limit}
@@ -145,7 +179,7 @@ def _parse_row(number: int, cells: list, columns: dict[int, str]) -> Row:
     row = Row(number)
     raw = {name: cells[index] if index < len(cells) else None for index, name in columns.items()}
     text = {
-        name: _text(raw.get(name), HEADERS[name], row.problems, limit)
+        name: _text(raw.get(name), HEADERS[name], row.problems, limit, as_written=name == "owners")
         for name, limit in (
             ("building", 50),
             ("unit", 50),
@@ -158,13 +192,15 @@ def _parse_row(number: int, cells: list, columns: dict[int, str]) -> Row:
         )
     }
     for name in ("building", "unit", "room"):
-        setattr(row, name, text[name])
-        if not text[name] and not isinstance(raw.get(name), Formula):
+        setattr(row, name, text[name] or "")
+        if text[name] == "":
             row.problems.append(_("缺少%(column)s。") % {"column": HEADERS[name]})
-    row.floor = _floor(text["floor"], row.problems)
-    row.area = _area(text["area"], row.problems)
-    row.occupancy = _occupancy(text["occupancy"], row.problems)
-    row.owners = _owners(text["owners"], text["phones"], row.problems)
+    if text["floor"] is not None:
+        row.floor = _floor(text["floor"], row.problems)
+    if text["area"] is not None:
+        row.area = _area(text["area"], row.problems)
+    row.occupancy = _occupancy(text["occupancy"] or "", row.problems)
+    row.owners = _owners(text["owners"] or "", text["phones"] or "", row.problems)
     return row
 
 
@@ -172,7 +208,7 @@ def _floor(text: str, problems: list[str]) -> int | None:
     if not text:
         problems.append(_("缺少楼层。"))
         return None
-    number = text.removesuffix("层").removesuffix("楼")
+    number = FLOOR_UNIT.sub("", text).strip()
     if not number.isdecimal() or not 0 < int(number) <= MAX_FLOOR:
         problems.append(_("楼层“%(value)s”应为 1 到 200 之间的整数。") % {"value": text})
         return None
@@ -217,7 +253,11 @@ def _occupancy(text: str, problems: list[str]) -> str:
 
 def _owners(names_text: str, phones_text: str, problems: list[str]) -> list[tuple[str, str]]:
     names = [name.strip() for name in SEPARATORS.split(names_text) if name.strip()]
-    phones = [phone.strip() for phone in SEPARATORS.split(phones_text)] if phones_text else []
+    phones = [
+        "" if is_placeholder(phone) else re.sub(r"\s+", "", phone)
+        for phone in SEPARATORS.split(phones_text)
+    ]
+    phones = phones if any(phones) else []
     if len(phones) > len(names):
         problems.append(_("电话比产权人多：每个电话要对应一位产权人，用顿号分隔。"))
         return []
@@ -252,19 +292,26 @@ def _mark_duplicates(rows: list[Row]) -> None:
 
 def _match(campaign: Campaign, rows: list[Row], *, has_occupancy: bool) -> list:
     """Find each row's household, list what would change, and the units to create."""
+    # Names on record are compared as the file's are read (full-width as ASCII), and a row that
+    # finds its unit or household takes the names on record.
     units = {
-        (unit.building.name, unit.name): unit
+        _as_read(unit.building.name, unit.name): unit
         for unit in Unit.objects.filter(building__campaign=campaign).select_related("building")
     }
     households = {
-        (h.unit.building.name, h.unit.name, h.room): h
+        _as_read(h.unit.building.name, h.unit.name, h.room): h
         for h in Household.objects.in_campaign(campaign)
         .select_related("unit__building")
         .prefetch_related("owners")
     }
     new_units: dict[tuple[str, str], int] = {}
     for row in rows:
+        row.household = households.get(row.key)
         unit = units.get((row.building, row.unit))
+        if unit is not None:
+            row.building, row.unit = unit.building.name, unit.name
+        if row.household is not None:
+            row.room = row.household.room
         if unit is None and row.building and row.unit:
             new_units[(row.building, row.unit)] = max(
                 new_units.get((row.building, row.unit), 0), row.floor or 0
@@ -274,7 +321,6 @@ def _match(campaign: Campaign, rows: list[Row], *, has_occupancy: bool) -> list:
                 _("楼层 %(floor)s 超出 %(unit)s 的楼层数（%(floors)s 层）。")
                 % {"floor": row.floor, "unit": unit, "floors": unit.floors}
             )
-        row.household = households.get(row.key)
         if not has_occupancy or not row.occupancy:
             row.occupancy = (
                 row.household.occupancy if row.household else Household.Occupancy.OWNER_OCCUPIED
@@ -283,6 +329,10 @@ def _match(campaign: Campaign, rows: list[Row], *, has_occupancy: bool) -> list:
         if row.household is not None and not row.problems:
             row.changes = _changes(row)
     return [(b, u, floors) for (b, u), floors in new_units.items()]
+
+
+def _as_read(*names: str) -> tuple[str, ...]:
+    return tuple(re.sub(r"\s+", " ", half_width(name)).strip() for name in names)
 
 
 def _resolve_phones(row: Row) -> list[tuple[str, str]]:

@@ -1,7 +1,9 @@
 """Reading an uploaded register: the first sheet of an .xlsx, or a CSV, recognised by content.
 
-Limits: 5 MB, 5,000 rows, 100 MB unpacked. Formulas are never evaluated: a formula cell (or a
-CSV cell starting with "=") comes back as ``Formula`` for the check to report.
+Limits: 5 MB, 5,000 rows, 100 MB unpacked. Of a workbook, only the columns its header names are
+read, whatever size the sheet declares, and no row past the limit. Formulas are never evaluated:
+a formula cell (or a CSV cell starting with "=") comes back as ``Formula`` for the check to
+report.
 """
 
 import csv
@@ -11,8 +13,11 @@ from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 
+from households.register.columns import HEADER_ROWS, find_header
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_SHEET_ROWS = MAX_ROWS + 100  # a title, the header and blank rows above and between
 MAX_UNZIPPED = 100 * 1024 * 1024
 # A spreadsheet runs a cell starting with these as a formula (CSV injection): the export puts
 # an apostrophe before such a cell, and reading takes it off again.
@@ -50,7 +55,6 @@ def _too_many_rows() -> RegisterError:
 def _read_xlsx(data: bytes) -> list[list]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
-    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
     unreadable = RegisterError(_("无法读取这个 Excel 文件，请确认它是 .xlsx 格式且没有损坏。"))
     try:
@@ -61,24 +65,18 @@ def _read_xlsx(data: bytes) -> list[list]:
         # step, the cells as written, to report every formula.
         values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         written = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        rows = []
-        pairs = zip(
-            values.worksheets[0].iter_rows(values_only=True),
-            written.worksheets[0].iter_rows(values_only=True),
-            strict=False,
-        )
-        for row_values, row_written in pairs:
-            if len(rows) > MAX_ROWS:
-                raise _too_many_rows()
-            rows.append(
-                [
-                    Formula()
-                    if isinstance(raw, ArrayFormula | DataTableFormula)
-                    or (isinstance(raw, str) and raw.startswith("="))
-                    else value
-                    for value, raw in zip(row_values, row_written, strict=False)
-                ]
-            )
+        sheets = values.worksheets[0], written.worksheets[0]
+        for sheet in sheets:
+            # The size a sheet declares (<dimension ref="A1:XFD5000"/>) may be anything: read
+            # the cells there are, never the declared width.
+            sheet.reset_dimensions()
+        top = _rows_of(sheets, max_row=HEADER_ROWS)
+        header = find_header(top)
+        if header is None or header.missing:
+            return top  # the check says which columns are missing
+        # Below the header, only the columns it names: a cell far to the right costs nothing.
+        rows = top[: header.index + 1]
+        rows += _rows_of(sheets, min_row=header.number + 1, max_col=header.width)
     # openpyxl raises many kinds of error on a damaged or foreign file; each means "unreadable".
     except (
         zipfile.BadZipFile,
@@ -91,6 +89,37 @@ def _read_xlsx(data: bytes) -> list[list]:
         OSError,
     ) as error:
         raise unreadable from error
+    return rows
+
+
+def _rows_of(sheets, *, min_row: int = 1, max_row: int | None = None, max_col=None) -> list:
+    """The sheet's rows as values, a formula as ``Formula``. Blank rows after the last written
+    one are not kept; a written row past row MAX_SHEET_ROWS refuses the file."""
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    values, written = (
+        sheet.iter_rows(min_row=min_row, max_row=max_row, max_col=max_col, values_only=True)
+        for sheet in sheets
+    )
+    rows: list[list] = []
+    blanks = 0
+    for row_values, row_written in zip(values, written, strict=False):
+        if not any(cell not in (None, "") for cell in row_written):
+            blanks += 1  # the same empty row, again and again: counted, not kept
+            continue
+        if min_row + len(rows) + blanks > MAX_SHEET_ROWS:
+            raise _too_many_rows()
+        rows += [[]] * blanks
+        blanks = 0
+        rows.append(
+            [
+                Formula()
+                if isinstance(raw, ArrayFormula | DataTableFormula)
+                or (isinstance(raw, str) and raw.startswith("="))
+                else value
+                for value, raw in zip(row_values, row_written, strict=False)
+            ]
+        )
     return rows
 
 
@@ -108,7 +137,7 @@ def _read_csv(data: bytes) -> list[list]:
     rows = []
     try:
         for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            if len(rows) > MAX_ROWS:
+            if len(rows) > MAX_SHEET_ROWS:
                 raise _too_many_rows()
             rows.append([_unescape(cell) for cell in cells])
     except csv.Error as error:

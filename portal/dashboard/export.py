@@ -2,7 +2,8 @@
 
 The first columns are the import's own (households.register.HEADERS), so an exported file
 imports again unchanged; the rest say where each household stands, from the same
-stored columns and ``door_status`` the dashboard counts with. Phones are masked.
+stored columns and ``door_status`` the dashboard counts with. Phones are masked. A control
+character stored before the forms refused them is left out, so Excel still opens the file.
 """
 
 import csv
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from consultations.doors import door_status
 from consultations.models import Decision, Proposal, Visit
+from core.text import without_control_characters
 from households.models import OwnerTrace
 from households.register import FORMULA_STARTS, HEADERS
 from portal.dashboard.figures import GRID_STATE
@@ -73,8 +75,13 @@ def register_rows(households, campaign) -> Iterator[list]:
         ]
 
 
+def printable(value):
+    """The value as a spreadsheet can hold it: text without control characters."""
+    return without_control_characters(value) if isinstance(value, str) else value
+
+
 def neutralised(value) -> str:
-    text = "" if value is None else str(value)
+    text = "" if value is None else printable(str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -106,13 +113,13 @@ def as_xlsx(rows, title: str) -> bytes:
     sheet.append(header_cells)
     for row in rows:
         cells = []
-        for value in row:
+        for value in map(printable, row):
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # text, never a formula
             cells.append(cell)
         sheet.append(cells)
-    book.properties.title = title
+    book.properties.title = printable(title)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -1,12 +1,14 @@
 """Keeping a checked register file between its preview and its commit, without a new model.
 
-The uploaded bytes go to ``MEDIA_ROOT/tmp/register/<sha256>-<campaign>-<user>``; the preview page carries a
-signed token naming that hash, the campaign and the user, good for an hour. Confirming reads
+The uploaded bytes go to ``REGISTER_UPLOAD_ROOT/<sha256>-<campaign>-<user>``: outside
+MEDIA_ROOT, so never served, and readable by the server's own user only (files 0600, the folder
+0700), since they hold every owner's full phone number. The preview page carries a signed token naming that hash, the campaign and the user, good for an hour. Confirming reads
 the same bytes back and checks them again against the data as it is then, so what is written
 is exactly what was previewed. Files older than an hour are swept away on the next upload.
 """
 
 import hashlib
+import os
 import re
 import time
 from pathlib import Path
@@ -20,17 +22,26 @@ SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def folder() -> Path:
-    return Path(settings.MEDIA_ROOT) / "tmp" / "register"
+    return Path(settings.REGISTER_UPLOAD_ROOT)
 
 
 def keep(data: bytes, campaign, user) -> str:
     """Store the bytes and return the token that gives them back to this user and campaign."""
     sha = hashlib.sha256(data).hexdigest()
     where = folder()
-    where.mkdir(parents=True, exist_ok=True)
+    where.mkdir(mode=0o700, parents=True, exist_ok=True)
+    where.chmod(0o700)  # whatever the umask, or a folder made before
     _sweep(where)
-    (where / _name(sha, campaign, user)).write_bytes(data)
+    _write_private(where / _name(sha, campaign, user), data)
     return signing.dumps({"sha": sha, "campaign": campaign.pk, "user": user.pk}, salt=SALT)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write the file readable by this user only, from its first byte."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # a file kept from before keeps no wider mode
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
 
 
 def _sha_of(token: str, campaign, user) -> str | None:

@@ -3,6 +3,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -167,6 +168,8 @@ def test_concurrent_posts_of_the_same_form_create_exactly_one_visit():
         ({"reached": "nobody", "attitude": "support"}, "无人在家时无法记录态度"),
         ({"idempotency_key": "not-a-uuid"}, "UUID"),
         ({"visited_at": "yesterday-ish"}, "走访时间"),
+        ({"next_step": "协调会后回访\x01"}, "控制字符"),
+        ({"notes": "第一行\n\x1b[31m第二行"}, "控制字符"),
     ],
 )
 def test_bad_input_gets_a_clear_message_keeps_what_was_typed_and_saves_nothing(
@@ -184,6 +187,21 @@ def test_bad_input_gets_a_clear_message_keeps_what_was_typed_and_saves_nothing(
         if "notes" not in overrides:
             assert "这次记下的话，不能丢" in text
     assert list(Visit.objects.filter(household=household)) == [earlier]
+
+
+def test_notes_keep_their_line_breaks_and_tabs(client, door):
+    household, _worker = door
+    post_visit(client, household, visit_form(notes="第一行\r\n\t第二行"))
+    assert Visit.objects.get(household=household).notes == "第一行\r\n\t第二行"
+
+
+def test_the_admin_refuses_control_characters_in_a_visit_too(door):
+    household, _worker = door
+    visit = make_visit(household=household)
+    visit.notes, visit.next_step = "记录\x07", "回访\x01"
+    with pytest.raises(ValidationError) as refused:
+        visit.full_clean()
+    assert set(refused.value.message_dict) == {"notes", "next_step"}
 
 
 @pytest.mark.parametrize("when", ["0001-01-01T00:00", "1999-12-31T23:59"])

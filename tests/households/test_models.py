@@ -254,3 +254,21 @@ def test_a_user_without_assignments_works_on_no_units_and_costs_one_query(
     idle = get_user_model().objects.create(username="idle")
     with django_assert_num_queries(1):  # the assignments: there are none, so no units query
         assert unit_ids_for(idle) == []
+
+
+def test_the_admin_refuses_control_characters_in_a_room_a_note_or_an_owners_name():
+    owner = make_owner(name="张三")
+    household = owner.household
+    owner.name = "张\x01三"
+    household.room, household.needs_note = "10\x001", "腿脚不便\n\x1b"
+    with pytest.raises(ValidationError) as refused:
+        owner.full_clean()
+    assert set(refused.value.message_dict) == {"name"}
+    with pytest.raises(ValidationError) as refused:
+        household.full_clean()
+    assert set(refused.value.message_dict) == {"room", "needs_note"}
+
+
+def test_a_needs_note_keeps_its_line_breaks():
+    household = make_household(needs_note="第一行\r\n\t第二行")
+    household.full_clean()

@@ -2,9 +2,12 @@
 
 import csv
 import io
+import os
+import stat
 from collections import Counter
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -306,3 +309,72 @@ def test_a_confirmed_import_shows_on_the_dashboard_at_once(client, hand_counted)
     after = client.get(dashboard)
     assert after.context is not None  # rendered afresh, not the kept figures
     assert after.context["units"][0].tally != before
+
+
+# Control characters, where the kept upload lives, and a register as an office keeps it.
+
+
+def test_the_export_leaves_out_a_control_character_stored_before_it_was_refused(
+    client, hand_counted
+):
+    household = hand_counted.households["101"]
+    household.owners.all().delete()
+    make_owner(household=household, name="张\x01三\x1b", phone="")  # saved without validation
+    xlsx = download(client, hand_counted.secretary, hand_counted.campaign)
+    assert xlsx.status_code == 200
+    assert xlsx_rows(xlsx.content)[1][5] == "张三"
+    rows = csv_rows(download(client, hand_counted.secretary, hand_counted.campaign, "csv").content)
+    assert rows[1][5] == "张三"
+
+
+def test_an_upload_with_a_nul_in_a_name_is_refused_before_anything_is_kept(client, hand_counted):
+    rows = [f"8栋,1单元,1,{room},88,住户{room}" for room in range(100, 300)]
+    data = "\n".join(
+        ["楼栋,单元,楼层,房号,建筑面积（㎡）,产权人", *rows, "8栋,1单元,1,999,88,张\x00三"]
+    )
+    assert data.index("\x00") > 4096  # past the look that tells a text file from a binary one
+    client.force_login(hand_counted.secretary)
+    response = upload(client, hand_counted.campaign, data.encode(), "r.csv")
+    assert response.status_code == 422
+    assert "产权人含有不可见的控制字符" in response.text
+    assert "token" not in response.context
+    assert not Household.objects.filter(unit__building__name="8栋").exists()
+
+
+def test_the_upload_kept_for_the_preview_is_outside_media_and_private(
+    client, hand_counted, settings
+):
+    data = "楼栋,单元,楼层,房号,建筑面积（㎡）,产权人,电话\n8栋,1单元,1,101,88,张三,13812341234\n"
+    client.force_login(hand_counted.secretary)
+    umask = os.umask(0)  # the modes are the server's choice, not the umask's
+    try:
+        assert upload(client, hand_counted.campaign, data.encode(), "r.csv").status_code == 200
+    finally:
+        os.umask(umask)
+    media = Path(settings.MEDIA_ROOT)
+    assert not media.exists() or not any(path.is_file() for path in media.rglob("*"))
+    folder = Path(settings.REGISTER_UPLOAD_ROOT)
+    [kept] = list(folder.iterdir())
+    assert kept.read_bytes() == data.encode()
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert client.get(f"/media/tmp/register/{kept.name}").status_code == 404
+
+
+def test_the_preview_says_what_was_not_read(client, hand_counted):
+    data = "\n".join(
+        [
+            "宁康园1栋住户台账,,,,,,,",
+            "序号,楼栋,单元,楼层,房号,面积,业主,备注",
+            "1,8栋,1单元,1,101,88㎡,张三,",
+            ",,,,,,,",
+            "合计,,,,88,,,",
+        ]
+    )
+    client.force_login(hand_counted.secretary)
+    response = upload(client, hand_counted.campaign, data.encode(), "r.csv")
+    assert response.status_code == 200
+    assert "表头在第 2 行，上方 1 行（标题）未读取。" in response.text
+    assert "未读取这些列：序号、备注。" in response.text
+    assert "跳过 1 个空行：第 4 行。" in response.text
+    assert "跳过合计行：第 5 行。" in response.text
