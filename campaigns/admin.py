@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from campaigns.admin_scope import ScopedAdmin
+from campaigns.admin_scope import ScopedAdmin, ScopedInline
 from campaigns.models import (
     Assignment,
     Building,
@@ -28,12 +28,12 @@ class CommunityAdmin(ScopedAdmin, admin.ModelAdmin):
     search_fields = ["name", "subdistrict"]
 
 
-class BuildingInline(admin.TabularInline):
+class BuildingInline(ScopedInline, admin.TabularInline):
     model = Building
     extra = 0
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ScopedInline, admin.TabularInline):
     model = Milestone
     extra = 0
 
@@ -49,7 +49,7 @@ class CampaignAdmin(ScopedAdmin, admin.ModelAdmin):
     inlines = [BuildingInline, MilestoneInline]
 
 
-class UnitInline(admin.TabularInline):
+class UnitInline(ScopedInline, admin.TabularInline):
     model = Unit
     extra = 0
 
@@ -90,7 +90,7 @@ class MilestoneAdmin(ScopedAdmin, admin.ModelAdmin):
     date_hierarchy = "planned_on"
 
 
-class UpdatePhotoInline(admin.TabularInline):
+class UpdatePhotoInline(ScopedInline, admin.TabularInline):
     model = UpdatePhoto
     extra = 0
     fields = ["image", "caption", "width", "height"]
@@ -110,7 +110,7 @@ class ProgressUpdateAdmin(ScopedAdmin, admin.ModelAdmin):
     search_fields = ["title", "body"]
 
 
-class MeetingDecisionInline(admin.TabularInline):
+class MeetingDecisionInline(ScopedInline, admin.TabularInline):
     model = MeetingDecision
     extra = 1
 
@@ -133,7 +133,7 @@ class MeetingDecisionAdmin(ScopedAdmin, admin.ModelAdmin):
     list_filter = ["status", "is_commitment", "meeting__campaign"]
 
 
-class InspectionIssueInline(admin.TabularInline):
+class InspectionIssueInline(ScopedInline, admin.TabularInline):
     model = InspectionIssue
     extra = 1
 

@@ -1,9 +1,12 @@
-"""What each role may do, as Django groups and permissions. Where they may do it is each
-user's Assignment (campaigns.models.roles). Groups are brought in line after every migrate."""
+"""What each role may do, as permission names ("app.codename") declared here in code. Where
+they may do it is each user's Assignment (campaigns.models.roles); the two meet in one check,
+``campaigns.access.may``. No Django group carries a role: a role held in one community gives
+nothing in another."""
+
+from functools import cache
 
 from django.apps import apps
-from django.contrib.auth.management import create_permissions
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth import get_permission_codename
 
 from campaigns.models import Role
 
@@ -67,42 +70,44 @@ NEVER_DELETED = {
 }
 
 
-def secretary_permissions() -> list[Permission]:
-    permissions = Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS)
-    return [
-        p
-        for p in permissions.select_related("content_type")
-        if not (p.codename.startswith("delete_") and p.content_type.model in NEVER_DELETED)
-        and p.codename != "change_consent"
-        # the audit history is read, never written by hand
-        and not (p.content_type.model.startswith("historical") and p.codename[:5] != "view_")
-    ]
+def domain_permissions() -> set[str]:
+    """Every permission of the domain apps' models, by name, read from the models (the
+    permission rows ``migrate`` creates are the same names)."""
+    names = set()
+    for label in DOMAIN_APPS:
+        for model in apps.get_app_config(label).get_models():
+            opts = model._meta
+            codenames = [get_permission_codename(a, opts) for a in opts.default_permissions]
+            codenames += [codename for codename, _name in opts.permissions]
+            names |= {f"{label}.{codename}" for codename in codenames}
+    return names
 
 
-def permissions_named(names: list[str]) -> list[Permission]:
-    wanted = {tuple(name.split(".")) for name in names}
-    found = [
-        p
-        for p in Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS).select_related(
-            "content_type"
-        )
-        if (p.content_type.app_label, p.codename) in wanted
-    ]
-    missing = wanted - {(p.content_type.app_label, p.codename) for p in found}
-    if missing:
-        raise LookupError(f"Unknown permissions for roles: {sorted(missing)}")
-    return found
+def secretary_permission(name: str) -> bool:
+    """Whether the secretary's role gives ``name``: everything of the domain apps but deleting
+    what was signed or said, editing a signature, and writing the audit history by hand."""
+    codename = name.split(".", 1)[1]
+    action, _sep, model = codename.partition("_")
+    return not (
+        (action == "delete" and model in NEVER_DELETED)
+        or codename == "change_consent"
+        or (model.startswith("historical") and action != "view")
+    )
 
 
-def sync_role_groups(using: str = "default", **kwargs) -> None:
-    """Create each role's group with exactly its permissions (idempotent)."""
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0, using=using)
-    wanted = {
-        Role.SECRETARY: secretary_permissions(),
-        Role.GRID_WORKER: permissions_named(GRID_WORKER_PERMISSIONS),
-        Role.BUILDING_LEAD: permissions_named(BUILDING_LEAD_PERMISSIONS),
+@cache
+def role_permissions() -> dict[str, frozenset[str]]:
+    """Each role's permission names (read once per process, after the apps are loaded)."""
+    everything = domain_permissions()
+    named = {*GRID_WORKER_PERMISSIONS, *BUILDING_LEAD_PERMISSIONS}
+    if named - everything:
+        raise LookupError(f"Unknown permissions for roles: {sorted(named - everything)}")
+    return {
+        Role.SECRETARY: frozenset(filter(secretary_permission, everything)),
+        Role.GRID_WORKER: frozenset(GRID_WORKER_PERMISSIONS),
+        Role.BUILDING_LEAD: frozenset(BUILDING_LEAD_PERMISSIONS),
     }
-    for role, permissions in wanted.items():
-        group, _ = Group.objects.using(using).get_or_create(name=role.value)
-        group.permissions.set(permissions)
+
+
+def role_gives(role: str, permission: str) -> bool:
+    return permission in role_permissions().get(role, frozenset())

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from campaigns.admin_scope import ScopedAdmin
+from campaigns.admin_scope import ScopedAdmin, ScopedHistoryAdmin, ScopedInline
 from consultations.models import (
     Consent,
     FloorCoefficient,
@@ -15,13 +15,13 @@ from consultations.models import (
 from households.models import Household
 
 
-class VisitConcernInline(admin.TabularInline):
+class VisitConcernInline(ScopedInline, admin.TabularInline):
     model = VisitConcern
     extra = 0
 
 
 @admin.register(Visit)
-class VisitAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class VisitAdmin(ScopedHistoryAdmin, SimpleHistoryAdmin):
     unit_path = "household__unit"
 
     list_display = [
@@ -49,14 +49,22 @@ class VisitAdmin(ScopedAdmin, SimpleHistoryAdmin):
         refresh_door_status(Household.objects.filter(pk__in=moved))
 
 
-class FloorCoefficientInline(admin.TabularInline):
+class FloorCoefficientInline(ScopedInline, admin.TabularInline):
     model = FloorCoefficient
     extra = 0
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return obj is None or obj.status == Proposal.Status.DRAFT
+        """Only a draft's coefficients change; a published version is what was signed."""
+        draft = obj is None or obj.status == Proposal.Status.DRAFT
+        return draft and super().has_change_permission(request, obj)
 
-    has_add_permission = has_delete_permission = has_change_permission
+    def has_add_permission(self, request, obj=None) -> bool:
+        draft = obj is None or obj.status == Proposal.Status.DRAFT
+        return draft and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        draft = obj is None or obj.status == Proposal.Status.DRAFT
+        return draft and super().has_delete_permission(request, obj)
 
 
 @admin.register(Proposal)

@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 
+from campaigns.access import PermsAt, may
 from consultations.costs import explain_share
 from consultations.doors import door_status
 from consultations.forms import TraceAttemptForm, VisitForm
@@ -39,8 +40,9 @@ def household_context(request: HttpRequest, household: Household, **extra) -> di
         "consent": consent,
         "visits": household.visits.select_related("visitor").prefetch_related("concerns")[:100],
         "trace_attempts": household.trace_attempts.select_related("worker")[:20],
-        "may_log": request.user.has_perm(ADD_VISIT),
-        "may_trace": request.user.has_perm(ADD_TRACE),
+        "may_log": may(request.user, ADD_VISIT, household),
+        "may_trace": may(request.user, ADD_TRACE, household),
+        "perms": PermsAt(request.user, household),  # the role held at this door
         "form": VisitForm(),
         "trace_form": TraceAttemptForm(),
         **extra,

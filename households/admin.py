@@ -1,11 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.admin_scope import ScopedAdmin
+from campaigns.admin_scope import ScopedAdmin, ScopedInline
 from households.models import Household, Owner, TraceAttempt
 
 
-class OwnerInline(admin.TabularInline):
+class OwnerInline(ScopedInline, admin.TabularInline):
     model = Owner
     extra = 0
 

@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from campaigns.access import get_campaign_for
+from campaigns.access import PermsAt, get_campaign_for
 from campaigns.models import Meeting, MeetingDecision, ProgressUpdate, Question
 from portal.project import unit_progress
 from portal.redaction import Redactor
@@ -102,5 +102,10 @@ def summary(request: HttpRequest, slug: str) -> HttpResponse:
     text = daily_summary(campaign, day, request.build_absolute_uri(campaign.get_absolute_url()))
     if request.GET.get("format") == "text":
         return HttpResponse(text, content_type="text/plain; charset=utf-8")
-    context = {"campaign": campaign, "day": day, "text": text}
+    context = {
+        "campaign": campaign,
+        "perms": PermsAt(request.user, campaign),
+        "day": day,
+        "text": text,
+    }
     return render(request, "portal/summary.html", context)

@@ -1,10 +1,10 @@
 """Who works where: a secretary's community, a worker's buildings or units, a lead's one
-building. The role's Django group carries what they may do (campaigns/roles.py)."""
+building. What each role may do there is declared in campaigns/roles.py; the two meet in
+``campaigns.access.may``."""
 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -165,18 +165,8 @@ class Assignment(models.Model):
 
 
 def assignment_changed(sender, instance, **kwargs) -> None:
-    """After every save or delete of an assignment (campaigns/apps.py): the user's role groups
-    become exactly the roles of their assignments, and what their user object read is gone."""
+    """After every save or delete of an assignment (campaigns/apps.py): what its user object
+    read of their places is gone."""
     user = instance.user
     user.__dict__.pop("_assignments_cache", None)
     user.__dict__.pop("_unit_ids_cache", None)
-    sync_role_groups_of(user)
-
-
-def sync_role_groups_of(user) -> None:
-    """Make the user's role groups exactly the roles of their assignments (also for
-    assignments written in bulk, which send no signals)."""
-    wanted = set(Assignment.objects.filter(user=user).values_list("role", flat=True))
-    role_groups = Group.objects.filter(name__in=Role.values)
-    user.groups.remove(*[group for group in role_groups if group.name not in wanted])
-    user.groups.add(*[Group.objects.get_or_create(name=role)[0] for role in wanted])

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from campaigns.access import get_campaign_for
+from campaigns.access import PermsAt, get_campaign_for
 from campaigns.models import Campaign, ProgressUpdate, Question
 
 
@@ -33,4 +33,8 @@ def hub(request: HttpRequest, slug: str) -> HttpResponse:
             campaign=campaign, status=ProgressUpdate.Status.DRAFT
         ).count(),
     }
-    return render(request, "campaigns/manage/hub.html", {"campaign": campaign, **waiting})
+    return render(
+        request,
+        "campaigns/manage/hub.html",
+        {"campaign": campaign, "perms": PermsAt(request.user, campaign), **waiting},
+    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from campaigns.access import get_campaign_for
+from campaigns.access import PermsAt, get_campaign_for
 from campaigns.forms import DecisionFormSet, DecisionStatusForm, MeetingForm
 from campaigns.models import Meeting, MeetingDecision
 
@@ -25,7 +25,12 @@ def meeting_list(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("unit__building")
         .prefetch_related("decisions")
     )
-    context = {"campaign": campaign, "meetings": meetings, "statuses": MeetingDecision.Status}
+    context = {
+        "campaign": campaign,
+        "perms": PermsAt(request.user, campaign),
+        "meetings": meetings,
+        "statuses": MeetingDecision.Status,
+    }
     return render(request, "campaigns/manage/meetings.html", context)
 
 
@@ -60,7 +65,13 @@ def edit(request: HttpRequest, campaign, meeting: Meeting) -> HttpResponse:
             decisions.save()
         messages.success(request, _("协调会记录已保存。"))
         return redirect("campaigns:meetings", campaign.slug)
-    context = {"campaign": campaign, "form": form, "decisions": decisions, "meeting": meeting}
+    context = {
+        "campaign": campaign,
+        "perms": PermsAt(request.user, campaign),
+        "form": form,
+        "decisions": decisions,
+        "meeting": meeting,
+    }
     status = 422 if form.is_bound else 200
     return render(request, "campaigns/manage/meeting_form.html", context, status=status)
 
@@ -78,7 +89,12 @@ def decision_status(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     elif not request.htmx:
         messages.error(request, _("请选择一个状态。"))
     if request.htmx:
-        context = {"campaign": campaign, "decision": decision, "statuses": MeetingDecision.Status}
+        context = {
+            "campaign": campaign,
+            "perms": PermsAt(request.user, campaign),
+            "decision": decision,
+            "statuses": MeetingDecision.Status,
+        }
         status = 200 if form.is_valid() else 422
         return render(request, "campaigns/manage/meetings.html#decision", context, status=status)
     return redirect("campaigns:meetings", campaign.slug)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from campaigns.access import get_campaign_for
+from campaigns.access import PermsAt, get_campaign_for
 from campaigns.forms import MilestoneForm, MilestoneReachedForm, TargetDateForm
 from campaigns.models import Milestone
 
@@ -18,6 +18,7 @@ from campaigns.models import Milestone
 def page(request, campaign, *, form=None, target_form=None, status=200) -> HttpResponse:
     context = {
         "campaign": campaign,
+        "perms": PermsAt(request.user, campaign),
         "milestones": campaign.milestones.all(),
         "form": form or MilestoneForm(campaign=campaign),
         "target_form": target_form
@@ -57,7 +58,12 @@ def edit_milestone(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, _("节点已更新。"))
         return redirect("campaigns:milestones", campaign.slug)
-    context = {"campaign": campaign, "form": form, "milestone": milestone}
+    context = {
+        "campaign": campaign,
+        "perms": PermsAt(request.user, campaign),
+        "form": form,
+        "milestone": milestone,
+    }
     status = 422 if form.is_bound else 200
     return render(request, "campaigns/manage/milestone_form.html", context, status=status)
 

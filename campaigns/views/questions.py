@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from campaigns.access import get_campaign_for
+from campaigns.access import PermsAt, get_campaign_for, may
 from campaigns.forms import AnswerForm
 from campaigns.models import Question
 
@@ -42,6 +42,7 @@ def question_list(request: HttpRequest, slug: str) -> HttpResponse:
         questions = questions.search(words)
     context = {
         "campaign": campaign,
+        "perms": PermsAt(request.user, campaign),
         "questions": questions,
         "show": show,
         "statuses": Question.Status.choices,
@@ -53,7 +54,12 @@ def question_list(request: HttpRequest, slug: str) -> HttpResponse:
 def after(request, campaign, question, status=200) -> HttpResponse:
     """HTMX: the question's card again; otherwise back to the list it was on."""
     if request.htmx:
-        context = {"campaign": campaign, "question": question, "form": None}
+        context = {
+            "campaign": campaign,
+            "perms": PermsAt(request.user, campaign),
+            "question": question,
+            "form": None,
+        }
         return render(request, TEMPLATE + "#question", context, status=status)
     url = reverse("campaigns:questions", args=[campaign.slug])
     return redirect(f"{url}?show={request.POST.get('show', Question.Status.NEW)}")
@@ -66,7 +72,12 @@ def answer_question(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign, question = question_for(request, slug, pk, "campaigns.change_question")
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        context = {"campaign": campaign, "question": question, "form": form}
+        context = {
+            "campaign": campaign,
+            "perms": PermsAt(request.user, campaign),
+            "question": question,
+            "form": form,
+        }
         template = TEMPLATE + "#question" if request.htmx else "campaigns/manage/answer.html"
         return render(request, template, context, status=422)
     question.give_answer(form.cleaned_data["answer"], request.user)
@@ -80,7 +91,7 @@ def answer_question(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def moderate_question(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     campaign, question = question_for(request, slug, pk, "campaigns.view_question")
-    if not request.user.has_perm("campaigns.publish_question"):
+    if not may(request.user, "campaigns.publish_question", campaign):
         raise PermissionDenied
     action = request.POST.get("action")
     if action == "publish":

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from campaigns.access import get_campaign_for
+from campaigns.access import PermsAt, get_campaign_for
 from campaigns.forms import UpdateForm
 from campaigns.models import ProgressUpdate, UpdatePhoto
 
@@ -24,7 +24,9 @@ def update_list(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("status", "-published_at", "-pk")
     )
     return render(
-        request, "campaigns/manage/updates.html", {"campaign": campaign, "updates": updates}
+        request,
+        "campaigns/manage/updates.html",
+        {"campaign": campaign, "perms": PermsAt(request.user, campaign), "updates": updates},
     )
 
 
@@ -65,7 +67,13 @@ def edit(request: HttpRequest, campaign, update: ProgressUpdate) -> HttpResponse
             messages.success(request, _("草稿已保存，公示前居民看不到。"))
         return redirect("campaigns:updates", campaign.slug)
     status = 422 if form.is_bound else 200
-    context = {"campaign": campaign, "form": form, "update": update, "photo_count": have}
+    context = {
+        "campaign": campaign,
+        "perms": PermsAt(request.user, campaign),
+        "form": form,
+        "update": update,
+        "photo_count": have,
+    }
     return render(request, "campaigns/manage/update_form.html", context, status=status)
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from campaigns.access import is_secretary
+from campaigns.models import Campaign
 from consultations.activity import start_of, team_table
 from consultations.models import Visit
 from households.models import TraceAttempt
@@ -31,8 +32,15 @@ def activity(request: HttpRequest) -> HttpResponse:
         "today": today,
         "mine_today": mine_today,
         "traces_today": traces_today,
-        "team": team_table(Visit.objects.for_user(request.user), today)
+        "team": team_table(managed_visits(request.user), today)
         if is_secretary(request.user)
         else None,
     }
     return render(request, "consultations/activity.html", context)
+
+
+def managed_visits(user):
+    """The visits in the communities the user is secretary of: where they also work as a grid
+    worker, the team's visits are not theirs to watch."""
+    campaigns = Campaign.objects.managed_by(user)
+    return Visit.objects.filter(household__unit__building__campaign__in=campaigns)

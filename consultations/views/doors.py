@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from campaigns.access import may
 from campaigns.models import Building, Unit
 from consultations.doors import DoorFilter, door_counts, door_status, filter_doors
 from core.htmx import wants_fragment
@@ -17,14 +18,18 @@ DOORS_PER_PAGE = 60  # a long stairwell or two on a tablet
 
 
 def doors_for(user):
-    """The user's households (their door status is stored on them), ready to list."""
-    return Household.objects.for_user(user).select_related("unit__building")
+    """The user's households (their door status is stored on them), ready to list (with
+    their campaign, for ``may``)."""
+    return Household.objects.for_user(user).select_related("unit__building__campaign")
 
 
-def with_status(households) -> list:
+def with_status(households, user) -> list:
+    """The households, each with where its door stands and whether the user may log a visit
+    there (the role they hold at that door)."""
     rows = list(households)
     for household in rows:
         household.status = door_status(household)
+        household.may_log = may(user, "consultations.add_visit", household)
     return rows
 
 
@@ -52,7 +57,7 @@ def my_doors(request: HttpRequest) -> HttpResponse:
         doors = doors.filter(room__istartswith=room)
     page = Paginator(doors, DOORS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "households": with_status(page.object_list),
+        "households": with_status(page.object_list, request.user),
         "page": page,
         "counts": door_counts(Household.objects.for_user(request.user)),
         "filters": DoorFilter.choices,
@@ -61,7 +66,6 @@ def my_doors(request: HttpRequest) -> HttpResponse:
         "building": building,
         "room": room,
         "today": today,
-        "may_log": request.user.has_perm("consultations.add_visit"),
     }
     if wants_fragment(request):
         return render(request, "consultations/my_doors.html#door-list", context)
@@ -76,7 +80,8 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
     due = with_status(
         filter_doors(doors_for(request.user), DoorFilter.FOLLOW_UP, today).order_by(
             "follow_up_on", "unit__name", "floor", "room"
-        )
+        ),
+        request.user,
     )
     context = {
         "overdue": [h for h in due if h.follow_up_on < today],

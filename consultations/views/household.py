@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from campaigns.access import may
 from consultations.doors import door_counts, door_status
 from consultations.forms import TraceAttemptForm, VisitForm
 from consultations.household_page import ADD_TRACE, ADD_VISIT, CHANGE_VISIT, household_context
@@ -56,6 +57,7 @@ def render_visit_slot(
     once saved) or the visits panel."""
     if from_list:
         household.status = door_status(household)  # stored: the visit just saved shows
+        household.may_log = may(request.user, ADD_VISIT, household)
         context = {
             "household": household,
             "form": form,
@@ -63,7 +65,6 @@ def render_visit_slot(
             "saved": saved,
             "counts": door_counts(Household.objects.for_user(request.user)) if saved else None,
             "today": timezone.localdate(),
-            "may_log": request.user.has_perm(ADD_VISIT),
         }
         return render(request, "consultations/my_doors.html#door-row", context, status=status)
     context = household_context(request, household, form=form, open_form=open_form, saved=saved)

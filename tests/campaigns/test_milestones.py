@@ -211,3 +211,19 @@ def test_the_milestone_page_runs_a_fixed_number_of_queries(
     client.force_login(secretary)
     with django_assert_max_num_queries(8):
         client.get(reverse("campaigns:milestones", args=[campaign.slug]))
+
+
+def test_the_timeline_shows_its_secretarys_forms_only_to_this_communitys_secretary(
+    client, campaign, secretary, grid_worker
+):
+    """A grid worker here who is secretary of another community sees a grid worker's page."""
+    make_assignment(grid_worker, Role.SECRETARY)  # of another community
+    url = reverse("campaigns:milestones", args=[campaign.slug])
+    add = reverse("campaigns:add_milestone", args=[campaign.slug])
+    target = reverse("campaigns:set_target", args=[campaign.slug])
+    client.force_login(grid_worker)
+    page = client.get(url).text
+    assert add not in page and target not in page
+    client.force_login(secretary)
+    page = client.get(url).text
+    assert add in page and target in page

@@ -5,7 +5,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Role
-from tests.factories import make_assignment, make_household, make_user, make_visit
+from tests.factories import (
+    make_assignment,
+    make_building,
+    make_campaign,
+    make_household,
+    make_unit,
+    make_user,
+    make_visit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +52,18 @@ def test_the_secretary_sees_visits_per_worker_per_day(client, team, django_asser
     assert rows["小王"]["total"] == 2
     assert rows["小陈"]["cells"][3] == 1  # three days ago
     assert len(table["days"]) == 14
+
+
+def test_a_worker_here_who_is_secretary_elsewhere_sees_only_the_team_of_their_community(
+    client, team
+):
+    first, _second, _secretary = team
+    elsewhere = make_assignment(first, Role.SECRETARY).community
+    theirs = make_assignment(
+        unit=make_unit(building=make_building(campaign=make_campaign(community=elsewhere)))
+    ).unit
+    make_visit(household=make_household(unit=theirs), visitor=make_user(first_name="小李"))
+    client.force_login(first)
+    context = client.get(reverse("consultations:activity")).context
+    assert len(context["mine_today"]) == 2  # their own doors here
+    assert {row["name"] for row in context["team"]["rows"]} == {"小李"}

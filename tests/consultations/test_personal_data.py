@@ -115,6 +115,17 @@ def test_grid_workers_cannot_export_or_erase(client, signed):
     assert "personal-data" not in client.get(household.get_absolute_url()).text
 
 
+def test_a_grid_worker_who_is_secretary_elsewhere_cannot_export_or_erase_here(client, signed):
+    household = signed["household"]
+    make_assignment(signed["worker"], Role.SECRETARY)  # of another community
+    client.force_login(signed["worker"])
+    for name in ("consultations:export_household_data", "consultations:erase_household_data"):
+        assert client.get(reverse(name, args=[household.pk])).status_code == 403
+    page = client.get(household.get_absolute_url())
+    assert "personal-data" not in page.text
+    assert page.context["may_log"] and page.context["may_trace"]  # a grid worker here
+
+
 # --- erasure ----------------------------------------------------------------------------------
 
 

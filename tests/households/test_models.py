@@ -1,4 +1,4 @@
-"""Households, owners and assignments: constraints, who sees what, and role groups."""
+"""Households, owners and assignments: constraints, and who sees what."""
 
 from decimal import Decimal
 from types import SimpleNamespace
@@ -22,10 +22,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def in_group(user, role: str) -> bool:
-    return user.groups.filter(name=role).exists()
 
 
 # Household and owner constraints
@@ -226,46 +222,7 @@ def test_a_superuser_sees_every_household(places):
     assert visible(superuser) == set().union(*places.homes)
 
 
-# Role groups follow assignments
-
-
-@pytest.mark.parametrize("role", list(Role))
-def test_an_assignment_puts_the_user_in_the_group_of_their_role(role):
-    assignment = make_assignment(role=role)
-    assert in_group(assignment.user, role)
-    assert not any(in_group(assignment.user, other) for other in Role if other != role)
-
-
-def test_a_grid_worker_gets_the_permissions_of_the_role_group():
-    user = make_assignment(role=Role.GRID_WORKER).user
-    fresh = get_user_model().objects.get(pk=user.pk)
-    assert fresh.has_perm("households.change_household")
-    assert not fresh.has_perm("consultations.delete_consent")
-
-
-def test_deleting_the_last_assignment_of_a_role_removes_the_group():
-    first = make_assignment(role=Role.GRID_WORKER)
-    second = make_assignment(first.user, Role.GRID_WORKER)
-    lead = make_assignment(first.user, Role.BUILDING_LEAD)
-    first.delete()
-    assert in_group(first.user, Role.GRID_WORKER)
-    second.delete()
-    assert not in_group(first.user, Role.GRID_WORKER)
-    assert in_group(lead.user, Role.BUILDING_LEAD)
-
-
-def test_changing_the_role_of_the_only_assignment_moves_the_user_to_the_new_group():
-    assignment = make_assignment(role=Role.BUILDING_LEAD)
-    assignment.role = Role.GRID_WORKER
-    assignment.save()
-    assert in_group(assignment.user, Role.GRID_WORKER)
-    assert not in_group(assignment.user, Role.BUILDING_LEAD)
-
-
-def test_bulk_deleting_a_users_assignments_removes_their_role_group():
-    assignment = make_assignment(role=Role.GRID_WORKER)
-    Assignment.objects.filter(user=assignment.user).delete()
-    assert not in_group(assignment.user, Role.GRID_WORKER)
+# Assignments, read once per user
 
 
 def test_a_users_assignments_are_read_once_and_forgotten_when_one_changes(

@@ -12,6 +12,7 @@ use it is part of adding it.
 """
 
 import pytest
+from django.contrib.admin import RelatedFieldListFilter
 from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver, reverse
@@ -136,7 +137,7 @@ def visitors(site):
 
 def answer(client: Client, name: str, url: str) -> int:
     with transaction.atomic():
-        response = client.post(url) if name in POSTED else client.get(url)
+        response = client.post(url) if name in POSTED | {"POST"} else client.get(url)
         transaction.set_rollback(True)
     return response.status_code
 
@@ -167,3 +168,126 @@ def test_anonymous_visitors_are_sent_to_log_in_and_come_back(site, visitors):
 def test_only_staff_accounts_reach_the_admin(visitors):
     answers = {v: visitors[v].get(reverse("admin:index")).status_code for v in VISITORS}
     assert answers == {v: 200 if v == "secretary" else 302 for v in VISITORS}
+
+
+# A person with roles in two communities: a grid worker of 1栋1单元 (grid1's unit, here) who is
+# also the secretary of another community. Here they get exactly grid1's answers: what they
+# are here is a grid worker. Only the pages about their own secretary's work (which show their
+# other community) answer as for a secretary.
+WORKER_HERE_SECRETARY_ELSEWHERE = {
+    "secretary": 200,
+    "audit_trail": 200,
+}
+
+
+@pytest.fixture
+def worker_here_secretary_elsewhere(site):
+    grid1 = site["users"]["grid1"].assignments.get()
+    user = make_user("two-roles", is_staff=True)
+    make_assignment(user, Role.GRID_WORKER, unit=grid1.unit)
+    elsewhere = Community.objects.create(name="另一个社区", district="别处")
+    make_assignment(user, Role.SECRETARY, community=elsewhere)
+    return user
+
+
+def test_a_worker_here_who_is_secretary_elsewhere_gets_a_grid_workers_answers_here(
+    site, worker_here_secretary_elsewhere
+):
+    client = Client()
+    client.force_login(worker_here_secretary_elsewhere)
+    grid1 = VISITORS.index("grid worker here")
+    wrong = {}
+    for name, row in sorted(MATRIX.items(), key=lambda item: item[0] == "logout"):
+        expected = WORKER_HERE_SECRETARY_ELSEWHERE.get(name, row[grid1])
+        got = answer(client, name, site_url(name, site))
+        if got != expected:
+            wrong[name] = (expected, got)
+    assert wrong == {}, "expected vs got: " + repr(wrong)
+
+
+# The admin, on this community's records, for three staff accounts: the secretary of another
+# community, the worker here who is secretary elsewhere, and this community's secretary.
+ADMIN_VISITORS = ["secretary elsewhere", "worker here, secretary elsewhere", "secretary"]
+ADMIN_MATRIX = {
+    "visit change": (404, 404, 200),
+    "visit history": (404, 404, 200),
+    "visit version": (404, 404, 200),
+    "visit revert": (404, 404, 200),  # POSTed empty: refused for strangers, re-shown here
+    "household change": (404, 404, 200),
+    "household history": (404, 404, 200),
+    "household delete": (404, 404, 200),
+    "campaign change": (404, 404, 200),
+    "assignment change": (404, 404, 200),
+    "visit list": (200, 200, 200),
+}
+
+
+def admin_url(name: str, site) -> str:
+    household = site["household"]
+    visit = household.visits.first()
+    version = visit.history.first().history_id
+    assignment = site["users"]["grid1"].assignments.get()
+    return {
+        "visit change": reverse("admin:consultations_visit_change", args=[visit.pk]),
+        "visit history": reverse("admin:consultations_visit_history", args=[visit.pk]),
+        "visit version": reverse(
+            "admin:consultations_visit_simple_history", args=[visit.pk, version]
+        ),
+        "visit revert": reverse(
+            "admin:consultations_visit_simple_history", args=[visit.pk, version]
+        ),
+        "household change": reverse("admin:households_household_change", args=[household.pk]),
+        "household history": reverse("admin:households_household_history", args=[household.pk]),
+        "household delete": reverse("admin:households_household_delete", args=[household.pk]),
+        "campaign change": reverse("admin:campaigns_campaign_change", args=[site["campaign"].pk]),
+        "assignment change": reverse("admin:campaigns_assignment_change", args=[assignment.pk]),
+        "visit list": reverse("admin:consultations_visit_changelist"),
+    }[name]
+
+
+@pytest.fixture
+def admin_visitors(site, worker_here_secretary_elsewhere):
+    elsewhere = Community.objects.create(name="别的社区", district="别处")
+    secretary_elsewhere = make_user("secretary-elsewhere", is_staff=True)
+    make_assignment(secretary_elsewhere, Role.SECRETARY, community=elsewhere)
+    users = [secretary_elsewhere, worker_here_secretary_elsewhere, site["users"]["secretary"]]
+    clients = {}
+    for visitor, user in zip(ADMIN_VISITORS, users, strict=True):
+        clients[visitor] = Client()
+        clients[visitor].force_login(user)
+    return clients
+
+
+def test_the_admin_answers_404_outside_the_communities_one_is_secretary_of(site, admin_visitors):
+    wrong = {}
+    for name, expected in ADMIN_MATRIX.items():
+        url = admin_url(name, site)
+        got = tuple(
+            answer(admin_visitors[v], "POST" if name == "visit revert" else name, url)
+            for v in ADMIN_VISITORS
+        )
+        if got != expected:
+            wrong[name] = dict(zip(ADMIN_VISITORS, zip(expected, got, strict=True), strict=True))
+    assert wrong == {}, "expected vs got: " + repr(wrong)
+
+
+def test_the_admin_list_filters_offer_only_ones_own_communitys_campaigns_and_buildings(
+    site, admin_visitors
+):
+    campaign = site["campaign"]
+    ours = {("campaign", campaign.pk)}
+    ours |= {("building", pk) for pk in campaign.buildings.values_list("pk", flat=True)}
+    for visitor, client in admin_visitors.items():
+        offered = set()
+        for changelist in ["consultations_visit", "households_household", "campaigns_unit"]:
+            response = client.get(reverse(f"admin:{changelist}_changelist"))
+            offered |= {
+                (spec.field.related_model._meta.model_name, pk)
+                for spec in response.context["cl"].filter_specs
+                if isinstance(spec, RelatedFieldListFilter)
+                for pk, _label in spec.lookup_choices
+            }
+        if visitor == "secretary":
+            assert any(kind == "building" for kind, _pk in ours & offered)
+        else:
+            assert not ours & offered, visitor

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.admin_scope import ScopedAdmin
-from campaigns.models import Role
-from consultations.models import Proposal
+from campaigns.models import Role, Unit
+from consultations.models import Consent, Proposal, Visit
+from households.models import Household
 from tests.factories import (
     make_assignment,
     make_consent,
@@ -96,3 +97,89 @@ def test_the_visit_list_and_its_choices_show_only_the_secretarys_community(clien
     households = form.fields["household"].queryset
     assert households.count() == 1
     assert not households.filter(unit__building__campaign__community=there).exists()
+
+
+def test_a_secretary_places_only_people_new_or_already_in_their_community(client):
+    """The issue: a secretary of community 2 made a worker of community 1 secretary of
+    community 2 through this form, whose user list was not scoped."""
+    _here, secretary = a_community_with_everything()
+    there, _other = a_community_with_everything()
+    worker_there = make_assignment(role=Role.GRID_WORKER).user  # of a third community
+    mine = secretary.assignments.get().community
+    worker_here = make_assignment(
+        role=Role.GRID_WORKER, unit=Unit.objects.filter(building__campaign__community=mine)[0]
+    ).user
+    newcomer = make_user()
+    client.force_login(secretary)
+    form = client.get(reverse("admin:campaigns_assignment_add")).context["adminform"].form
+    users = set(form.fields["user"].queryset)
+    assert {newcomer, worker_here, secretary} <= users
+    assert worker_there not in users and _other not in users
+    assert set(form.fields["community"].queryset) == {mine}
+    buildings = form.fields["building"].queryset
+    assert not buildings.filter(campaign__community=there).exists()
+    assert buildings.exists()
+
+
+def test_a_secretary_cannot_place_someone_of_another_community_even_by_posting_their_id(
+    client,
+):
+    _here, secretary = a_community_with_everything()
+    worker_there = make_assignment(role=Role.GRID_WORKER).user
+    mine = secretary.assignments.get().community
+    client.force_login(secretary)
+    data = {"user": worker_there.pk, "role": Role.SECRETARY, "community": mine.pk}
+    response = client.post(reverse("admin:campaigns_assignment_add"), data)
+    assert response.status_code == 200  # the form again, with the choice refused
+    assert not worker_there.assignments.filter(role=Role.SECRETARY).exists()
+
+
+def test_a_staff_account_without_a_secretarys_role_does_not_reach_the_admin(client):
+    worker = make_assignment(role=Role.GRID_WORKER).user
+    worker.is_staff = True
+    worker.save()
+    client.force_login(worker)
+    assert client.get(reverse("admin:index")).status_code == 302
+    assert client.get(reverse("admin:consultations_visit_changelist")).status_code == 302
+
+
+def test_a_secretary_may_change_their_communitys_records_but_not_delete_signed_ones():
+    _here, secretary = a_community_with_everything()
+    request = RequestFactory().get("/admin/")
+    request.user = secretary
+    visit_admin = admin.site.get_model_admin(Visit)
+    visit = visible_to(secretary, visit_admin)[0]
+    assert visit_admin.has_change_permission(request, visit)
+    assert not visit_admin.has_delete_permission(request, visit)
+    household_admin = admin.site.get_model_admin(Household)
+    assert household_admin.has_delete_permission(request, visit.household)
+    assert admin.site.get_model_admin(Consent).has_view_permission(request)
+    assert not admin.site.get_model_admin(Consent).has_change_permission(request)
+
+
+def test_the_people_offered_in_any_admin_form_are_of_the_secretarys_community(client):
+    _here, secretary = a_community_with_everything()
+    mine = secretary.assignments.get().community
+    unit_here = Unit.objects.filter(building__campaign__community=mine)[0]
+    worker_here = make_assignment(role=Role.GRID_WORKER, unit=unit_here).user
+    worker_there = make_assignment(role=Role.GRID_WORKER).user
+    client.force_login(secretary)
+    form = client.get(reverse("admin:consultations_visit_add")).context["adminform"].form
+    people = set(form.fields["visitor"].queryset)
+    assert worker_here in people and worker_there not in people
+
+
+# the session, the user, their assignments, the visit (scoped), the ModelBackend's permissions
+# (asked about the user admin's "add" link), the concerns, the household and visitor choices
+QUERIES = {"change": 14, "history": 15}
+
+
+def test_a_visits_admin_pages_cost_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+    _here, secretary = a_community_with_everything()
+    visit = visible_to(secretary, admin.site.get_model_admin(Visit))[0]
+    client.force_login(secretary)
+    for name in ["change", "history"]:
+        url = reverse(f"admin:consultations_visit_{name}", args=[visit.pk])
+        client.get(url)  # the process's content types are cached after the first page
+        with django_assert_max_num_queries(QUERIES[name]):
+            assert client.get(url).status_code == 200

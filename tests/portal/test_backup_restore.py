@@ -37,7 +37,7 @@ def backup(request, tmp_path, settings):
 
 
 def empty_the_database(settings) -> None:
-    """What a new, migrated database holds: nothing but the role groups."""
+    """What a new, migrated database holds: no record."""
     call_command("flush", "--no-input", verbosity=0)
     for path in sorted(settings.MEDIA_ROOT.rglob("*"), reverse=True):
         path.unlink() if path.is_file() else path.rmdir()
@@ -57,7 +57,7 @@ def test_a_restored_backup_has_every_record_and_its_consents_verify(backup, sett
     assert restored.content_hash == consent.content_hash and restored.hash_matches()
     assert bytes(restored.signature) == bytes(consent.signature)
     assert (settings.MEDIA_ROOT / "updates" / "site.jpg").read_bytes() == b"\xff\xd8\xff a photo"
-    assert get_user_model().objects.get(username="grid1").groups.exists()
+    assert get_user_model().objects.get(username="grid1").assignments.exists()
 
 
 def test_the_backup_is_readable_by_its_owner_only_and_says_what_it_holds(demo, backup):

@@ -7,7 +7,7 @@ model's own ``publish()``) and signed consents for about a third of the househol
 
 Each community has its staff, about 20 people (some 2,000 in a district of 200,000
 households), all real users with the password ``BENCH_PASSWORD``, placed by ``Assignment``
-rows as the admin places them, their role groups synced by ``sync_role_groups_of``:
+rows as the admin places them (what each role may do there is ``campaigns.access.may``):
 
 - ``scaleNN-secretary``: the community's secretary;
 - ``scaleNN-gridMM``: grid workers, each on one or two whole buildings or on three to six
@@ -38,7 +38,6 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from campaigns.models import Assignment, Building, Campaign, Community, Elevator, Role, Unit
-from campaigns.models.roles import sync_role_groups_of
 from consultations.models import (
     Concern,
     Consent,
@@ -159,8 +158,6 @@ class Command(BaseCommand):
                 refresh_door_status(
                     Household.objects.filter(unit__building__campaign__community=community)
                 )
-            for user in self.staff:  # as saving an assignment does, one by one
-                sync_role_groups_of(user)
         analyze()  # fresh statistics, as a database in use has
         seconds = time.perf_counter() - start
         self.stdout.write(
@@ -184,7 +181,7 @@ class Command(BaseCommand):
         return users
 
     def assign(self, assignments: list[Assignment]) -> None:
-        """Bulk-created: the role groups are synced once per user at the end (``handle``)."""
+        """Bulk-created, as the admin would place them one by one."""
         Assignment.objects.bulk_create(assignments, batch_size=BATCH)
         self.rows += len(assignments)
 
