@@ -13,6 +13,7 @@ Each admin of the domain apps names how its model reaches a unit (``unit_path``)
 own admin.
 """
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.auth import get_permission_codename, get_user_model
@@ -20,8 +21,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
+from campaigns.forms import bound_dates
 from campaigns.models import Assignment, Role, Unit, communities_managed_by
 from campaigns.roles import role_gives
+from core.text import RefuseControlCharacters
 
 
 def secretary_may(user, action: str, opts) -> bool:
@@ -42,9 +45,21 @@ def people_for(user):
     return people.filter(~Q(pk__in=placed) | Q(pk__in=here.values("user")))
 
 
+class AdminForm(RefuseControlCharacters, forms.ModelForm):
+    """Every domain admin form refuses what the portal's own forms refuse: control characters
+    in text, and a date outside the years a schedule may name (campaigns.forms.TARGET_DATES)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        dates = [name for name, f in self.fields.items() if type(f) is forms.DateField]
+        bound_dates(self, *dates)
+
+
 class ScopedChoices:
     """Foreign-key choices limited by the related model's own scoped admin, and people to
-    those of the secretary's communities (``people_for``)."""
+    those of the secretary's communities (``people_for``); forms are ``AdminForm``."""
+
+    form = AdminForm
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "queryset" not in kwargs and not request.user.is_superuser:

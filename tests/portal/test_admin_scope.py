@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.admin_scope import ScopedAdmin
+from campaigns.admin_scope import AdminForm, ScopedAdmin
 from campaigns.models import Role, Unit
 from consultations.models import Consent, Proposal, Visit
 from households.models import Household
@@ -183,3 +183,34 @@ def test_a_visits_admin_pages_cost_a_fixed_number_of_queries(client, django_asse
         client.get(url)  # the process's content types are cached after the first page
         with django_assert_max_num_queries(QUERIES[name]):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("model", "model_admin"), DOMAIN_ADMINS, ids=[m._meta.label for m, _ in DOMAIN_ADMINS]
+)
+def test_every_admin_form_of_the_domain_refuses_what_the_portals_forms_refuse(model, model_admin):
+    assert issubclass(model_admin.form, AdminForm)
+    for inline in model_admin.inlines:
+        assert issubclass(inline.form, AdminForm)
+
+
+def test_the_admin_refuses_a_milestone_in_year_one_or_a_title_with_a_control_character(client):
+    community, secretary = a_community_with_everything()
+    milestone = community.campaigns.get().milestones.get()
+    client.force_login(secretary)
+    url = reverse("admin:campaigns_milestone_change", args=[milestone.pk])
+    data = {
+        "campaign": milestone.campaign_id,
+        "title": "电梯\x01进场",
+        "lead_days": 0,
+        "planned_on": "0001-01-01",
+        "done_on": "9999-12-31",
+        "notes": "第一行\n第二行",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with its errors
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"title", "planned_on", "done_on"}
+    assert "2000-01-01" in str(errors["planned_on"])
+    milestone.refresh_from_db()
+    assert milestone.planned_on.year > 2000 and "\x01" not in milestone.title
