@@ -47,11 +47,13 @@ def owner_phone(request: HttpRequest, pk: int, owner_pk: int) -> HttpResponse:
 @require_safe
 @login_required
 def export_household_data(request: HttpRequest, pk: int) -> HttpResponse:
-    """Everything kept about the household, as a JSON file, for the household that asked."""
+    """Everything kept about the household, as a JSON file, for the household that asked. A
+    HEAD takes nothing away: nothing is gathered and nothing recorded as exported."""
     household = get_household_for(request.user, pk, write=True, perm=EXPORT)
-    data = export_household(household, request.user)
-    body = json.dumps(data, ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response = HttpResponse(content_type="application/json; charset=utf-8")
+    if request.method != "HEAD":
+        data = export_household(household, request.user)
+        response.content = json.dumps(data, ensure_ascii=False, indent=2)
     name = _("住户个人信息-%(place)s.json") % {"place": f"{household.unit}{household.room}"}
     return private_document(response, name, inline=False)
 

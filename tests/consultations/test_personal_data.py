@@ -107,6 +107,15 @@ def test_the_secretary_exports_everything_kept_about_the_household(client, signe
     assert AuditEvent.objects.get().action == AuditEvent.Action.EXPORTED
 
 
+def test_a_head_on_the_export_gathers_nothing_and_records_no_export(client, signed):
+    client.force_login(signed["secretary"])
+    url = reverse("consultations:export_household_data", args=[signed["household"].pk])
+    response = client.head(url)
+    assert response.status_code == 200 and response.content == b""
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert not AuditEvent.objects.exists()
+
+
 def test_grid_workers_cannot_export_or_erase(client, signed):
     household = signed["household"]
     client.force_login(signed["worker"])

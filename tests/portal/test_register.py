@@ -131,6 +131,16 @@ def test_the_export_runs_a_fixed_number_of_queries(
     assert kind in event.subject
 
 
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_head_on_the_export_builds_no_file_and_records_no_export(client, campaign_of, kind):
+    campaign, secretary = campaign_of(20)
+    client.force_login(secretary)
+    response = client.head(reverse(f"dashboard:export_{kind}", args=[campaign.slug]))
+    assert response.status_code == 200 and response.content == b""
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert not AuditEvent.objects.exists()
+
+
 # Import: preview, then confirm.
 
 
