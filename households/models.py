@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from campaigns.models import Community, Unit, unit_ids_for
+from campaigns.models import Community, Question, Unit, unit_ids_for
 from core.text import refuse_control_characters, refuse_control_characters_in_notes
 from households.privacy import mask_name, mask_phone
 
@@ -221,6 +221,17 @@ class Owner(models.Model):
 
     def __str__(self) -> str:
         return self.masked_name
+
+    def save(self, *args, **kwargs) -> None:
+        """Saved with the campaign's questions made public again without this name in them
+        (an owner added or renamed in the admin: the public search must not find them)."""
+        super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "name" in update_fields:
+            campaign = Unit.objects.filter(households=self.household_id).values(
+                "building__campaign"
+            )
+            Question.objects.filter(campaign__in=campaign).refresh_public_copies()
 
     @property
     def masked_phone(self) -> str:

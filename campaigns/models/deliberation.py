@@ -131,15 +131,16 @@ class QuestionQuerySet(models.QuerySet):
         return self.only("pk", "campaign", "status", "published_at", *PUBLIC_COPY)
 
     def refresh_public_copies(self) -> int:
-        """Write the public copy of these questions again, through each campaign's Redactor
-        as it is now (after owners were added or renamed). Returns how many changed."""
+        """Blank out of these questions' public copy the names and numbers each campaign's
+        Redactor knows now (after owners were added or renamed); what was blanked before stays
+        blanked. Returns how many changed."""
         changed = []
         for campaign_id in self.values_list("campaign", flat=True).distinct().order_by():
             questions = list(self.filter(campaign=campaign_id).select_related("campaign"))
             redact = Redactor.for_campaign(questions[0].campaign)
             for question in questions:
                 before = [getattr(question, field) for field in PUBLIC_COPY]
-                question.copy_for_public(redact)
+                question.copy_for_public(redact, blank_further=True)
                 if before != [getattr(question, field) for field in PUBLIC_COPY]:
                     changed.append(question)
         self.model.objects.bulk_update(changed, PUBLIC_COPY, batch_size=500)
@@ -225,10 +226,16 @@ class Question(models.Model):
                 kwargs["update_fields"] = {*update_fields, *PUBLIC_COPY}
         super().save(*args, **kwargs)
 
-    def copy_for_public(self, redact: Redactor) -> None:
-        """Write the public copy from the question and its answer (in memory; save() stores)."""
-        self.public_body = redact(self.body)
-        self.public_answer = redact(self.answer)
+    def copy_for_public(self, redact: Redactor, *, blank_further: bool = False) -> None:
+        """Write the public copy from the question and its answer (in memory; save() stores).
+        With ``blank_further``, blank out more of the copy already kept instead: a name once
+        blanked stays blanked, even after its owner was renamed or erased."""
+        if blank_further:
+            body, answer = self.public_body, self.public_answer
+        else:
+            body, answer = self.body, self.answer
+        self.public_body = redact(body)
+        self.public_answer = redact(answer)
         self.public_search = search_key(f"{self.public_body}\n{self.public_answer}")
 
     def give_answer(self, text: str, by) -> None:

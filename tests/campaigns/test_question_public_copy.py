@@ -75,6 +75,20 @@ def test_the_public_copy_is_made_again_after_an_owner_is_added():
     assert "志刚" not in question.public_search
 
 
+def test_adding_or_renaming_an_owner_blanks_them_out_of_questions_asked_before():
+    campaign = make_campaign()
+    question = make_question(campaign=campaign, body="周红梅和李国强问几点施工？")
+    owner = owner_in(campaign, name="周红梅")  # as the admin adds one
+    question.refresh_from_db()
+    assert question.public_body == "***和李国强问几点施工？"
+    owner.name = "李国强"  # a correction in the admin
+    owner.save()
+    question.refresh_from_db()
+    assert question.public_body == "***和***问几点施工？"  # the old name stays blanked too
+    assert not Question.objects.search_public("国强").exists()
+    assert not Question.objects.search_public("红梅").exists()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_fills_the_public_copy_of_questions_already_asked():
     campaign = make_campaign()
