@@ -22,8 +22,6 @@ from consultations.models import Consent, Share, Visit, refresh_door_status_of
 from consultations.models.consents import ERASED_NAME, ImmutableRecordError
 from households.models import AuditEvent, Household, Owner, TraceAttempt
 
-ERASED = ERASED_NAME
-
 
 class ErasureRefused(Exception):
     """The household's data cannot be erased without breaking a record; says why."""
@@ -105,7 +103,7 @@ def _erase(household: Household, actor, reason: str) -> None:
     pk = household.pk
     Consent.objects.filter(household=pk).erase_personal_data()  # refuses version 1
     for owner in household.owners.all():
-        owner.name, owner.phone, owner.id_tail = ERASED, "", ""
+        owner.name, owner.phone, owner.id_tail = ERASED_NAME, "", ""
         owner.save()
     household.elderly = household.mobility_impaired = False
     household.needs_note = ""
@@ -114,11 +112,11 @@ def _erase(household: Household, actor, reason: str) -> None:
     refresh_door_status_of(household)  # the next step shown on the door lists went too
     TraceAttempt.objects.filter(household=pk).update(note="")
     # what the audit history kept of the same data
-    Owner.history.filter(household_id=pk).update(name=ERASED, phone="", id_tail="")
+    Owner.history.filter(household_id=pk).update(name=ERASED_NAME, phone="", id_tail="")
     Household.history.filter(id=pk).update(needs_note="", elderly=False, mobility_impaired=False)
     Visit.history.filter(household_id=pk).update(notes="", next_step="")
     TraceAttempt.history.filter(household_id=pk).update(note="")
-    Consent.history.filter(household_id=pk).update(signer_name=ERASED, signer_salt="")
+    Consent.history.filter(household_id=pk).update(signer_name=ERASED_NAME, signer_salt="")
     AuditEvent.record(
         actor, AuditEvent.Action.ERASED, f"{household} · {reason}"[:200], household=household
     )

@@ -15,8 +15,8 @@ from campaigns.models import Meeting, MeetingDecision, Milestone, ProgressUpdate
 from consultations.models import Proposal, Share
 from consultations.progress import with_progress
 from consultations.standing import measures, tallies_by_unit
+from core.redaction import Redactor
 from households.models import Household
-from portal.redaction import Redactor
 
 CENT = Decimal("0.01")
 LATEST_UPDATES = 5

@@ -30,8 +30,8 @@ from campaigns.forms import QuestionForm
 from campaigns.models import Campaign, Question
 from core import ratelimit
 from core.htmx import wants_fragment
+from core.redaction import Redactor
 from portal.project import project_page, redact
-from portal.redaction import Redactor
 
 PUBLIC_MAX_AGE = 60
 QUESTIONS_PER_PAGE = 20

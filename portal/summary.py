@@ -15,8 +15,8 @@ from django.views.decorators.http import require_safe
 
 from campaigns.access import PermsAt, get_campaign_for
 from campaigns.models import Meeting, MeetingDecision, ProgressUpdate, Question
+from core.redaction import Redactor
 from portal.project import unit_progress
-from portal.redaction import Redactor
 
 
 def daily_summary(campaign, day: date, page_url: str) -> str:

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from campaigns.models import Role
 from consultations.models import Consent, Visit
+from consultations.models.consents import ERASED_NAME
 from consultations.packet import find_by_code, verification_code
-from consultations.personal_data import ERASED, ErasureRefused, erase_household
+from consultations.personal_data import ErasureRefused, erase_household
 from households.models import AuditEvent, Household, Owner, TraceAttempt
 from tests.factories import make_assignment, make_visit, make_voted_unit
 
@@ -150,13 +151,13 @@ def test_erasure_removes_the_personal_data_everywhere_it_was_kept(client, signed
     response = erase(client, signed)
     assert response.status_code == 302
     owner = Owner.objects.get(household=household)
-    assert (owner.name, owner.phone, owner.id_tail) == (ERASED, "", "")
+    assert (owner.name, owner.phone, owner.id_tail) == (ERASED_NAME, "", "")
     household.refresh_from_db()
     assert not household.elderly and household.needs_note == ""
     assert Visit.objects.get(household=household).notes == ""
     assert TraceAttempt.objects.get(household=household).note == ""
     consent = Consent.objects.get(household=household)
-    assert consent.signer_name == ERASED and bytes(consent.signature) == b""
+    assert consent.signer_name == ERASED_NAME and bytes(consent.signature) == b""
     assert consent.signer_salt == "" and consent.erased_at is not None
     kept = [
         *Owner.history.filter(household_id=household.pk).values_list("name", "phone", "id_tail"),
@@ -223,4 +224,4 @@ def test_the_printed_form_of_an_erased_household_says_so_and_names_nobody(client
     pdf.write_bytes(response.content)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     flat = "".join(text.split())
-    assert "签名已按住户申请删除" in flat and ERASED in flat and "欧阳" not in flat
+    assert "签名已按住户申请删除" in flat and ERASED_NAME in flat and "欧阳" not in flat

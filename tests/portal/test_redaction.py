@@ -2,7 +2,7 @@
 
 import pytest
 
-from portal.redaction import Redactor
+from core.redaction import Redactor
 from tests.factories import make_building, make_campaign, make_household, make_owner, make_unit
 
 
