@@ -192,16 +192,10 @@ def troubled_chains(consents: list[Consent], records) -> set[tuple[int, int]]:
     inconsistent, against a ``Consent.history`` queryset of the same scope: one query, and one
     more only when some consent was erased (is that erasure in the audit log?)."""
     problems = chain_problems(map(Entry.of, consents), history_of(records))
-    troubled = {problem.chain for problem in problems}
-    erased = {(c.household_id, c.proposal_id) for c in consents if c.erased_at is not None}
+    erased = [c.pk for c in consents if c.erased_at is not None]
     if erased:
-        events = AuditEvent.objects.filter(
-            household__in={household for household, _proposal in erased},
-            action=AuditEvent.Action.ERASED,
-        )
-        recorded = set(events.values_list("household", flat=True))
-        troubled |= {chain for chain in erased if chain[0] not in recorded}
-    return troubled
+        problems += unrecorded_erasures(Consent.objects.filter(pk__in=erased))
+    return {problem.chain for problem in problems}
 
 
 def record_problems(consent: Consent) -> list[str]:
