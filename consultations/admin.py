@@ -53,18 +53,20 @@ class FloorCoefficientInline(ScopedInline, admin.TabularInline):
     model = FloorCoefficient
     extra = 0
 
+    # Only a draft's coefficients change; a published version is what was signed.
     def has_change_permission(self, request, obj=None) -> bool:
-        """Only a draft's coefficients change; a published version is what was signed."""
-        draft = obj is None or obj.status == Proposal.Status.DRAFT
-        return draft and super().has_change_permission(request, obj)
+        return drafting(obj) and super().has_change_permission(request, obj)
 
     def has_add_permission(self, request, obj=None) -> bool:
-        draft = obj is None or obj.status == Proposal.Status.DRAFT
-        return draft and super().has_add_permission(request, obj)
+        return drafting(obj) and super().has_add_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        draft = obj is None or obj.status == Proposal.Status.DRAFT
-        return draft and super().has_delete_permission(request, obj)
+        return drafting(obj) and super().has_delete_permission(request, obj)
+
+
+def drafting(proposal) -> bool:
+    """No proposal yet (the add page), or a draft."""
+    return proposal is None or proposal.is_draft
 
 
 @admin.register(Proposal)
