@@ -194,6 +194,15 @@ class Consent(models.Model):
         self.signature_sha256 = self.live_signature_digest()
         self.content_hash = self.compute_hash()
 
+    @property
+    def place_corrected(self) -> bool:
+        """Whether the household's unit or room was corrected after it signed: the record
+        keeps the place as signed (``signed_unit``, ``signed_room``)."""
+        household = self.household
+        return bool(self.signed_room) and (
+            self.signed_room != household.room or self.signed_unit != str(household.unit)
+        )
+
     def signed_content(self) -> dict:
         """Exactly what was signed, in plain values: the basis of the hash."""
         if self.hash_version >= 3:
