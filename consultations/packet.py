@@ -256,7 +256,7 @@ def build_packet(
     standings = {unit.pk: unit_standing(unit) for unit in units}
     proposals = {pk: s["proposal"] for pk, s in standings.items() if s["proposal"] is not None}
     included = [unit for unit in units if unit.pk in proposals]
-    prefetch_related_objects(list(proposals.values()), "coefficients", "elevator")
+    prefetch_related_objects(list(proposals.values()), "coefficients", "elevator", "matters")
     households = [h for unit in included for h in standings[unit.pk]["households"]]
     pages, changes = household_pages(proposals, households, base_url)
     meetings = list(

@@ -40,6 +40,14 @@ DOOR_STATUS_FIELDS = [
 ]
 
 
+class AreaSource(models.TextChoices):
+    """Where a flat's area comes from, in the order the law prefers them (SPC art. 8)."""
+
+    REGISTER = "register", _("不动产登记簿")
+    SURVEY = "survey", _("测绘报告")
+    CONTRACT = "contract", _("购房合同")
+
+
 class HouseholdQuerySet(models.QuerySet):
     def for_user(self, user):
         """The households this user may see: a secretary's community, a worker's or lead's
@@ -83,6 +91,11 @@ class Household(models.Model):
         max_digits=8,
         decimal_places=2,
         validators=[MinValueValidator(0.01)],
+    )
+    # Where the area was taken from (SPC interpretation 法释〔2009〕7号 art. 8): the register
+    # first, failing that the survey report, failing that the sales contract.
+    area_source = models.CharField(
+        _("面积依据"), max_length=20, choices=AreaSource.choices, blank=True
     )
     occupancy = models.CharField(
         _("居住情况"), max_length=20, choices=Occupancy.choices, default=Occupancy.OWNER_OCCUPIED
@@ -187,11 +200,70 @@ phone_validator = RegexValidator(
 id_tail_validator = RegexValidator(r"^[0-9Xx]{0,4}$", _("身份证号最多只记录后4位。"))
 
 
+class Person(models.Model):
+    """An owner as one person or one body (产权主体) behind the owner entries of every flat they
+    hold: one head in the count (SPC interpretation 法释〔2009〕7号 art. 9). An owner entry not
+    linked to a Person is a person of its own who holds only that flat. The developer's unsold
+    parts are entries linked to one Person of kind DEVELOPER, and so count once together."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("个人")
+        DEVELOPER = "developer", _("开发建设单位（未售出部分）")
+        WORK_UNIT = "work_unit", _("单位产")
+        HOUSING_AUTHORITY = "housing_authority", _("直管公房（房管部门）")
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区")
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("产权主体")
+        verbose_name_plural = _("产权主体")
+        ordering = ["community", "pk"]
+
+    def __str__(self) -> str:
+        first = self.titles.first()
+        name = first.masked_name if first else ""
+        return f"{self.get_kind_display()} {name}".strip()
+
+    @property
+    def is_body(self) -> bool:
+        return self.kind != self.Kind.PERSON
+
+
+class OwnerQuerySet(models.QuerySet):
+    def keys_by_household(self, households) -> dict[int, frozenset]:
+        """Each household's owner key for ``consultations.thresholds.heads``, in one query: the
+        frozenset of its owners, each named by the Person it is linked to or else by the
+        entry itself (an unlinked entry holds this flat alone). Households with no owner
+        recorded are left out: the caller counts them as a head of their own (key None)."""
+        keys: dict[int, set] = {}
+        rows = self.filter(household__in=households).values_list("household", "person", "pk")
+        for household_id, person_id, owner_id in rows:
+            token = ("person", person_id) if person_id else ("owner", owner_id)
+            keys.setdefault(household_id, set()).add(token)
+        return {household_id: frozenset(tokens) for household_id, tokens in keys.items()}
+
+
 class Owner(models.Model):
-    """A property owner (产权人). Co-owners share one vote: the household votes once."""
+    """A property owner (产权人) as entered for one flat. Co-owners share one vote: the household
+    votes once. The same person holding several flats has one entry per flat, each linked to
+    one ``Person``; linking is proposed by ``households.people`` and confirmed by the secretary."""
 
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="owners", verbose_name=_("住户")
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="titles",
+        verbose_name=_("产权主体"),
     )
     name = models.CharField(_("姓名"), max_length=50, validators=[refuse_control_characters])
     phone = models.CharField(_("电话"), max_length=20, blank=True, validators=[phone_validator])
@@ -201,6 +273,7 @@ class Owner(models.Model):
     is_primary = models.BooleanField(_("主要联系人"), default=True)
     lives_elsewhere = models.BooleanField(_("不在本处居住"), default=False)
 
+    objects = OwnerQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

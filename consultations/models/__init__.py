@@ -4,6 +4,7 @@ from consultations.models.door_state import (
     refresh_door_status,
     refresh_door_status_of,
 )
+from consultations.models.matters import Item, Matter
 from consultations.models.packets import PacketFile
 from consultations.models.proposals import FloorCoefficient, Proposal, Share
 from consultations.models.visits import Concern, Visit, VisitConcern
@@ -13,6 +14,8 @@ __all__ = [
     "Consent",
     "Decision",
     "FloorCoefficient",
+    "Item",
+    "Matter",
     "PacketFile",
     "Proposal",
     "Share",

@@ -31,7 +31,7 @@ from consultations.models.proposals import MONEY, Proposal
 from core.money import cents
 from households.models import Household
 
-HASH_VERSION = 3
+HASH_VERSION = 4
 ERASED_NAME = "（已删除）"  # the signer's name once erased on request (PIPL)
 
 
@@ -40,6 +40,23 @@ class Decision(models.TextChoices):
     AGREE_NOT_PAYING = "agree_not_paying", _("同意暂不出资")
     DISAGREE = "disagree", _("不同意")
     ABSTAIN = "abstain", _("弃权")
+
+
+# A multi-matter ballot's one-word summary, for the door list: the least agreeing answer.
+LEAST_AGREEING_FIRST = ("disagree", "abstain", "agree_not_paying", "agree")
+
+
+def summary_decision(answers: dict[str, str]) -> str:
+    """The decision a consent shows on the door list for its answers, one per matter."""
+    return next(d for d in LEAST_AGREEING_FIRST if d in answers.values())
+
+
+class Capacity(models.TextChoices):
+    """In what capacity the signer signed (hash version 4); blank on older consents, whose
+    signer's name was typed and is shown as recorded."""
+
+    OWNER = "owner", _("产权人本人")
+    AGENT = "agent", _("受托代理人（凭授权委托书）")
 
 
 class ImmutableRecordError(Exception):
@@ -75,7 +92,12 @@ class ConsentQuerySet(models.QuerySet):
         if self.filter(hash_version__lt=2).exists():
             raise ImmutableRecordError("Version 1 consents hash the signer's name itself.")
         return super().update(
-            signer_name=ERASED_NAME, signature=b"", signer_salt="", erased_at=timezone.now()
+            signer_name=ERASED_NAME,
+            signature=b"",
+            signer_salt="",
+            agent_id_tail="",
+            attorney_letter=b"",
+            erased_at=timezone.now(),
         )
 
     def delete(self):
@@ -130,9 +152,28 @@ class Consent(models.Model):
     # The witness's account name as signed: the hash covers it rather than the user's id, which
     # a restore from backup renumbers (users are restored by their natural key).
     signed_witness = models.CharField(_("签字时的见证人账号"), max_length=150)
+    # Hash version 4: one answer per matter of the proposal ({"1": "agree", "2": ...}; the
+    # ``decision`` above is their summary, see ``summary_decision``), and who signed: one of the
+    # flat's registered owners, or an agent with a power of attorney (授权委托书) for that owner.
+    answers = models.JSONField(_("各表决事项的意见"), default=dict, blank=True)
+    signer_capacity = models.CharField(
+        _("签字身份"), max_length=20, choices=Capacity.choices, blank=True
+    )
+    signer_owner = models.ForeignKey(
+        "households.Owner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("签字的产权人（或委托人）"),
+    )
+    agent_id_tail = models.CharField(_("代理人身份证后4位"), max_length=4, blank=True)
+    attorney_letter = models.BinaryField(_("授权委托书扫描件"), blank=True, default=b"")
+    attorney_letter_type = models.CharField(_("授权委托书文件类型"), max_length=50, blank=True)
+    attorney_letter_sha256 = models.CharField(_("授权委托书摘要"), max_length=64, blank=True)
 
     objects = ConsentQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["signature"])
+    history = HistoricalRecords(excluded_fields=["signature", "attorney_letter"])
 
     class Meta:
         verbose_name = _("签字同意")
@@ -180,6 +221,11 @@ class Consent(models.Model):
     def counts_as_agreement(self) -> bool:
         return self.decision in {Decision.AGREE, Decision.AGREE_NOT_PAYING}
 
+    def decision_on(self, number: int) -> str:
+        """The answer to the proposal's matter ``number``: consents before hash version 4
+        answered the proposal's one matter with ``decision``."""
+        return self.answers.get(str(number), self.decision)
+
     def seal(self) -> None:
         """Fix the record as it is signed, before it is stored: the household's place as
         shown, the digests of the name and the signature, and the content hash (current
@@ -192,6 +238,7 @@ class Consent(models.Model):
         self.signer_salt = secrets.token_hex(16)
         self.signer_sha256 = self.live_signer_digest()
         self.signature_sha256 = self.live_signature_digest()
+        self.attorney_letter_sha256 = self.live_attorney_letter_digest()
         self.content_hash = self.compute_hash()
 
     @property
@@ -227,7 +274,22 @@ class Consent(models.Model):
 
     def sealed_content(self) -> dict:
         """Version 3: also the unit as shown, the method, the witness, the file type, and the
-        consent this one supersedes with that one's hash (the chain is linked)."""
+        consent this one supersedes with that one's hash (the chain is linked). Version 4: also
+        the matters asked and the answer to each, and who signed in what capacity (the
+        agent's ID digits and the power of attorney through digests)."""
+        content = self.version_three_content()
+        if self.hash_version >= 4:
+            content |= {
+                "matters": [m.content() for m in self.proposal.matters.all()],
+                "answers": self.answers,
+                "capacity": self.signer_capacity,
+                "signer_owner": self.signer_owner_id,
+                "attorney_letter_sha256": self.attorney_letter_digest(),
+                "attorney_letter_type": self.attorney_letter_type,
+            }
+        return content
+
+    def version_three_content(self) -> dict:
         return {
             "hash_version": self.hash_version,
             "household": {
@@ -266,10 +328,21 @@ class Consent(models.Model):
         }
 
     def live_signer_digest(self) -> str:
-        return hashlib.sha256(f"{self.signer_salt}\n{self.signer_name}".encode()).hexdigest()
+        """The signer's name (and from version 4 an agent's ID digits), salted."""
+        signer = f"{self.signer_salt}\n{self.signer_name}"
+        if self.hash_version >= 4 and self.agent_id_tail:
+            signer += f"\n{self.agent_id_tail}"
+        return hashlib.sha256(signer.encode()).hexdigest()
 
     def live_signature_digest(self) -> str:
         return hashlib.sha256(bytes(self.signature)).hexdigest()
+
+    def live_attorney_letter_digest(self) -> str:
+        letter = bytes(self.attorney_letter)
+        return hashlib.sha256(letter).hexdigest() if letter else ""
+
+    def attorney_letter_digest(self) -> str:
+        return self.attorney_letter_sha256 if self.erased_at else self.live_attorney_letter_digest()
 
     def signer_digest(self) -> str:
         """The signer's name as the hash sees it: recomputed from the name while it is kept
@@ -298,11 +371,17 @@ class Consent(models.Model):
                 found.append("erased, yet it names a signer")
             if bytes(self.signature) or self.signer_salt:
                 found.append("erased, yet it keeps the signature or the name's salt")
+            if bytes(self.attorney_letter) or self.agent_id_tail:
+                found.append("erased, yet it keeps the power of attorney or the agent's ID digits")
         elif self.hash_version >= 2:
             if self.signer_sha256 != self.live_signer_digest():
                 found.append("the signer's name does not match its stored digest")
             if self.signature_sha256 != self.live_signature_digest():
                 found.append("the signature does not match its stored digest")
+            if self.hash_version >= 4 and (
+                self.attorney_letter_sha256 != self.live_attorney_letter_digest()
+            ):
+                found.append("the power of attorney does not match its stored digest")
         if not self.hash_matches():
             found.append("does not match its hash")
         return found

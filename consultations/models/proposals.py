@@ -195,6 +195,23 @@ class Proposal(models.Model):
         if refusal:
             raise ValidationError(refusal)
 
+    def ballot(self) -> list:
+        """The matters put to the owners, in order (see ``consultations.models.matters``). A
+        draft that names none asks one, from the campaign's rule; publishing stores it."""
+        matters = list(self.matters.all())
+        return matters or [self.default_matter()]
+
+    def default_matter(self):
+        """The one matter of a proposal that names none: the renewal and its cost split under
+        the campaign's rule, as item 7 when the rule is at least three quarters (the item's
+        legal minimum), else as item 9, the other major matters, which need a majority."""
+        from consultations.models.matters import Item, Matter
+
+        rule = self.elevator.unit.building.campaign.consent_rule
+        item = Item.OTHER if rule == "majority" else Item.ALTER
+        title = gettext("电梯更新改造及费用分摊方案")
+        return Matter(proposal=self, number=1, item=item, rule=rule, title=title)
+
     def coefficient_map(self) -> dict[int, Decimal]:
         return {c.floor: c.coefficient for c in self.coefficients.all()}
 
@@ -341,6 +358,9 @@ class Proposal(models.Model):
                 FloorCoefficient(proposal=draft, floor=c.floor, coefficient=c.coefficient)
                 for c in latest.coefficients.all()
             )
+            draft.matters.bulk_create(
+                draft.matters.model(proposal=draft, **m.content()) for m in latest.matters.all()
+            )
             if latest.rule == cls.Rule.FIXED:
                 Share.objects.bulk_create(
                     Share(proposal=draft, household_id=s.household_id, amount=s.amount)
@@ -436,17 +456,33 @@ class Proposal(models.Model):
             )
         households = list(me.households())
         lines = me.checked_allocation(households)
+        if not me.matters.exists():  # what the owners are asked is fixed with the figures
+            me.default_matter().save()
+        # Each owner's own maintenance-fund account pays its part, by area (Art. 281).
+        areas = [h.area for h in households]
+        fund_parts = allocate(me.maintenance_fund, areas) if areas else []
+        funds = {h.pk: part for h, part in zip(households, fund_parts, strict=True)}
         if current:
             current.status = self.Status.SUPERSEDED
             current.save(update_fields=["status"])
         if me.rule == self.Rule.FIXED:
-            recorded = set(me.shares.values_list("household_id", flat=True))
-            missing = [line for line in lines if line.household.pk not in recorded]
+            recorded = list(me.shares.all())
+            for share in recorded:
+                share.fund_amount = funds.get(share.household_id, Decimal("0.00"))
+            Share.objects.bulk_update(recorded, ["fund_amount"])
+            done = {share.household_id for share in recorded}
+            missing = [line for line in lines if line.household.pk not in done]
         else:
             me.shares.all().delete()
             missing = lines
         Share.objects.bulk_create(
-            Share(proposal=me, household=line.household, amount=line.amount) for line in missing
+            Share(
+                proposal=me,
+                household=line.household,
+                amount=line.amount,
+                fund_amount=funds[line.household.pk],
+            )
+            for line in missing
         )
         me.status = self.Status.PUBLISHED
         me.published_at = timezone.now()
@@ -508,6 +544,11 @@ class Share(models.Model):
         Household, on_delete=models.PROTECT, related_name="shares", verbose_name=_("住户")
     )
     amount = models.DecimalField(_("应出资（元）"), **MONEY)
+    # The part of the maintenance fund drawn from this household's own account, by area
+    # (Civil Code Art. 281): written when the version is published, with ``amount``.
+    fund_amount = models.DecimalField(
+        _("从本户维修资金账户列支（元）"), **MONEY, default=Decimal("0.00")
+    )
 
     class Meta:
         verbose_name = _("分摊份额")

@@ -1,0 +1,96 @@
+"""The matters a proposal puts to the owners (表决事项), each counted on its own (Art. 278).
+
+A renewal often asks two or three things at once: using the maintenance fund (item 5), altering
+the building's shaft (item 7), and the campaign may demand that everyone agrees to the cost
+split. Each matter has its Art. 278 item, and a rule that defaults from the item; the campaign
+may demand more, never less. A matter is part of what is signed: once its proposal is
+published it never changes (like the floor coefficients).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import ConsentRule
+from consultations.models.proposals import Proposal, _refuse_if_not_draft
+
+
+class Item(models.IntegerChoices):
+    """The items of Civil Code Art. 278 para. 1 that an elevator renewal puts to the owners."""
+
+    USE_FUND = 5, _("使用建筑物及其附属设施的维修资金（第二百七十八条第一款第五项）")
+    RAISE_FUND = 6, _("筹集建筑物及其附属设施的维修资金（第六项）")
+    ALTER = 7, _("改建、重建建筑物及其附属设施（第七项）")
+    CHANGE_USE = 8, _("改变共有部分的用途或者利用共有部分从事经营活动（第八项）")
+    OTHER = 9, _("有关共有和共同管理权利的其他重大事项（第九项）")
+
+
+# What Art. 278 para. 2 demands of each item: items 6 to 8 at least three quarters of the
+# participants' area and heads, the others more than half.
+LEGAL_RULE = {
+    Item.USE_FUND: ConsentRule.MAJORITY,
+    Item.RAISE_FUND: ConsentRule.THREE_QUARTERS,
+    Item.ALTER: ConsentRule.THREE_QUARTERS,
+    Item.CHANGE_USE: ConsentRule.THREE_QUARTERS,
+    Item.OTHER: ConsentRule.MAJORITY,
+}
+STRICTNESS = [ConsentRule.MAJORITY, ConsentRule.THREE_QUARTERS, ConsentRule.UNANIMOUS]
+
+
+def at_least_as_strict(rule: str, item: int) -> bool:
+    return STRICTNESS.index(ConsentRule(rule)) >= STRICTNESS.index(LEGAL_RULE[Item(item)])
+
+
+class Matter(models.Model):
+    """One matter of a proposal, numbered from 1 in the order the ballot asks them."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="matters", verbose_name=_("方案")
+    )
+    number = models.PositiveSmallIntegerField(_("序号"))
+    item = models.PositiveSmallIntegerField(_("《民法典》第二百七十八条事项"), choices=Item.choices)
+    rule = models.CharField(_("表决规则"), max_length=20, choices=ConsentRule.choices)
+    title = models.CharField(_("表决事项"), max_length=100)
+
+    class Meta:
+        verbose_name = _("表决事项")
+        verbose_name_plural = _("表决事项")
+        ordering = ["proposal", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "number"], name="matter_number_unique"),
+            models.CheckConstraint(name="matter_number_positive", condition=Q(number__gt=0)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def save(self, *args, **kwargs) -> None:
+        _refuse_if_not_draft(self.proposal_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_if_not_draft(self.proposal_id)
+        return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.item and self.rule and not at_least_as_strict(self.rule, self.item):
+            raise ValidationError(
+                {
+                    "rule": _("这一事项依法至少需要“%(rule)s”，项目可以要求更高，不能更低。")
+                    % {"rule": LEGAL_RULE[Item(self.item)].label}
+                }
+            )
+
+    @property
+    def legal_rule(self) -> ConsentRule:
+        return LEGAL_RULE[Item(self.item)]
+
+    @property
+    def legal_basis(self) -> str:
+        """The text printed under the matter's tally: the item and what it takes to pass."""
+        return f"{Item(self.item).label} {ConsentRule(self.rule).legal_basis}"
+
+    def content(self) -> dict:
+        """The matter as the consent hash (version 4) covers it."""
+        return {"number": self.number, "item": self.item, "rule": self.rule, "title": self.title}
