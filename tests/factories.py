@@ -23,8 +23,15 @@ from campaigns.models import (
     Role,
     Unit,
 )
-from consultations.models import Consent, Proposal, Share, Visit, refresh_door_status_of
-from households.models import Household, Owner
+from consultations.models import (
+    Consent,
+    Matter,
+    Proposal,
+    Share,
+    Visit,
+    refresh_door_status_of,
+)
+from households.models import Household, Owner, Person
 
 _numbers = itertools.count(1)
 PASSWORD = "test-password-123"
@@ -91,6 +98,30 @@ def make_owner(**kw) -> Owner:
     if "household" not in kw:
         kw["household"] = make_household()
     return Owner.objects.create(**{"name": "张三", "phone": "13812341234", **kw})
+
+
+def make_person(**kw) -> Person:
+    """An owner as a person (or, with ``kind``, a body) that owner entries can be linked to."""
+    if "community" not in kw:
+        kw["community"] = make_community()
+    return Person.objects.create(**kw)
+
+
+def same_person(*owners: Owner, kind: str = Person.Kind.PERSON) -> Person:
+    """Link these owner entries (of different flats) as one person or body, as the
+    secretary's confirmation of a proposed match does."""
+    person = make_person(community=owners[0].household.unit.building.campaign.community, kind=kind)
+    Owner.objects.filter(pk__in=[o.pk for o in owners]).update(person=person)
+    for owner in owners:
+        owner.person = person
+    return person
+
+
+def make_matter(proposal, number: int, item: int, rule: str, title: str = "") -> Matter:
+    """A matter of a draft proposal (publish after adding them: published ones are frozen)."""
+    return Matter.objects.create(
+        proposal=proposal, number=number, item=item, rule=rule, title=title or f"事项{number}"
+    )
 
 
 def make_assignment(user=None, role: str = Role.GRID_WORKER, **kw) -> Assignment:
