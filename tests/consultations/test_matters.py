@@ -73,10 +73,10 @@ def test_a_draft_that_names_no_matter_asks_one_under_the_campaign_s_rule():
     )
 
 
-def test_a_majority_campaign_s_default_matter_is_item_9_which_a_majority_may_pass():
+def test_a_majority_campaign_s_default_matter_is_using_the_fund_which_a_majority_may_pass():
     proposal = make_proposal()  # the factory's campaign decides by majority
     (matter,) = proposal.ballot()
-    assert (matter.item, matter.rule) == (Item.OTHER, "majority")
+    assert (matter.item, matter.rule) == (Item.USE_FUND, "majority")
     matter.clean()
 
 
