@@ -1,3 +1,4 @@
+import re
 import threading
 from io import StringIO
 
@@ -47,6 +48,7 @@ def door(client):
     proposal = make_proposal(elevator=make_elevator(unit=unit))
     household = make_household(unit=unit, floor=5, room="501")
     make_owner(household=household, name="王秀英")
+    make_owner(household=household, name="李建国", is_primary=False)
     make_share(proposal=proposal, household=household, amount="9876.54")
     publish(proposal)
     client.force_login(assignment.user)
@@ -54,9 +56,11 @@ def door(client):
 
 
 def sign(client, household, **overrides):
+    """Post the sign page as the worker does: the primary owner signs in person."""
     data = {
-        "decision": "agree",
-        "signer_name": "王秀英",
+        "decision_1": "agree",
+        "capacity": "owner",
+        "signer_owner": str(household.owners.get(is_primary=True).pk),
         "method": "tablet",
         "signature": drawn_signature(),
         "expected_current": "",
@@ -72,6 +76,8 @@ def test_the_owner_signs_on_the_tablet_and_the_worker_is_the_witness(client, doo
     assert response.url == household.get_absolute_url() + "#consent"
     consent = Consent.objects.current().get(household=household, proposal=proposal)
     assert (consent.decision, consent.signer_name, consent.witness) == ("agree", "王秀英", worker)
+    assert (consent.signer_capacity, consent.signer_owner.name) == ("owner", "王秀英")
+    assert consent.answers == {"1": "agree"}
     assert str(consent.share_amount) == "9876.54"
     assert consent.signature_type == "image/png"
     assert consent.hash_matches()
@@ -87,9 +93,9 @@ def test_the_sign_page_shows_the_cost_and_the_pad(client, door):
 
 def test_a_change_of_mind_supersedes_and_keeps_the_old_record(client, door):
     household, proposal, _worker = door
-    sign(client, household, decision="disagree")
+    sign(client, household, decision_1="disagree")
     first = Consent.objects.get(household=household)
-    sign(client, household, decision="agree", expected_current=str(first.pk))
+    sign(client, household, decision_1="agree", expected_current=str(first.pk))
     current = Consent.objects.current().get(household=household, proposal=proposal)
     assert current.decision == "agree"
     assert current.supersedes == first
@@ -108,28 +114,32 @@ def test_a_paper_form_is_recorded_from_its_scan(client, door):
     ("overrides", "message"),
     [
         ({"signature": ""}, "请业主在签名框内签名"),
-        ({"signer_name": "   "}, "请填写签字人姓名"),
-        ({"decision": "maybe"}, "maybe"),
+        ({"decision_1": "maybe"}, "maybe"),
+        ({"decision_1": ""}, "请选择业主对这一事项的意见"),
+        ({"signer_owner": ""}, "请选择签字的产权人"),
+        ({"signer_owner": "999999"}, "请从本户登记的产权人中选择"),
+        ({"capacity": "tenant"}, "tenant"),
+        ({"expected_others": "x:y"}, "签字页面已过期"),
         ({"method": "paper", "signature": ""}, "请上传纸质签字表的扫描件"),
         ({"method": "paper", "signature": "", "scan": impostor()}, "JPEG、PNG 或 PDF"),
     ],
 )
-def test_bad_signing_input_gets_a_message_keeps_the_name_and_records_nothing(
+def test_bad_signing_input_gets_a_message_keeps_what_was_chosen_and_records_nothing(
     client, door, overrides, message
 ):
     household, _proposal, _worker = door
-    response = sign(client, household, **{"signer_name": "王秀英", **overrides})
+    response = sign(client, household, **overrides)
     assert response.status_code == 422
     assert message in response.text
-    if overrides.get("signer_name") is None:
-        assert 'value="王秀英"' in response.text
+    if "decision_1" not in overrides:
+        assert re.search(r'name="decision_1" value="agree"[^>]*checked', response.text)
     assert not Consent.objects.exists()
 
 
 def test_a_stale_form_cannot_overwrite_a_newer_answer(client, door):
     household, _proposal, _worker = door
-    sign(client, household, decision="agree")
-    response = sign(client, household, decision="disagree", expected_current="")
+    sign(client, household, decision_1="agree")
+    response = sign(client, household, decision_1="disagree", expected_current="")
     assert response.status_code == 302
     assert response.url == reverse("consultations:sign", args=[household.pk])
     assert list(Consent.objects.values_list("decision", flat=True)) == ["agree"]
@@ -151,6 +161,7 @@ def test_two_workers_signing_one_household_at_once_leave_one_current_consent():
     assignment = make_assignment()
     proposal = make_proposal(elevator=make_elevator(unit=assignment.unit))
     household = make_household(unit=assignment.unit)
+    make_owner(household=household)
     make_share(proposal=proposal, household=household)
     publish(proposal)
     colleague = make_assignment(unit=assignment.unit).user
@@ -161,7 +172,7 @@ def test_two_workers_signing_one_household_at_once_leave_one_current_consent():
         client = Client()
         client.force_login(user)
         start.wait()
-        results.append(sign(client, household, decision=decision).url)
+        results.append(sign(client, household, decision_1=decision).url)
         connection.close()
 
     threads = [
@@ -215,7 +226,6 @@ def test_a_pdf_scan_that_runs_a_script_gets_a_message_keeps_the_name_and_records
     response = sign(client, household, method="paper", signature="", scan=scripted_pdf_scan())
     assert response.status_code == 422
     assert "含有脚本或自动运行的动作" in response.text
-    assert 'value="王秀英"' in response.text
     assert not Consent.objects.exists()
 
 
@@ -282,5 +292,4 @@ def test_a_signature_too_large_to_decode_gets_a_message_keeps_the_name_and_recor
     response = sign(client, household, signature=data_url(huge_png((6300, 6300))))
     assert response.status_code == 422
     assert "签名图片的尺寸太大" in response.text
-    assert 'value="王秀英"' in response.text
     assert not Consent.objects.exists()
