@@ -1,8 +1,13 @@
 """Taking a signature: checking what was drawn or scanned, and recording the consent once.
 
 The checks look at the bytes, not at names or declared types: a PNG drawn on the tablet must
-decode as a PNG with ink on it; a scanned paper form must really be a JPEG, PNG or PDF, and a
-PDF a plain document with pages and no scripts or actions.
+decode as a PNG with ink on it; a scanned paper form (or an agent's power of attorney) must
+really be a JPEG, PNG or PDF, and a PDF a plain document with pages and no scripts or actions.
+
+A consent answers each matter of the published proposal, and is signed by one of the flat's
+registered owners or by an agent for one of them. An owner who holds several flats of the unit
+(one Person behind several owner entries) signs once: ``record_consent`` records one consent per
+flat, all or nothing.
 """
 
 import base64
