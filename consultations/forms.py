@@ -223,7 +223,8 @@ class ConsentForm(RefuseControlCharacters, forms.Form):
         self.owners = {str(owner.pk): owner for owner in owners}
         also_for = also_for or {}
         self.fields["signer_owner"].choices = [
-            (key, owner_label(owner, also_for.get(owner.pk, ""))) for key, owner in self.owners.items()
+            (key, owner_label(owner, also_for.get(owner.pk, "")))
+            for key, owner in self.owners.items()
         ]
         if len(self.owners) == 1:
             self.initial.setdefault("signer_owner", next(iter(self.owners)))

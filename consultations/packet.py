@@ -320,9 +320,7 @@ def household_pages(
     )
     current = {
         c.household_id: c
-        for c in Consent.objects.current()
-        .filter(wanted)
-        .select_related("witness", "signer_owner")
+        for c in Consent.objects.current().filter(wanted).select_related("witness", "signer_owner")
     }
     superseded = list(
         Consent.objects.filter(wanted, superseded_by__isnull=False)

@@ -78,7 +78,10 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
             except SignatureError as error:
                 form.add_error(None, str(error))
             else:
-                rooms = [household.room, *(t.household.room for t in titles[consent.signer_owner_id])]
+                rooms = [
+                    household.room,
+                    *(t.household.room for t in titles[consent.signer_owner_id]),
+                ]
                 messages.success(
                     request, _("已记录 %(room)s 的签字意见。") % {"room": "、".join(rooms)}
                 )

@@ -8,10 +8,9 @@ from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
-
-from campaigns.models import Role
 from django.utils import timezone
 
+from campaigns.models import Role
 from consultations.models import Consent
 from consultations.packet import verification_code
 from tests.factories import (
@@ -160,7 +159,8 @@ def two_matters():
     make_matter(proposal, 1, 5, "majority", "使用住宅专项维修资金")
     make_matter(proposal, 2, 7, "unanimous", "井道改造及费用分摊")
     flats = [make_household(unit=unit, floor=f, room=f"{f}01") for f in (2, 3, 4)]
-    owners = [make_owner(household=h, name=n) for h, n in zip(flats, "王秀英 李建国 张三".split())]
+    names = ["王秀英", "李建国", "张三"]
+    owners = [make_owner(household=h, name=n) for h, n in zip(flats, names, strict=True)]
     proposal.publish()
     worker = make_assignment(unit=unit).user
     signed = {"method": "tablet", "signature": PNG_1PX, "signature_type": "image/png"}

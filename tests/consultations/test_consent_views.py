@@ -508,10 +508,8 @@ def test_the_sign_page_says_whose_other_flats_are_signed_at_once(client, three_f
     assert "李建国（共有人）<" in text.replace("\n", "")  # the co-owner signs for 501 alone
 
 
-def test_a_multi_flat_owner_signs_once_for_each_of_their_flats_in_the_unit(
-    client, three_flats
-):
-    household, proposal, titles = three_flats
+def test_a_multi_flat_owner_signs_once_for_each_of_their_flats_in_the_unit(client, three_flats):
+    household, _proposal, titles = three_flats
     response = sign_as_shown(client, household, decision_1="agree")
     assert response.status_code == 302
     consents = {c.household.room: c for c in Consent.objects.select_related("household")}
@@ -540,9 +538,7 @@ def test_a_multi_flat_owner_signing_again_supersedes_each_flats_answer(client, t
     assert all(c.supersedes_id for c in current)
 
 
-def test_one_flat_answered_meanwhile_leaves_every_flat_of_the_owner_unsigned(
-    client, three_flats
-):
+def test_one_flat_answered_meanwhile_leaves_every_flat_of_the_owner_unsigned(client, three_flats):
     household, proposal, titles = three_flats
     token = client.get(reverse("consultations:sign", args=[household.pk])).context["form"]
     expected = token.initial["expected_others"]

@@ -231,7 +231,7 @@ def test_a_multi_flat_owner_signs_all_their_flats_in_the_unit_or_none():
 
 @pytest.mark.django_db
 def test_other_titles_names_each_owners_other_flats_of_the_unit_in_floor_order():
-    proposal, (a, b, c) = published_with_matters("501", "301", "401")
+    _proposal, (a, b, c) = published_with_matters("501", "301", "401")
     alone = make_owner(household=a.household, name="李建国", is_primary=False)
     elsewhere = make_owner(household=make_household(room="601", floor=6), name="王秀英")
     same_person(a, b, c, elsewhere)
