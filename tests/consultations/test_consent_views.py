@@ -584,3 +584,11 @@ def test_a_stranger_or_a_consent_without_a_power_of_attorney_gets_404(client, do
     client.force_login(make_assignment().user)
     url = reverse("consultations:attorney_letter_file", args=[with_letter.pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_household_page_links_the_power_of_attorney_of_an_agents_signature(client, door):
+    household, _proposal, _worker = door
+    sign(client, household, **agent(household))
+    consent = Consent.objects.get()
+    text = client.get(household.get_absolute_url()).text
+    assert reverse("consultations:attorney_letter_file", args=[consent.pk]) in text
