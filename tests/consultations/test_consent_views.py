@@ -592,3 +592,39 @@ def test_the_household_page_links_the_power_of_attorney_of_an_agents_signature(c
     consent = Consent.objects.get()
     text = client.get(household.get_absolute_url()).text
     assert reverse("consultations:attorney_letter_file", args=[consent.pk]) in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_signing_a_multi_flat_owner_at_two_doors_at_once_leave_one_signature(
+    three_flats,
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent writers (PostgreSQL)")
+    household, proposal, titles = three_flats
+    other_door = titles[2].household  # 601, the same owner's
+    workers = [make_assignment(unit=household.unit).user for _ in range(2)]
+    start = threading.Barrier(2)
+    results = []
+
+    def post(user, flat, decision):
+        client = Client()
+        client.force_login(user)
+        form = client.get(reverse("consultations:sign", args=[flat.pk])).context["form"]
+        seen = {"expected_others": form.initial["expected_others"], "decision_1": decision}
+        seen["signer_owner"] = str(flat.owners.get(name="王秀英").pk)
+        start.wait()
+        results.append(sign(client, flat, **seen).status_code)
+        connection.close()
+
+    threads = [
+        threading.Thread(target=post, args=(workers[0], household, "agree")),
+        threading.Thread(target=post, args=(workers[1], other_door, "disagree")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [302, 302]  # one recorded, one sent back to look again
+    consents = Consent.objects.filter(proposal=proposal)
+    assert consents.count() == 3
+    assert len(set(consents.values_list("decision", flat=True))) == 1  # all one signature
