@@ -94,6 +94,8 @@ class SignedRecord:
     is_pdf_scan: bool
     witness: str
     replaces: Consent | None  # the answer this one superseded
+    answers: list = field(default_factory=list)  # (matter, decision) for each matter asked
+    attorney_letter_sha256: str = ""  # an agent's power of attorney, through its digest
 
     @property
     def decision_label(self) -> str:
@@ -318,7 +320,7 @@ def household_pages(
     )
     current = {
         c.household_id: c
-        for c in Consent.objects.current().filter(wanted).select_related("witness")
+        for c in Consent.objects.current().filter(wanted).select_related("witness", "signer_owner")
     }
     superseded = list(
         Consent.objects.filter(wanted, superseded_by__isnull=False)
@@ -376,6 +378,8 @@ def signed_record(
         is_pdf_scan=consent.signature_type == "application/pdf",
         witness=person(consent.witness),
         replaces=earlier.get(consent.supersedes_id),
+        answers=[(m, consent.decision_on(m.number)) for m in consent.proposal.ballot()],
+        attorney_letter_sha256=consent.attorney_letter_digest(),
     )
 
 
