@@ -8,7 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from campaigns.models import MeetingDecision, ProgressUpdate, Question
 from consultations.models import PacketFile, Proposal
 from consultations.packet import verification_code
-from households.models import Household
+from households.models import Household, Person
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,10 @@ SITE_URLS = {
     "consultations:owner_phone": "grid1",
     "consultations:export_household_data": "secretary",
     "consultations:erase_household_data": "secretary",
+    "consultations:people": "secretary",
+    "consultations:link_owners": "secretary",
+    "consultations:split_owner": "secretary",
+    "consultations:person_kind": "secretary",
     "audit_trail": "secretary",
     "consultations:edit_visit": "grid1",
     "consultations:activity": "secretary",
@@ -89,6 +93,9 @@ POSTED = {
     "consultations:new_proposal",
     "consultations:publish_proposal",
     "consultations:request_packet",
+    "consultations:link_owners",
+    "consultations:split_owner",
+    "consultations:person_kind",
     "dashboard:import",
     "ask",
     "campaigns:publish_update",
@@ -184,12 +191,31 @@ def site_url(name: str, site) -> str:
         "consultations:packet_download": {"pk": site["packet_file"].pk},
         "consultations:consent_form": {"pk": household.pk},
         "verify_consent": {"code": verification_code(household.consents.first())},
+        "consultations:people": {"slug": site["campaign"].slug},
+        "consultations:link_owners": {"slug": site["campaign"].slug},
+        "consultations:split_owner": {
+            "slug": site["campaign"].slug,
+            "pk": household.owners.first().pk,
+        },
+        "consultations:person_kind": {"slug": site["campaign"].slug, "pk": person_of(household).pk},
     }.get(name, {})
     if name.startswith("dashboard:") and name != "dashboard:index":
         kwargs = {"slug": site["campaign"].slug}
     if name.startswith("campaigns:") or name in {"public_questions", "ask", "daily_summary"}:
         kwargs = campaign_url_kwargs(name, site["campaign"])
     return reverse(name, kwargs=kwargs)
+
+
+def person_of(household) -> Person:
+    """The Person the household's first owner is linked to: a body of that one flat, made
+    here when the demo links none."""
+    owner = household.owners.first()
+    if owner.person is None:
+        owner.person = Person.objects.create(
+            community=household.unit.building.campaign.community, kind=Person.Kind.WORK_UNIT
+        )
+        owner.save(update_fields=["person"])
+    return owner.person
 
 
 def campaign_url_kwargs(name: str, campaign) -> dict:
