@@ -49,6 +49,7 @@ def commit(checked: Check, user=None) -> dict[str, int]:
                 room=row.room,
                 floor=row.floor,
                 area=row.area,
+                area_source=row.area_source,
                 occupancy=row.occupancy,
             )
             for row in checked.new
@@ -59,11 +60,11 @@ def commit(checked: Check, user=None) -> dict[str, int]:
     updated = checked.updated
     for row in updated:
         row.household.floor, row.household.area = row.floor, row.area
-        row.household.occupancy = row.occupancy
+        row.household.occupancy, row.household.area_source = row.occupancy, row.area_source
     bulk_update_with_history(
         [row.household for row in updated],
         Household,
-        ["floor", "area", "occupancy"],
+        ["floor", "area", "area_source", "occupancy"],
         batch_size=500,
         **history,
     )
@@ -89,7 +90,8 @@ def commit(checked: Check, user=None) -> dict[str, int]:
 
 
 def _owner(household, index: int, name: str, phone: str, before: Owner | None) -> Owner:
-    """A co-owner as the file gives them; the ID tail and where they live carry over."""
+    """A co-owner as the file gives them; the ID tail, where they live and the person they
+    were linked to carry over (a renamed owner is a new entry: any link is proposed anew)."""
     return Owner(
         household=household,
         name=name,
@@ -97,4 +99,5 @@ def _owner(household, index: int, name: str, phone: str, before: Owner | None) -
         is_primary=index == 0,
         id_tail=before.id_tail if before else "",
         lives_elsewhere=before.lives_elsewhere if before else False,
+        person_id=before.person_id if before else None,
     )

@@ -25,6 +25,7 @@ from tests.factories import (
     make_household,
     make_owner,
     make_unit,
+    same_person,
 )
 
 pytestmark = pytest.mark.django_db
@@ -334,3 +335,57 @@ XLSX_CELLS = st.one_of(
 @given(rows=st.lists(st.lists(XLSX_CELLS, max_size=9), min_size=1, max_size=5))
 def test_any_register_shaped_workbook_ends_in_a_report_or_a_reason(rows):
     report_or_reason(xlsx_of(*rows), make_campaign())
+
+
+# --- where each area comes from, and the owners linked as one person ---------------------------
+
+SOURCED = HEADER + ",面积依据"
+
+
+def test_the_area_source_column_is_read_and_blank_means_not_recorded():
+    campaign = make_campaign()
+    data = csv_of(
+        "1栋,1单元,3,302,88.50,张三,,自住,不动产登记簿",
+        "1栋,1单元,4,402,88.50,李四,,自住,测绘",
+        "1栋,1单元,5,502,88.50,王五,,自住,",
+        header=SOURCED,
+    )
+    commit(checked(data, campaign))
+    sources = dict(Household.objects.values_list("room", "area_source"))
+    assert sources == {"302": "register", "402": "survey", "502": ""}
+
+
+def test_an_unknown_area_source_is_a_problem_that_names_the_choices():
+    data = csv_of("1栋,1单元,3,302,88.50,张三,,自住,估算", header=SOURCED)
+    [problem] = problems_of(data)[2]
+    assert "估算" in problem and "不动产登记簿、测绘报告、购房合同" in problem
+
+
+def test_a_register_without_the_column_or_with_a_blank_keeps_the_source_on_record():
+    household = make_household(room="302", area_source="contract")
+    make_owner(household=household, name="张三", phone="")
+    unit = household.unit
+    campaign = unit.building.campaign
+    row = f"{unit.building.name},{unit.name},3,302,90.00,张三,,自住"
+    result = checked(csv_of(row), campaign)
+    assert result.updated[0].area_source == "contract"
+    result = checked(csv_of(row + ",", header=SOURCED), campaign)
+    assert result.updated[0].area_source == "contract"
+    result = checked(
+        csv_of(f"{unit.building.name},{unit.name},3,302,88.50,张三,,自住,测绘报告", header=SOURCED),
+        campaign,
+    )
+    assert result.updated[0].changes == ["面积依据 购房合同 → 测绘报告"]
+    commit(result)
+    household.refresh_from_db()
+    assert household.area_source == "survey"
+
+
+def test_an_owner_kept_through_an_import_stays_linked_to_their_person():
+    unit = make_unit()
+    first = make_owner(household=make_household(unit=unit, room="302", floor=3), name="张三")
+    second = make_owner(household=make_household(unit=unit, room="502", floor=5), name="张三")
+    person = same_person(first, second)
+    row = f"{unit.building.name},{unit.name},3,302,99.00,张三,13812341234,自住"
+    commit(checked(csv_of(row), unit.building.campaign))
+    assert set(person.titles.values_list("household__room", flat=True)) == {"302", "502"}
