@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from campaigns.access import get_campaign_for
 from campaigns.models import Campaign
+from consultations.models.consents import ERASED_NAME
 from consultations.owner_links import LinkRefused, confirm_link
 from consultations.people_forms import KindForm, LinkForm, owners_of
 from households import people
@@ -70,7 +71,8 @@ def page_context(campaign: Campaign, **extra) -> dict:
     groups = [
         Group(mask_name(name), owners)
         for name, owners in by_name.items()
-        if len({o.person_id for o in owners}) > 1 or owners[0].person_id is None
+        if name != ERASED_NAME
+        and (len({o.person_id for o in owners}) > 1 or owners[0].person_id is None)
     ]
     persons = (
         Person.objects.filter(community=community)
