@@ -190,3 +190,12 @@ def test_the_screen_reads_a_bigger_community_in_as_many_queries(client, screen):
         if n % 2:
             same_person(*pair)
     assert queries_for(client, url(screen)) == before == QUERIES
+
+
+def test_the_campaigns_pages_lead_the_secretary_and_only_the_secretary_to_the_screen(
+    client, screen
+):
+    hub = reverse("campaigns:hub", args=[screen["campaign"].slug])
+    assert url(screen) in client.get(hub).text
+    client.force_login(make_assignment(unit=screen["unit"]).user)
+    assert url(screen) not in client.get(hub).text
