@@ -89,6 +89,9 @@ MATRIX = {
     "consultations:new_proposal": (LOGIN, 404, 404, 403, 403, 404, 302),
     "consultations:edit_proposal": (LOGIN, 404, 404, 403, 403, 404, 200),
     "consultations:publish_proposal": (LOGIN, 404, 404, 403, 403, 404, 302),
+    "consultations:add_matter": (LOGIN, 404, 404, 403, 403, 404, 200),
+    "consultations:edit_matter": (LOGIN, 404, 404, 403, 403, 404, 200),
+    "consultations:remove_matter": (LOGIN, 404, 404, 403, 403, 404, 302),
     # the consent packets name every owner: the community's secretary only
     "consultations:unit_packet": (LOGIN, 404, 404, 404, 404, 404, 200),
     "consultations:campaign_packet": (LOGIN, 404, 404, 404, 404, 404, 302),

@@ -95,6 +95,8 @@ EXPLICIT_FORMS = {
     "dashboard:import#confirm": ("post", "secretary", {"token": "hidden"}),
     # The large-type and language switches are links (no token needed), not forms.
     "display": ("get", "anonymous", {"size": ["large", "normal"], "language": ["en", "zh-hans"]}),
+    # Removing a matter is a button on the draft's page, which no seeded URL shows.
+    "consultations:remove_matter": ("post", "secretary", {}),
 }
 # Forms whose examples must leave every consent verifiable.
 TOUCHES_CONSENTS = {
@@ -689,6 +691,9 @@ EXPECTED_FORMS = {
     "post consultations:new_proposal",
     "post consultations:edit_proposal",
     "post consultations:publish_proposal",
+    "post consultations:add_matter",
+    "post consultations:edit_matter",
+    "post consultations:remove_matter",
     "post consultations:request_packet",
     "post campaigns:new_update",
     "post campaigns:edit_update",
