@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Unit
@@ -343,7 +344,9 @@ def _match(
         _as_read(h.unit.building.name, h.unit.name, h.room): h
         for h in Household.objects.in_campaign(campaign)
         .select_related("unit__building")
-        .prefetch_related("owners")
+        # whether each owner is named as the signer of a consent (Consent.signer_owner, whose
+        # reverse name is "consents"): such an entry is never deleted
+        .prefetch_related(Prefetch("owners", Owner.objects.annotate(signed=Count("consents"))))
     }
     new_units: dict[tuple[str, str], int] = {}
     for row in rows:
@@ -369,9 +372,25 @@ def _match(
         if (not has_area_source or not row.area_source) and row.household is not None:
             row.area_source = row.household.area_source  # a blank cell keeps what is known
         row.owners = _resolve_phones(row)
+        if row.household is not None:
+            _refuse_dropping_a_signer(row)
         if row.household is not None and not row.problems:
             row.changes = _changes(row)
     return [(b, u, floors) for (b, u), floors in new_units.items()]
+
+
+def _refuse_dropping_a_signer(row: Row) -> None:
+    """An owner on record who signed a consent stays: the file must name them again."""
+    named = {name for name, _phone in row.owners}
+    for owner in row.household.owners.all():
+        if owner.signed and owner.name not in named:
+            row.problems.append(
+                _(
+                    "产权人%(name)s已签字，签字记录指向这一登记，不能从台账中去掉或改名；"
+                    "请在文件中保留此人（姓名登记有误时，请在数据管理中更正）。"
+                )
+                % {"name": owner.name}
+            )
 
 
 def _as_read(*names: str) -> tuple[str, ...]:

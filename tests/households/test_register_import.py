@@ -22,9 +22,11 @@ from households.register import (
 from tests.factories import (
     make_building,
     make_campaign,
+    make_consent,
     make_household,
     make_owner,
     make_unit,
+    make_voted_unit,
     same_person,
 )
 
@@ -389,3 +391,50 @@ def test_an_owner_kept_through_an_import_stays_linked_to_their_person():
     row = f"{unit.building.name},{unit.name},3,302,99.00,张三,13812341234,自住"
     commit(checked(csv_of(row), unit.building.campaign))
     assert set(person.titles.values_list("household__room", flat=True)) == {"302", "502"}
+
+
+# --- owners on record are kept, not replaced ----------------------------------------------------
+
+
+def signed_flat():
+    """A flat whose owner signed as its registered owner (the consent names the entry)."""
+    unit, [household], proposal = make_voted_unit([None])
+    owner = household.owners.get()
+    make_consent(
+        household=household, proposal=proposal, signer_owner=owner, signer_capacity="owner"
+    )
+    return unit, household, owner
+
+
+def row_of(unit, household, area="99.00", owners="", phones=""):
+    return f"{unit.building.name},{unit.name},{household.floor},{household.room},{area},{owners},{phones},自住"
+
+
+def test_a_signed_flat_whose_area_changes_imports_and_its_owner_entry_is_kept():
+    unit, household, owner = signed_flat()
+    commit(checked(csv_of(row_of(unit, household, owners=owner.name)), unit.building.campaign))
+    household.refresh_from_db()
+    assert household.area == Decimal("99.00")
+    assert list(household.owners.all()) == [owner]
+    assert household.consents.get().signer_owner == owner
+
+
+def test_a_register_that_drops_an_owner_who_signed_is_refused_on_that_row():
+    unit, household, owner = signed_flat()
+    result = checked(csv_of(row_of(unit, household, owners="新业主")), unit.building.campaign)
+    [problem] = result.rows_with_problems[0].problems
+    assert owner.name in problem and "已签字" in problem
+
+
+def test_co_owners_reordered_keep_their_entries_and_the_new_first_is_the_primary():
+    household = make_household(room="302")
+    first = make_owner(household=household, name="张三", phone="", id_tail="1234")
+    second = make_owner(household=household, name="李四", phone="", is_primary=False)
+    unit = household.unit
+    data = csv_of(row_of(unit, household, area="88.50", owners="李四、王五", phones="13900001111"))
+    commit(checked(data, unit.building.campaign))
+    owners = {o.name: o for o in household.owners.all()}
+    assert set(owners) == {"李四", "王五"}
+    assert owners["李四"].pk == second.pk and owners["李四"].is_primary
+    assert owners["李四"].phone == "13900001111" and not owners["王五"].is_primary
+    assert not Owner.objects.filter(pk=first.pk).exists()
