@@ -8,7 +8,7 @@ from consultations.doors import door_status
 from consultations.forms import TraceAttemptForm, VisitForm
 from consultations.models import Consent, Proposal, Share
 from households.access import works_on
-from households.models import Household
+from households.models import Household, Owner
 
 ADD_VISIT = "consultations.add_visit"
 CHANGE_VISIT = "consultations.change_visit"
@@ -33,7 +33,7 @@ def household_context(request: HttpRequest, household: Household, **extra) -> di
     return {
         "household": household,
         "status": door_status(household),
-        "owners": household.owners.all(),
+        "owners": with_other_flats(household),
         "may_call": works_on(request.user, household),
         "share": share,
         "explanation": explain_share(share.proposal, household) if share else None,
@@ -47,3 +47,25 @@ def household_context(request: HttpRequest, household: Household, **extra) -> di
         "trace_form": TraceAttemptForm(),
         **extra,
     }
+
+
+def with_other_flats(household: Household) -> list[Owner]:
+    """The household's owner entries, each linked one carrying ``other_flats``: the places of
+    the other flats its person or body holds (places only: nothing else about them), in two
+    queries."""
+    owners = list(household.owners.select_related("person"))
+    persons = {owner.person_id for owner in owners if owner.person_id}
+    places: dict[int, list[str]] = {}
+    titles = (
+        Owner.objects.filter(person__in=persons)
+        .exclude(household=household)
+        .select_related("household__unit__building")
+        .order_by("household__unit__building__sort_order", "household__unit", "household__room")
+    )
+    for title in titles if persons else []:
+        place = f"{title.household.unit.building.name}{title.household.unit.name} {title.household.room}"
+        if place not in places.setdefault(title.person_id, []):
+            places[title.person_id].append(place)
+    for owner in owners:
+        owner.other_flats = places.get(owner.person_id, []) if owner.person_id else []
+    return owners

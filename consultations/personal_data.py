@@ -37,7 +37,10 @@ def export_household(household: Household, actor) -> dict:
         "exported_at": timezone.now().isoformat(),
         "household": plain(household, exclude={"id"}),
         "unit": str(household.unit),
-        "owners": [plain(o, exclude={"household"}) for o in household.owners.all()],
+        "owners": [
+            {**plain(o, exclude={"household"}), **person_link(o)}
+            for o in household.owners.select_related("person")
+        ],
         "visits": [
             {
                 **plain(v, exclude={"household", "idempotency_key"}),
@@ -68,6 +71,25 @@ def export_household(household: Household, actor) -> dict:
             }
             for c in consents
         ],
+    }
+
+
+def person_link(owner: Owner) -> dict:
+    """The person or body the owner entry is linked to, and the other flats it holds (their
+    places): part of what is kept about this owner."""
+    if owner.person is None:
+        return {"person": None}
+    others = (
+        Owner.objects.filter(person=owner.person_id)
+        .exclude(household=owner.household_id)
+        .select_related("household__unit__building")
+    )
+    return {
+        "person": {
+            "id": owner.person_id,
+            "kind": owner.person.get_kind_display(),
+            "other_flats": [f"{o.household.unit} {o.household.room}" for o in others],
+        }
     }
 
 
@@ -103,6 +125,9 @@ def erase_household(household: Household, actor, reason: str) -> None:
 
 
 def _erase(household: Household, actor, reason: str) -> None:
+    """The owner entries keep their link to a person: who holds which flats is what the count
+    rests on (one owner of several flats is one head), not a name, and stays lawful without
+    one."""
     pk = household.pk
     Consent.objects.filter(household=pk).erase_personal_data()  # refuses version 1
     for owner in household.owners.all():

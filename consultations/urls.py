@@ -8,6 +8,7 @@ from consultations.views import (
     household,
     packet,
     packet_files,
+    people,
     personal_data,
 )
 from consultations.views import print as print_views
@@ -65,6 +66,10 @@ urlpatterns = [
     ),
     path("packets/<id:pk>/status/", packet_files.packet_status, name="packet_status"),
     path("packets/<id:pk>/download/", packet_files.packet_download, name="packet_download"),
+    path("campaigns/<slug:slug>/owners/", people.people_page, name="people"),
+    path("campaigns/<slug:slug>/owners/link/", people.link_owners, name="link_owners"),
+    path("campaigns/<slug:slug>/owners/<id:pk>/split/", people.split_owner, name="split_owner"),
+    path("campaigns/<slug:slug>/people/<id:pk>/kind/", people.person_kind, name="person_kind"),
     path("households/<id:pk>/consent-form.pdf", packet.consent_form, name="consent_form"),
     *proposal_urls.urlpatterns,
 ]

@@ -7,15 +7,17 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Unit
 from core.text import has_control_characters
-from households.models import Household, Owner, phone_validator
+from households.models import AreaSource, Household, Owner, phone_validator
 from households.privacy import mask_phone
 from households.register.columns import (
     HEADER_ROWS,
     HEADERS,
+    LABELS,
     Header,
     find_header,
     half_width,
@@ -41,6 +43,7 @@ class Row:
     floor: int | None = None
     area: Decimal | None = None
     occupancy: str = ""
+    area_source: str = ""  # blank: not given (kept as on record) or not recorded
     owners: list[tuple[str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     household: Household | None = None
@@ -123,7 +126,13 @@ def check(campaign: Campaign, table: list[list]) -> Check:
     if len(rows) > MAX_ROWS:
         raise RegisterError(_("文件超过 %(max)s 行，请拆分后分批导入。") % {"max": f"{MAX_ROWS:,}"})
     _mark_duplicates(rows)
-    new_units = _match(campaign, rows, has_occupancy="occupancy" in header.columns.values())
+    named = header.columns.values()
+    new_units = _match(
+        campaign,
+        rows,
+        has_occupancy="occupancy" in named,
+        has_area_source="area_source" in named,
+    )
     return Check(campaign, rows, new_units, header, blank_rows, totals_rows, repeated_headers)
 
 
@@ -179,7 +188,7 @@ def _parse_row(number: int, cells: list, columns: dict[int, str]) -> Row:
     row = Row(number)
     raw = {name: cells[index] if index < len(cells) else None for index, name in columns.items()}
     text = {
-        name: _text(raw.get(name), HEADERS[name], row.problems, limit, as_written=name == "owners")
+        name: _text(raw.get(name), LABELS[name], row.problems, limit, as_written=name == "owners")
         for name, limit in (
             ("building", 50),
             ("unit", 50),
@@ -189,6 +198,7 @@ def _parse_row(number: int, cells: list, columns: dict[int, str]) -> Row:
             ("owners", 200),
             ("phones", 200),
             ("occupancy", 20),
+            ("area_source", 20),
         )
     }
     for name in ("building", "unit", "room"):
@@ -200,6 +210,7 @@ def _parse_row(number: int, cells: list, columns: dict[int, str]) -> Row:
     if text["area"] is not None:
         row.area = _area(text["area"], row.problems)
     row.occupancy = _occupancy(text["occupancy"] or "", row.problems)
+    row.area_source = _area_source(text["area_source"] or "", row.problems)
     row.owners = _owners(text["owners"] or "", text["phones"] or "", row.problems)
     return row
 
@@ -251,6 +262,35 @@ def _occupancy(text: str, problems: list[str]) -> str:
     return choices[text]
 
 
+# How registers write where an area comes from, beyond the choices' own labels.
+AREA_SOURCES = {
+    "登记簿": AreaSource.REGISTER,
+    "不动产登记": AreaSource.REGISTER,
+    "不动产登记簿记载": AreaSource.REGISTER,
+    "测绘": AreaSource.SURVEY,
+    "房产测绘报告": AreaSource.SURVEY,
+    "合同": AreaSource.CONTRACT,
+    "商品房买卖合同": AreaSource.CONTRACT,
+    "买卖合同": AreaSource.CONTRACT,
+}
+
+
+def _area_source(text: str, problems: list[str]) -> str:
+    """Where the area comes from (SPC art. 8): the register, the survey report, the sales
+    contract; blank when the register does not say."""
+    if not text:
+        return ""
+    choices = {str(label): value for value, label in AreaSource.choices}
+    choices |= {value: value for value in AreaSource.values} | AREA_SOURCES
+    if text not in choices:
+        problems.append(
+            _("面积依据“%(value)s”应为：%(choices)s，或留空。")
+            % {"value": text, "choices": "、".join(str(label) for label in AreaSource.labels)}
+        )
+        return ""
+    return choices[text]
+
+
 def _owners(names_text: str, phones_text: str, problems: list[str]) -> list[tuple[str, str]]:
     names = [name.strip() for name in SEPARATORS.split(names_text) if name.strip()]
     phones = [
@@ -290,7 +330,9 @@ def _mark_duplicates(rows: list[Row]) -> None:
                 )
 
 
-def _match(campaign: Campaign, rows: list[Row], *, has_occupancy: bool) -> list:
+def _match(
+    campaign: Campaign, rows: list[Row], *, has_occupancy: bool, has_area_source: bool = False
+) -> list:
     """Find each row's household, list what would change, and the units to create."""
     # Names on record are compared as the file's are read (full-width as ASCII), and a row that
     # finds its unit or household takes the names on record.
@@ -302,7 +344,9 @@ def _match(campaign: Campaign, rows: list[Row], *, has_occupancy: bool) -> list:
         _as_read(h.unit.building.name, h.unit.name, h.room): h
         for h in Household.objects.in_campaign(campaign)
         .select_related("unit__building")
-        .prefetch_related("owners")
+        # whether each owner is named as the signer of a consent (Consent.signer_owner, whose
+        # reverse name is "consents"): such an entry is never deleted
+        .prefetch_related(Prefetch("owners", Owner.objects.annotate(signed=Count("consents"))))
     }
     new_units: dict[tuple[str, str], int] = {}
     for row in rows:
@@ -325,10 +369,28 @@ def _match(campaign: Campaign, rows: list[Row], *, has_occupancy: bool) -> list:
             row.occupancy = (
                 row.household.occupancy if row.household else Household.Occupancy.OWNER_OCCUPIED
             )
+        if (not has_area_source or not row.area_source) and row.household is not None:
+            row.area_source = row.household.area_source  # a blank cell keeps what is known
         row.owners = _resolve_phones(row)
+        if row.household is not None:
+            _refuse_dropping_a_signer(row)
         if row.household is not None and not row.problems:
             row.changes = _changes(row)
     return [(b, u, floors) for (b, u), floors in new_units.items()]
+
+
+def _refuse_dropping_a_signer(row: Row) -> None:
+    """An owner on record who signed a consent stays: the file must name them again."""
+    named = {name for name, _phone in row.owners}
+    for owner in row.household.owners.all():
+        if owner.signed and owner.name not in named:
+            row.problems.append(
+                _(
+                    "产权人%(name)s已签字，签字记录指向这一登记，不能从台账中去掉或改名；"
+                    "请在文件中保留此人（姓名登记有误时，请在数据管理中更正）。"
+                )
+                % {"name": owner.name}
+            )
 
 
 def _as_read(*names: str) -> tuple[str, ...]:
@@ -360,6 +422,14 @@ def _changes(row: Row) -> list[str]:
         changes.append(_("楼层 %(old)s → %(new)s") % {"old": household.floor, "new": row.floor})
     if row.area != household.area:
         changes.append(_("面积 %(old)s → %(new)s") % {"old": household.area, "new": row.area})
+    if row.area_source != household.area_source:
+        changes.append(
+            _("面积依据 %(old)s → %(new)s")
+            % {
+                "old": household.get_area_source_display() or "—",
+                "new": AreaSource(row.area_source).label if row.area_source else "—",
+            }
+        )
     if row.occupancy != household.occupancy:
         changes.append(
             _("居住情况 %(old)s → %(new)s")

@@ -28,6 +28,9 @@ HEADERS = {
     "phones": "电话",
     "occupancy": "居住情况",
 }
+# Read when a register has it, never written by the export: where each area comes from.
+OPTIONAL = {"area_source": "面积依据"}
+LABELS = {**HEADERS, **OPTIONAL}  # every column's name in problems
 REQUIRED = ("building", "unit", "floor", "room", "area", "owners")
 SYNONYMS = {
     "building": ("楼栋", "楼栋号", "栋", "栋号", "楼号", "幢", "幢号", "楼宇", "楼宇名称"),
@@ -38,6 +41,7 @@ SYNONYMS = {
     "owners": ("产权人", "业主", "业主姓名", "产权人姓名", "姓名", "户主", "房主", "所有权人"),
     "phones": ("电话", "联系电话", "手机", "手机号", "手机号码", "电话号码", "联系方式"),
     "occupancy": ("居住情况", "居住状态", "居住性质"),
+    "area_source": ("面积依据", "面积来源", "面积数据来源", "面积出处"),
 }
 
 # Full-width ASCII (U+FF01–FF5E) and the ideographic space, as ASCII.
@@ -63,7 +67,7 @@ def header_key(value) -> str:
 
 COLUMN_OF = {
     header_key(spelling): name for name, spellings in SYNONYMS.items() for spelling in spellings
-} | {header_key(header): name for name, header in HEADERS.items()}
+} | {header_key(header): name for name, header in LABELS.items()}
 
 
 def is_placeholder(text: str) -> bool:

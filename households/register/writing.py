@@ -24,7 +24,9 @@ def _sort_order(name: str) -> int:
 def commit(checked: Check, user=None) -> dict[str, int]:
     """Write a clean check: new buildings and units, new households, changed households and
     their owners, all in one transaction; the households' and owners' history records who
-    imported them (replaced owners show as new ones: the history keeps no bulk deletes)."""
+    imported them (owners the file no longer names are deleted without a history row: the
+    history keeps no bulk deletes). Owners the file names again are kept as they are, with
+    their links (see ``_reconciled``)."""
     if not checked.clean:
         raise ValueError("a register with problems is never written")
     campaign = checked.campaign
@@ -49,6 +51,7 @@ def commit(checked: Check, user=None) -> dict[str, int]:
                 room=row.room,
                 floor=row.floor,
                 area=row.area,
+                area_source=row.area_source,
                 occupancy=row.occupancy,
             )
             for row in checked.new
@@ -59,25 +62,29 @@ def commit(checked: Check, user=None) -> dict[str, int]:
     updated = checked.updated
     for row in updated:
         row.household.floor, row.household.area = row.floor, row.area
-        row.household.occupancy = row.occupancy
+        row.household.occupancy, row.household.area_source = row.occupancy, row.area_source
     bulk_update_with_history(
         [row.household for row in updated],
         Household,
-        ["floor", "area", "occupancy"],
+        ["floor", "area", "area_source", "occupancy"],
         batch_size=500,
         **history,
     )
-    kept = {(row.household.pk, o.name): o for row in updated for o in row.household.owners.all()}
-    Owner.objects.filter(household__in=[row.household for row in updated]).delete()
-    owners = [
-        _owner(household, i, name, phone, kept.get((household.pk, name)))
-        for household, row in [
-            *zip(created, checked.new, strict=True),
-            *((r.household, r) for r in updated),
-        ]
-        for i, (name, phone) in enumerate(row.owners)
-    ]
-    bulk_create_with_history(owners, Owner, batch_size=500, **history)
+    new, kept, gone = [], [], []
+    for household, row, before in [
+        *((household, row, []) for household, row in zip(created, checked.new, strict=True)),
+        *((row.household, row, list(row.household.owners.all())) for row in updated),
+    ]:
+        entering, staying, leaving = _reconciled(household, row.owners, before)
+        new.extend(entering)
+        kept.extend(staying)
+        gone.extend(leaving)
+    Owner.objects.filter(pk__in=[o.pk for o in gone]).delete()  # none of them signed (checked)
+    demoted = [o.pk for o in kept if o.is_primary is False and o.was_primary]
+    Owner.objects.filter(pk__in=demoted).update(is_primary=False)  # one primary at a time
+    changed = [o for o in kept if o.changed]
+    bulk_update_with_history(changed, Owner, ["phone", "is_primary"], batch_size=500, **history)
+    bulk_create_with_history(new, Owner, batch_size=500, **history)
     # the new owners' names are blanked out of the questions already asked, and their search
     Question.objects.filter(campaign=campaign).refresh_public_copies()
     return {
@@ -88,13 +95,24 @@ def commit(checked: Check, user=None) -> dict[str, int]:
     }
 
 
-def _owner(household, index: int, name: str, phone: str, before: Owner | None) -> Owner:
-    """A co-owner as the file gives them; the ID tail and where they live carry over."""
-    return Owner(
-        household=household,
-        name=name,
-        phone=phone,
-        is_primary=index == 0,
-        id_tail=before.id_tail if before else "",
-        lives_elsewhere=before.lives_elsewhere if before else False,
-    )
+def _reconciled(household, listed, before: list[Owner]):
+    """The household's owner entries as the file lists them: (new, kept, gone). An entry on
+    record whose name the file gives again is kept, with its ID tail, where they live, the
+    person it is linked to and the consents that name it as signer; its phone and whether it
+    is the primary contact follow the file. A name not on record is a new entry; an entry the
+    file no longer names goes."""
+    on_record: dict[str, Owner] = {}
+    for owner in before:
+        on_record.setdefault(owner.name, owner)
+    gone = [owner for owner in before if on_record[owner.name] is not owner]
+    new, kept = [], []
+    for index, (name, phone) in enumerate(listed):
+        owner = on_record.pop(name, None)
+        if owner is None:
+            new.append(Owner(household=household, name=name, phone=phone, is_primary=index == 0))
+            continue
+        owner.was_primary = owner.is_primary
+        owner.changed = (owner.phone, owner.is_primary) != (phone, index == 0)
+        owner.phone, owner.is_primary = phone, index == 0
+        kept.append(owner)
+    return new, kept, [*gone, *on_record.values()]

@@ -6,7 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -17,7 +19,7 @@ from campaigns.access import get_campaign_for
 from campaigns.models import Campaign
 from core.htmx import wants_fragment
 from core.pdf import private_document
-from households import register
+from households import people, register
 from households.models import AuditEvent
 from portal.dashboard import export, uploads
 from portal.dashboard.figures import (
@@ -208,8 +210,28 @@ def _confirm(request: HttpRequest, campaign: Campaign, context: dict) -> HttpRes
         _("台账已导入：新增 %(created)s 户，更新 %(updated)s 户，%(unchanged)s 户无变化。")
         % counts,
     )
+    tell_of_matches(request, campaign)
     target = redirect("dashboard:campaign", slug=campaign.slug)
     return HttpResponseClientRedirect(target.url) if request.htmx else target
+
+
+def tell_of_matches(request: HttpRequest, campaign: Campaign) -> None:
+    """After an import: how many pairs of owner entries are probably one person, with the way
+    to the screen where the secretary confirms them (nothing is linked here)."""
+    proposed = len(people.proposed_matches(campaign.community))
+    if proposed:
+        messages.info(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _(
+                    "有 %(count)s 组产权人可能是同一人（姓名相同，身份证后4位或电话相同），尚未合并。"
+                )
+                % {"count": proposed},
+                reverse("consultations:people", args=[campaign.slug]),
+                _("去核对"),
+            ),
+        )
 
 
 def _render_import(request: HttpRequest, context: dict, status: int) -> HttpResponse:

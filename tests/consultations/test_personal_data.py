@@ -17,7 +17,7 @@ from consultations.models.consents import ERASED_NAME
 from consultations.packet import find_by_code, verification_code
 from consultations.personal_data import ErasureRefused, erase_household
 from households.models import AuditEvent, Household, Owner, TraceAttempt
-from tests.factories import make_assignment, make_visit, make_voted_unit
+from tests.factories import make_assignment, make_visit, make_voted_unit, same_person
 
 pytestmark = pytest.mark.django_db
 PHONE = "13912345678"
@@ -225,3 +225,51 @@ def test_the_printed_form_of_an_erased_household_says_so_and_names_nobody(client
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     flat = "".join(text.split())
     assert "签名已按住户申请删除" in flat and ERASED_NAME in flat and "欧阳" not in flat
+
+
+# --- owners linked as one person ----------------------------------------------------------------
+
+
+@pytest.fixture
+def linked(signed):
+    """The signed household's owner is also the owner of the unit's second flat."""
+    other = Owner.objects.exclude(household=signed["household"]).get(
+        household__unit=signed["household"].unit
+    )
+    return same_person(signed["owner"], other), other
+
+
+def test_the_export_lists_the_person_the_owner_is_linked_to_and_their_other_flats(
+    client, signed, linked
+):
+    person, other = linked
+    client.force_login(signed["secretary"])
+    url = reverse("consultations:export_household_data", args=[signed["household"].pk])
+    [owner] = json.loads(client.get(url).content)["owners"]
+    assert owner["person_id"] == person.pk
+    place = f"{other.household.unit} {other.household.room}"
+    assert owner["person"] == {"id": person.pk, "kind": "个人", "other_flats": [place]}
+
+
+def test_an_unlinked_owner_is_exported_as_linked_to_no_one(client, signed):
+    client.force_login(signed["secretary"])
+    url = reverse("consultations:export_household_data", args=[signed["household"].pk])
+    assert json.loads(client.get(url).content)["owners"][0]["person"] is None
+
+
+def test_erasure_keeps_the_owners_link_so_the_count_stays_as_it_was(client, signed, linked):
+    person, other = linked
+    assert erase(client, signed).status_code == 302
+    owner = Owner.objects.get(household=signed["household"])
+    assert owner.name == ERASED_NAME and owner.person == person
+    assert set(person.titles.all()) == {owner, other}
+    assert Owner.history.filter(id=owner.pk).first().person_id == person.pk
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.ERASED).exists()
+
+
+def test_erased_entries_are_never_offered_as_one_name_on_the_people_screen(client, signed):
+    erase(client, signed)
+    other = Owner.objects.exclude(household=signed["household"]).first()
+    erase_household(other.household, signed["secretary"], "已搬走")
+    screen = reverse("consultations:people", args=[signed["household"].unit.building.campaign.slug])
+    assert client.get(screen).context["groups"] == []

@@ -22,9 +22,12 @@ from households.register import (
 from tests.factories import (
     make_building,
     make_campaign,
+    make_consent,
     make_household,
     make_owner,
     make_unit,
+    make_voted_unit,
+    same_person,
 )
 
 pytestmark = pytest.mark.django_db
@@ -334,3 +337,104 @@ XLSX_CELLS = st.one_of(
 @given(rows=st.lists(st.lists(XLSX_CELLS, max_size=9), min_size=1, max_size=5))
 def test_any_register_shaped_workbook_ends_in_a_report_or_a_reason(rows):
     report_or_reason(xlsx_of(*rows), make_campaign())
+
+
+# --- where each area comes from, and the owners linked as one person ---------------------------
+
+SOURCED = HEADER + ",面积依据"
+
+
+def test_the_area_source_column_is_read_and_blank_means_not_recorded():
+    campaign = make_campaign()
+    data = csv_of(
+        "1栋,1单元,3,302,88.50,张三,,自住,不动产登记簿",
+        "1栋,1单元,4,402,88.50,李四,,自住,测绘",
+        "1栋,1单元,5,502,88.50,王五,,自住,",
+        header=SOURCED,
+    )
+    commit(checked(data, campaign))
+    sources = dict(Household.objects.values_list("room", "area_source"))
+    assert sources == {"302": "register", "402": "survey", "502": ""}
+
+
+def test_an_unknown_area_source_is_a_problem_that_names_the_choices():
+    data = csv_of("1栋,1单元,3,302,88.50,张三,,自住,估算", header=SOURCED)
+    [problem] = problems_of(data)[2]
+    assert "估算" in problem and "不动产登记簿、测绘报告、购房合同" in problem
+
+
+def test_a_register_without_the_column_or_with_a_blank_keeps_the_source_on_record():
+    household = make_household(room="302", area_source="contract")
+    make_owner(household=household, name="张三", phone="")
+    unit = household.unit
+    campaign = unit.building.campaign
+    row = f"{unit.building.name},{unit.name},3,302,90.00,张三,,自住"
+    result = checked(csv_of(row), campaign)
+    assert result.updated[0].area_source == "contract"
+    result = checked(csv_of(row + ",", header=SOURCED), campaign)
+    assert result.updated[0].area_source == "contract"
+    result = checked(
+        csv_of(f"{unit.building.name},{unit.name},3,302,88.50,张三,,自住,测绘报告", header=SOURCED),
+        campaign,
+    )
+    assert result.updated[0].changes == ["面积依据 购房合同 → 测绘报告"]
+    commit(result)
+    household.refresh_from_db()
+    assert household.area_source == "survey"
+
+
+def test_an_owner_kept_through_an_import_stays_linked_to_their_person():
+    unit = make_unit()
+    first = make_owner(household=make_household(unit=unit, room="302", floor=3), name="张三")
+    second = make_owner(household=make_household(unit=unit, room="502", floor=5), name="张三")
+    person = same_person(first, second)
+    row = f"{unit.building.name},{unit.name},3,302,99.00,张三,13812341234,自住"
+    commit(checked(csv_of(row), unit.building.campaign))
+    assert set(person.titles.values_list("household__room", flat=True)) == {"302", "502"}
+
+
+# --- owners on record are kept, not replaced ----------------------------------------------------
+
+
+def signed_flat():
+    """A flat whose owner signed as its registered owner (the consent names the entry)."""
+    unit, [household], proposal = make_voted_unit([None])
+    owner = household.owners.get()
+    make_consent(
+        household=household, proposal=proposal, signer_owner=owner, signer_capacity="owner"
+    )
+    return unit, household, owner
+
+
+def row_of(unit, household, area="99.00", owners="", phones=""):
+    return f"{unit.building.name},{unit.name},{household.floor},{household.room},{area},{owners},{phones},自住"
+
+
+def test_a_signed_flat_whose_area_changes_imports_and_its_owner_entry_is_kept():
+    unit, household, owner = signed_flat()
+    commit(checked(csv_of(row_of(unit, household, owners=owner.name)), unit.building.campaign))
+    household.refresh_from_db()
+    assert household.area == Decimal("99.00")
+    assert list(household.owners.all()) == [owner]
+    assert household.consents.get().signer_owner == owner
+
+
+def test_a_register_that_drops_an_owner_who_signed_is_refused_on_that_row():
+    unit, household, owner = signed_flat()
+    result = checked(csv_of(row_of(unit, household, owners="新业主")), unit.building.campaign)
+    [problem] = result.rows_with_problems[0].problems
+    assert owner.name in problem and "已签字" in problem
+
+
+def test_co_owners_reordered_keep_their_entries_and_the_new_first_is_the_primary():
+    household = make_household(room="302")
+    first = make_owner(household=household, name="张三", phone="", id_tail="1234")
+    second = make_owner(household=household, name="李四", phone="", is_primary=False)
+    unit = household.unit
+    data = csv_of(row_of(unit, household, area="88.50", owners="李四、王五", phones="13900001111"))
+    commit(checked(data, unit.building.campaign))
+    owners = {o.name: o for o in household.owners.all()}
+    assert set(owners) == {"李四", "王五"}
+    assert owners["李四"].pk == second.pk and owners["李四"].is_primary
+    assert owners["李四"].phone == "13900001111" and not owners["王五"].is_primary
+    assert not Owner.objects.filter(pk=first.pk).exists()

@@ -76,6 +76,11 @@ MATRIX = {
     # a household's personal data on request: the secretary only
     "consultations:export_household_data": (LOGIN, 404, 404, 403, 403, 404, 200),
     "consultations:erase_household_data": (LOGIN, 404, 404, 403, 403, 404, 200),
+    # who owns which flats (one person, one head): the community's secretary only
+    "consultations:people": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "consultations:link_owners": (LOGIN, 404, 403, 403, 403, 404, 422),
+    "consultations:split_owner": (LOGIN, 404, 403, 403, 403, 404, 302),
+    "consultations:person_kind": (LOGIN, 404, 403, 403, 403, 404, 422),
     # the unit and building
     "consultations:unit_consent": (LOGIN, 404, 404, 200, 200, 404, 200),
     "consultations:unit_walk_sheet": (LOGIN, 404, 404, 200, 200, 404, 200),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from campaigns.admin_scope import AdminForm, ScopedAdmin
 from campaigns.models import Role, Unit
 from consultations.models import Consent, Proposal, Visit
-from households.models import Household
+from households.models import Household, Person
 from tests.factories import (
     make_assignment,
     make_consent,
@@ -24,6 +24,7 @@ from tests.factories import (
     make_update,
     make_user,
     make_visit,
+    same_person,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +37,8 @@ DOMAIN_ADMINS = [
 
 
 def a_community_with_everything():
-    """One community's campaign with a signed household, its owner, a visit, a trace and
-    the campaign's milestones, updates, meetings and questions; and its secretary."""
+    """One community's campaign with a signed household, its owner (a work unit), a visit, a
+    trace and the campaign's milestones, updates, meetings and questions; and its secretary."""
     draft = make_proposal()
     household = make_household(unit=draft.elevator.unit)
     make_share(proposal=draft, household=household)  # while it is a draft
@@ -45,7 +46,7 @@ def a_community_with_everything():
     draft.save()
     make_consent(household=household, proposal=draft)
     campaign = household.unit.building.campaign
-    make_owner(household=household, name="李桂兰")
+    same_person(make_owner(household=household, name="李桂兰"), kind=Person.Kind.WORK_UNIT)
     make_visit(household=household, notes="独居老人，腿脚不便")
     household.trace_attempts.create(
         worker=make_user(), method="phone", result="reached", attempted_at=timezone.now()
@@ -214,3 +215,21 @@ def test_the_admin_refuses_a_milestone_in_year_one_or_a_title_with_a_control_cha
     assert "2000-01-01" in str(errors["planned_on"])
     milestone.refresh_from_db()
     assert milestone.planned_on.year > 2000 and "\x01" not in milestone.title
+
+
+def test_a_person_is_seen_in_the_admin_with_its_flats_but_linked_only_on_the_people_screen(
+    client,
+):
+    community, secretary = a_community_with_everything()
+    person = Person.objects.get(community=community)
+    client.force_login(secretary)
+    page = client.get(reverse("admin:households_person_change", args=[person.pk]))
+    assert page.status_code == 200 and "李**" in page.text and "李桂兰" not in page.text
+    owner = person.titles.get()
+    form = client.get(reverse("admin:households_owner_change", args=[owner.pk]))
+    assert "person" not in form.context["adminform"].form.fields  # read only
+    _there, other = a_community_with_everything()
+    client.force_login(other)
+    assert (
+        client.get(reverse("admin:households_person_change", args=[person.pk])).status_code == 404
+    )

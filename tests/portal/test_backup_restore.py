@@ -11,15 +11,21 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from consultations.models import Consent, Visit
-from households.models import Household, Owner
+from households.models import Household, Owner, Person
+from households.people import link
 from portal.backup import read_backup
 
 pytestmark = pytest.mark.django_db
 
 
 def counts() -> dict[str, int]:
-    models = [get_user_model(), Household, Owner, Visit, Consent, Visit.history.model]
+    models = [get_user_model(), Household, Owner, Person, Visit, Consent, Visit.history.model]
+    models += [Person.history.model, Owner.history.model]
     return {m._meta.label: m.objects.count() for m in models}
+
+
+def links() -> set[tuple[int, int | None, str]]:
+    return set(Owner.objects.values_list("pk", "person", "person__kind"))
 
 
 @pytest.fixture
@@ -28,6 +34,9 @@ def backup(request, tmp_path, settings):
     seeded here for a transactional test."""
     if "demo" not in request.fixturenames:
         call_command("seed_demo", stdout=StringIO())
+    # two flats' owners linked as one body, as the people screen links them (with history)
+    unsigned = Owner.objects.filter(is_primary=True, household__consents__isnull=True)
+    link(list(unsigned[:2]), kind="work_unit")
     photo = settings.MEDIA_ROOT / "updates" / "site.jpg"
     photo.parent.mkdir(parents=True, exist_ok=True)
     photo.write_bytes(b"\xff\xd8\xff a photo")
@@ -45,13 +54,14 @@ def empty_the_database(settings) -> None:
 
 @pytest.mark.django_db(transaction=True)  # a restore runs outside any test transaction
 def test_a_restored_backup_has_every_record_and_its_consents_verify(backup, settings):
-    before = counts()
+    before, linked = counts(), links()
+    assert Person.objects.get(kind="work_unit").titles.count() == 2
     consent = Consent.objects.order_by("pk").last()
     empty_the_database(settings)
     assert counts()[Household._meta.label] == 0
     out = StringIO()
     call_command("restore", str(backup), stdout=out)
-    assert counts() == before
+    assert counts() == before and links() == linked
     assert f"All {before['consultations.Consent']} consents match their hash." in out.getvalue()
     restored = Consent.objects.get(pk=consent.pk)  # same ids: printed QR codes still resolve
     assert restored.content_hash == consent.content_hash and restored.hash_matches()

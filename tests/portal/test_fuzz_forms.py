@@ -65,7 +65,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from campaigns.models import Campaign
-from households.models import Household
+from households.models import Household, Owner
 from households.register import HEADERS
 from portal.demo_data import DEMO_PASSWORD
 from tests.consultations.signatures import data_url, png_bytes
@@ -308,6 +308,13 @@ def posts_accepted(portal: Portal) -> set[str]:
     return accepted
 
 
+def same_name_in_two_flats(household) -> None:
+    """The household's owner's name and phone given to a neighbour's owner too."""
+    owner = household.owners.first()
+    neighbour = Owner.objects.filter(household__unit=household.unit_id).exclude(household=household)
+    neighbour.filter(pk=neighbour.first().pk).update(name=owner.name, phone=owner.phone)
+
+
 @pytest.fixture(scope="module")
 def portal(demo, django_db_blocker):
     """The demo campaign (tests/conftest.py), with what this module adds to it rolled back when
@@ -323,6 +330,7 @@ def portal(demo, django_db_blocker):
         )
         kept = {"users": users, "campaign": campaign, "household": household}
         kept["packet_file"] = kept_packet_file(campaign)
+        same_name_in_two_flats(household)  # the people screen then offers to link them
         urls = {name: site_url(name, kept) for name in SITE_URLS}
         absentee = Household.objects.for_user(users["grid1"]).filter(occupancy="absentee")
         urls["absentee household"] = absentee.first().get_absolute_url()

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from campaigns.models import Role
-from households.models import AuditEvent, Household
+from households.models import AuditEvent, Household, Owner
 from portal.dashboard import uploads
 from tests.factories import make_assignment, make_campaign, make_owner
 
@@ -388,3 +388,22 @@ def test_the_preview_says_what_was_not_read(client, hand_counted):
     assert "未读取这些列：序号、备注。" in response.text
     assert "跳过 1 个空行：第 4 行。" in response.text
     assert "跳过合计行：第 5 行。" in response.text
+
+
+def test_after_an_import_the_secretary_is_told_of_matches_to_confirm_and_none_is_linked(
+    client, hand_counted
+):
+    data = (
+        "楼栋,单元,楼层,房号,建筑面积（㎡）,产权人,电话\n"
+        "1栋,1单元,5,501,90,业主101,13800000101\n"  # the owner of 101, by name and phone
+        "1栋,1单元,5,502,90,新业主,13612341234\n"
+    ).encode()
+    client.force_login(hand_counted.secretary)
+    token = upload(client, hand_counted.campaign, data, "r.csv").context["token"]
+    response = confirm(client, hand_counted.campaign, token)
+    page = client.get(response["Location"])
+    screen = reverse("consultations:people", args=[hand_counted.campaign.slug])
+    told = [str(m) for m in page.context["messages"]]
+    assert any("有 1 组产权人可能是同一人" in m and f'href="{screen}"' in m for m in told)
+    assert f'<a href="{screen}">' in page.text  # the link, not its escaped text
+    assert not Owner.objects.filter(person__isnull=False).exists()

@@ -11,7 +11,7 @@ from campaigns.models import MeetingDecision, ProgressUpdate, Question
 from consultations.models import Consent, PacketFile, Proposal
 from consultations.packet import verification_code
 from consultations.signing import other_titles, record_consent
-from households.models import Household
+from households.models import Household, Person
 from tests.factories import PNG_1PX
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +33,10 @@ SITE_URLS = {
     "consultations:owner_phone": "grid1",
     "consultations:export_household_data": "secretary",
     "consultations:erase_household_data": "secretary",
+    "consultations:people": "secretary",
+    "consultations:link_owners": "secretary",
+    "consultations:split_owner": "secretary",
+    "consultations:person_kind": "secretary",
     "audit_trail": "secretary",
     "consultations:edit_visit": "grid1",
     "consultations:activity": "secretary",
@@ -98,6 +102,9 @@ POSTED = {
     "consultations:publish_proposal",
     "consultations:remove_matter",
     "consultations:request_packet",
+    "consultations:link_owners",
+    "consultations:split_owner",
+    "consultations:person_kind",
     "dashboard:import",
     "ask",
     "campaigns:publish_update",
@@ -196,6 +203,13 @@ def site_url(name: str, site) -> str:
         "consultations:packet_download": {"pk": site["packet_file"].pk},
         "consultations:consent_form": {"pk": household.pk},
         "verify_consent": {"code": verification_code(household.consents.first())},
+        "consultations:people": {"slug": site["campaign"].slug},
+        "consultations:link_owners": {"slug": site["campaign"].slug},
+        "consultations:split_owner": {
+            "slug": site["campaign"].slug,
+            "pk": household.owners.first().pk,
+        },
+        "consultations:person_kind": {"slug": site["campaign"].slug, "pk": person_of(household).pk},
     }.get(name, {})
     if name == "consultations:attorney_letter_file":  # recorded only when asked for
         kwargs = {"pk": agent_consent(household).pk}
@@ -238,6 +252,18 @@ def agent_consent(household) -> Consent:
         witness=get_user_model().objects.get(username="grid1"),
         signed_at=timezone.now(),
     )
+
+
+def person_of(household) -> Person:
+    """The Person the household's first owner is linked to: a body of that one flat, made
+    here when the demo links none."""
+    owner = household.owners.first()
+    if owner.person is None:
+        owner.person = Person.objects.create(
+            community=household.unit.building.campaign.community, kind=Person.Kind.WORK_UNIT
+        )
+        owner.save(update_fields=["person"])
+    return owner.person
 
 
 def campaign_url_kwargs(name: str, campaign) -> dict:
