@@ -14,7 +14,7 @@ from django.utils import timezone
 from campaigns.models import Meeting, MeetingDecision, Milestone, ProgressUpdate, Question, Unit
 from consultations.models import Proposal, Share
 from consultations.progress import with_progress
-from consultations.standing import measures, tallies_by_unit
+from consultations.standing import votes_by_unit
 from core.redaction import Redactor
 from households.models import Household
 
@@ -57,17 +57,16 @@ def percent(part: int, whole: int) -> str:
 
 
 def unit_progress(campaign) -> list[Unit]:
-    """Each unit with its counts (households, signed, agreed), their percentages and the
-    Art. 278 measures by area and headcount. Two queries."""
+    """Each unit with its counts (households, signed, agreed), their percentages and its vote
+    (``votes_by_unit``: per matter, the Art. 278 measures by area and owners). Six queries."""
     units = list(
         with_progress(Unit.objects.filter(building__campaign=campaign).select_related("building"))
     )
-    tallies = tallies_by_unit(units, lambda unit: campaign.consent_rule)
+    votes = votes_by_unit(units, lambda unit: campaign.consent_rule)
     for unit in units:
         unit.signed_percent = percent(unit.signed_count, unit.household_count)
         unit.agreed_percent = percent(unit.agreed_count, unit.household_count)
-        unit.tally = tallies[unit.pk]
-        unit.measures = measures(unit.tally)
+        unit.vote = votes[unit.pk]
     return units
 
 
@@ -184,9 +183,12 @@ def project_page(campaign) -> dict:
         "public_answer",
     )
     milestones = redact(Milestone.objects.filter(campaign=campaign), redactor, "title", "notes")
+    units = unit_progress(campaign)
+    matters = {r.matter.pk: r.matter for u in units for r in u.vote.results if r.matter}
+    redact(matters.values(), redactor, "title")  # typed by staff, shown to anyone
     return {
         "campaign": campaign,
-        "units": unit_progress(campaign),
+        "units": units,
         "policies": policies(campaign),
         "milestones": milestones,
         "updates": updates,
