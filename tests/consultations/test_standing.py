@@ -185,7 +185,7 @@ def test_each_matter_is_tallied_under_its_own_rule(client, two_matters):
 
 
 def test_the_unit_passes_only_when_every_matter_passes(client, two_matters):
-    unit, households, proposal = two_matters
+    unit, households, _proposal = two_matters
     assert not unit_standing(unit)["vote"].passed
     last = households[3].consents.get()
     last.supersede(
