@@ -8,6 +8,7 @@ from fractions import Fraction
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ from consultations.thresholds import DECISIONS, heads, tally
 from households.models import Person
 from portal.dashboard.figures import overview
 from portal.project import unit_progress
+from portal.summary import daily_summary
 from tests.factories import (
     make_assignment,
     make_building,
@@ -150,6 +152,38 @@ def test_an_owner_who_gave_two_answers_cannot_be_counted_and_the_page_says_which
     assert "无法计票" in client.get(reverse("secretary")).text
     board = client.get(reverse("dashboard:campaign", args=[unit.building.campaign.slug]))
     assert "无法计票" in board.text
+
+
+def test_the_daily_summary_counts_owners_too(three_owners_five_flats):
+    unit, _households = three_owners_five_flats
+    text = daily_summary(unit.building.campaign, timezone.localdate(), "/c/x/")
+    assert "5 户，已签字 5 户（100%），同意 3 户；还差 1 位业主同意" in text
+
+
+def test_the_public_page_says_a_vote_cannot_be_counted_without_naming_anyone(client):
+    unit = make_unit(building=make_building(campaign=make_campaign(consent_rule="majority")))
+    households = flats(unit, 2)
+    titles = [make_owner(household=h, name="欧阳某某") for h in households]
+    proposal = published(unit)
+    sign(households[0], proposal, m1="agree")
+    sign(households[1], proposal, m1="disagree")
+    same_person(*titles)
+    text = client.get(unit.building.campaign.get_absolute_url()).text
+    assert "暂时无法计票" in text
+    assert "欧阳" not in text and households[0].get_absolute_url() not in text
+
+
+def test_a_unit_without_a_published_proposal_is_counted_under_the_campaigns_rule(client):
+    unit = make_unit(building=make_building(campaign=make_campaign(consent_rule="unanimous")))
+    for household in flats(unit, 2):
+        make_owner(household=household)
+    response = vote_page(client, unit)
+    assert response.status_code == 200
+    vote = response.context["vote"]
+    [result] = vote.results
+    assert vote.proposal is None and result.matter is None
+    assert result.tally.rule == "unanimous" and result.needed == 2
+    assert "尚未公示分摊方案" in response.text
 
 
 # --- several matters ---------------------------------------------------------------------------
