@@ -121,8 +121,9 @@ class Head:
     decision: str | None
 
     @property
-    def rooms(self) -> str:
-        return "、".join(h.room for h in self.households)
+    def decision_label(self) -> str:
+        """The owner's answer on this matter (the door's status shows only a summary)."""
+        return str(Decision(self.decision).label) if self.decision else ""
 
 
 # --- one matter, one unit ---------------------------------------------------------------------

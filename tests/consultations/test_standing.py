@@ -216,6 +216,8 @@ def test_each_matter_is_tallied_under_its_own_rule(client, two_matters):
     assert works.needed == 1
     assert "事项 1" in response.text and "事项 2" in response.text
     assert "第二百七十八条第一款第五项" in response.text and "第七项" in response.text
+    [head] = works.tipping  # who would carry the works: the flat that said no to them
+    assert head.decision == "disagree" and "本事项：不同意" in response.text
 
 
 def test_the_unit_passes_only_when_every_matter_passes(client, two_matters):
