@@ -152,6 +152,9 @@ def test_an_owner_who_gave_two_answers_cannot_be_counted_and_the_page_says_which
     assert "无法计票" in client.get(reverse("secretary")).text
     board = client.get(reverse("dashboard:campaign", args=[unit.building.campaign.slug]))
     assert "无法计票" in board.text
+    html, packet = packet_html(unit)
+    assert packet.is_draft and "无法计票" in html
+    assert f"{households[0].room}（同意）、{households[1].room}（不同意）" in html
 
 
 def test_the_daily_summary_counts_owners_too(three_owners_five_flats):
@@ -238,6 +241,8 @@ def test_the_unit_passes_only_when_every_matter_passes(client, two_matters):
     vote = unit_standing(unit)["vote"]
     assert [r.passed for r in vote.results] == [True, True]
     assert vote.passed and vote.needed == 0
+    html, packet = packet_html(unit)
+    assert not packet.is_draft and "草稿" not in html
 
 
 def packet_html(unit) -> tuple[str, object]:
