@@ -3,6 +3,11 @@
 ``explain_share`` re-runs ``proposal.allocate()`` once and picks this household's line, so the
 explanation can never drift from the allocation itself. Once a version is published, the amount
 is the recorded share (what people sign); a step says so if the unit's data has changed since.
+
+The maintenance fund is each owner's own money (Civil Code Art. 281): the household's part of it
+is drawn from its own account, by area, as ``publish()`` splits it with ``allocate``. A published
+version shows the part written then (``Share.fund_amount``); a draft's is computed the same way,
+over the elevator's households, and never stored.
 """
 
 from dataclasses import dataclass
@@ -11,6 +16,7 @@ from decimal import Decimal
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
+from consultations.allocation import allocate
 from consultations.models import Proposal
 from core.money import yuan
 from households.models import Household
@@ -41,6 +47,10 @@ class ShareExplanation:
     maintenance_fund: Decimal
     self_funded: Decimal
     steps: list[str]
+    # This household's part of the maintenance fund, drawn from its own account (分户账).
+    fund_amount: Decimal
+    total_area: Decimal  # the areas of every household sharing the elevator
+    fund_steps: list[str]
 
 
 def number(value: Decimal, places: int = 2) -> str:
@@ -61,11 +71,11 @@ def explain_share(proposal: Proposal, household: Household) -> ShareExplanation:
     mine = next((each for each in households if each.pk == household.pk), None)
     if mine is None:
         raise ValueError(f"household {household.pk} is not in the unit of proposal {proposal.pk}")
-    recorded = None
+    share = None
     if proposal.status != Proposal.Status.DRAFT:
-        recorded = next(
-            (s.amount for s in proposal.shares.all() if s.household_id == mine.pk), None
-        )
+        share = next((s for s in proposal.shares.all() if s.household_id == mine.pk), None)
+    recorded = share.amount if share else None
+    fund = fund_part(proposal, households, mine) if share is None else share.fund_amount
     try:
         lines = proposal.allocate(households)
         weights = {line.household.pk: line.weight for line in lines}
@@ -106,9 +116,38 @@ def explain_share(proposal: Proposal, household: Household) -> ShareExplanation:
         maintenance_fund=proposal.maintenance_fund,
         self_funded=proposal.self_funded,
         steps=[],
+        fund_amount=fund,
+        total_area=sum((each.area for each in households), Decimal(0)),
+        fund_steps=[],
     )
     explanation.steps.extend(steps_for(explanation, computed))
+    explanation.fund_steps.extend(fund_steps(explanation))
     return explanation
+
+
+def fund_part(proposal: Proposal, households: list[Household], mine: Household) -> Decimal:
+    """The household's part of the maintenance fund as publish() computes it: the fund split
+    by area over the elevator's households in their order, to the cent (allocate)."""
+    parts = allocate(proposal.maintenance_fund, [each.area for each in households])
+    return parts[households.index(mine)]
+
+
+def fund_steps(e: ShareExplanation) -> list[str]:
+    """How the fund part was computed, in one sentence (none when no fund is used)."""
+    if not e.maintenance_fund:
+        return []
+    return [
+        _(
+            "维修资金 %(fund)s × 本户建筑面积 %(area)s㎡ ÷ 本单元面积合计 %(total)s㎡ ≈ %(part)s"
+            "（从本户维修资金账户列支，按分取整，全单元合计正好等于维修资金总额）"
+        )
+        % {
+            "fund": yuan(e.maintenance_fund),
+            "area": number(e.area),
+            "total": number(e.total_area),
+            "part": yuan(e.fund_amount),
+        }
+    ]
 
 
 def steps_for(e: ShareExplanation, computed: Decimal | None) -> list[str]:

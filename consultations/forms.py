@@ -1,5 +1,6 @@
 """Forms a worker fills in at the door. Every error says what to fix; nothing typed is lost."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import Concern, Consent, Decision, Visit
+from consultations.models.consents import Capacity
 from consultations.signing import SignatureError, scan_from_upload, signature_from_data_url
 from core.text import RefuseControlCharacters
 from households.models import OwnerTrace, TraceAttempt
@@ -157,16 +159,46 @@ class TraceAttemptForm(RefuseControlCharacters, forms.ModelForm):
 
 
 class ConsentForm(RefuseControlCharacters, forms.Form):
-    """One household's signed answer: on the tablet's pad or as a scanned paper form."""
+    """One household's signed answer, one decision per matter of the published proposal, on
+    the tablet's pad or as a scanned paper form. The signer is one of the flat's registered
+    owners, chosen from the list, or an agent for one of them who shows a power of attorney
+    (授权委托书): there is no free-text signer, so a tenant cannot sign.
 
-    decision = forms.ChoiceField(
-        label=_("业主意见"), choices=Decision.choices, widget=PillRadioSelect
+    ``owners`` are the flat's owner entries; ``also_for`` says, by owner id, which other flats of
+    the unit that owner signs for at once (a multi-flat owner signs once); ``ballot`` is the
+    proposal's matters. The decision fields are ``decision_<number>``."""
+
+    capacity = forms.ChoiceField(
+        label=_("签字人身份"),
+        choices=Capacity.choices,
+        initial=Capacity.OWNER,
+        widget=PillRadioSelect,
+        error_messages={"required": _("请选择签字人身份。")},
     )
-    signer_name = forms.CharField(
-        label=_("签字人姓名（按业主本人书写）"),
+    signer_owner = forms.ChoiceField(
+        label=_("产权人（本人签字，或委托代理人签字）"),
+        widget=PillRadioSelect,
+        error_messages={
+            "required": _("请选择签字的产权人（由代理人签字时，选择委托人）。"),
+            "invalid_choice": _("请从本户登记的产权人中选择。"),
+        },
+    )
+    agent_name = forms.CharField(
+        label=_("代理人姓名"),
+        required=False,
         max_length=50,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
-        error_messages={"required": _("请填写签字人姓名。")},
+    )
+    agent_id_tail = forms.CharField(
+        label=_("代理人身份证号后4位"),
+        required=False,
+        max_length=4,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "size": 6}),
+    )
+    attorney_letter = forms.FileField(
+        label=_("授权委托书扫描件（JPEG、PNG 或 PDF，10 MB 以内）"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
     method = forms.ChoiceField(
         label=_("签字方式"),
@@ -183,19 +215,94 @@ class ConsentForm(RefuseControlCharacters, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
     expected_current = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    expected_others = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, owners, ballot, also_for=None, **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.owners = {str(owner.pk): owner for owner in owners}
+        also_for = also_for or {}
+        self.fields["signer_owner"].choices = [
+            (key, owner_label(owner, also_for.get(owner.pk, "")))
+            for key, owner in self.owners.items()
+        ]
+        if len(self.owners) == 1:
+            self.initial.setdefault("signer_owner", next(iter(self.owners)))
+        self.ballot = list(ballot)
+        decisions = {}
+        for matter in self.ballot:
+            decisions[decision_field(matter.number)] = forms.ChoiceField(
+                label=matter_label(matter, len(self.ballot)),
+                help_text=matter.get_item_display() if len(self.ballot) > 1 else "",
+                choices=Decision.choices,
+                widget=PillRadioSelect,
+                error_messages={"required": _("请选择业主对这一事项的意见。")},
+            )
+        self.fields = {**decisions, **self.fields}
 
-    def clean_signer_name(self) -> str:
-        name = self.cleaned_data["signer_name"].strip()
-        if not name:
-            raise forms.ValidationError(_("请填写签字人姓名。"))
-        return name
+    def decision_fields(self) -> list:
+        """The bound decision fields, one per matter, in the ballot's order."""
+        return [self[decision_field(matter.number)] for matter in self.ballot]
+
+    def clean_expected_others(self) -> dict[int, int | None]:
+        text = self.cleaned_data["expected_others"].strip()
+        if not text:
+            return {}
+        if not EXPECTED_OTHERS.fullmatch(text):
+            raise forms.ValidationError(STALE_PAGE)
+        pairs = (pair.split(":") for pair in text.split(","))
+        return {int(flat): int(consent) if consent else None for flat, consent in pairs}
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("expected_current", "expected_others"):
+            if name in self.errors:  # a hidden field: say it where it shows
+                self.add_error(None, STALE_PAGE)
+                break
+        answers = {
+            str(matter.number): cleaned[decision_field(matter.number)]
+            for matter in self.ballot
+            if cleaned.get(decision_field(matter.number))
+        }
+        if len(answers) == len(self.ballot):
+            cleaned["answers"] = answers
+        owner = self.owners.get(cleaned.get("signer_owner", ""))
+        if owner is not None:
+            cleaned["owner"] = owner
+        if cleaned.get("capacity") == Capacity.AGENT:
+            self.check_agent(cleaned)
+        elif owner is not None:
+            cleaned["signer_name"] = owner.name
+        self.check_signature(cleaned)
+        return cleaned
+
+    def check_agent(self, cleaned: dict) -> None:
+        """An agent signs with their name, the last four characters of their ID number and a
+        scan of the power of attorney, checked by its content like a paper form."""
+        name = (cleaned.get("agent_name") or "").strip()
+        if name:
+            cleaned["signer_name"] = name
+        elif "agent_name" not in self.errors:
+            self.add_error("agent_name", _("请填写代理人姓名。"))
+        tail = (cleaned.get("agent_id_tail") or "").strip().upper()
+        if ID_TAIL.fullmatch(tail):
+            cleaned["agent_id_tail"] = tail
+        elif "agent_id_tail" not in self.errors:
+            self.add_error(
+                "agent_id_tail", _("请填写代理人身份证号的后4位（数字，最后一位可以是 X）。")
+            )
+        if not cleaned.get("attorney_letter"):
+            if "attorney_letter" not in self.errors:
+                self.add_error("attorney_letter", _("请上传授权委托书的扫描件。"))
+            return
+        try:
+            letter, kind = scan_from_upload(cleaned["attorney_letter"])
+        except SignatureError as error:
+            self.add_error("attorney_letter", str(error))
+        else:
+            cleaned["attorney_letter_bytes"], cleaned["attorney_letter_type"] = letter, kind
+
+    def check_signature(self, cleaned: dict) -> None:
         method = cleaned.get("method")
         try:
             if method == Consent.Method.TABLET:
@@ -209,7 +316,53 @@ class ConsentForm(RefuseControlCharacters, forms.Form):
                 )
         except SignatureError as error:
             self.add_error("signature" if method == Consent.Method.TABLET else "scan", str(error))
-        return cleaned
+
+    def consent_fields(self) -> dict:
+        """What ``record_consent`` takes from the cleaned form (besides the household, the
+        proposal, the witness and the time)."""
+        cleaned = self.cleaned_data
+        agent = cleaned["capacity"] == Capacity.AGENT
+        return {
+            "expected_current": cleaned["expected_current"],
+            "expected_others": cleaned["expected_others"],
+            "answers": cleaned["answers"],
+            "signer_capacity": cleaned["capacity"],
+            "signer_owner": cleaned["owner"],
+            "signer_name": cleaned["signer_name"],
+            "agent_id_tail": cleaned["agent_id_tail"] if agent else "",
+            "attorney_letter": cleaned["attorney_letter_bytes"] if agent else b"",
+            "attorney_letter_type": cleaned["attorney_letter_type"] if agent else "",
+            "method": cleaned["method"],
+            "signature": cleaned["signature_bytes"],
+            "signature_type": cleaned["signature_type"],
+        }
+
+
+EXPECTED_OTHERS = re.compile(r"[0-9]{1,18}:[0-9]{0,18}(,[0-9]{1,18}:[0-9]{0,18}){0,200}")
+ID_TAIL = re.compile(r"[0-9]{3}[0-9X]")
+STALE_PAGE = _("签字页面已过期，请刷新页面后重新签字。")
+
+
+def decision_field(number: int) -> str:
+    return f"decision_{number}"
+
+
+def matter_label(matter, matters: int) -> str:
+    """A single matter is asked as before (业主意见); several are numbered with their titles."""
+    if matters == 1:
+        return _("业主意见")
+    return _("第 %(number)s 项：%(title)s") % {"number": matter.number, "title": matter.title}
+
+
+def owner_label(owner, also_for: str) -> str:
+    """How the worker at the door tells the owners apart: the full name as the household page
+    shows it, a co-owner marked, and the other flats the same person signs for at once."""
+    label = owner.name
+    if not owner.is_primary:
+        label += str(_("（共有人）"))
+    if also_for:
+        label += str(_("（同时为 %(flats)s 签字）") % {"flats": also_for})
+    return label
 
 
 class ErasureForm(RefuseControlCharacters, forms.Form):

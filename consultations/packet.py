@@ -2,19 +2,20 @@
 
 For each unit with a published proposal, in this order: a cover page; a summary page with the
 Art. 278 tally of each matter put to the owners (from ``consultations.standing.votes_by_unit``,
-never recomputed here) with its rule and legal basis, and every household's answers; the proposal page with the cost breakdown
-and every household's share; one page per household with its consent form as signed (or a page
-saying it has not signed); and an appendix with the process record (visits, meetings and their
-decisions, reviews, changes of mind). A whole campaign's packet starts with a page listing its
-units and where each starts, then one such section per unit (units without a published proposal
-are listed as left out). Each section is numbered on its own (第 N 页 / 共 M 页) and carries
-the 草稿 mark on every page until every matter of its unit's vote passes: it is that unit's
-complete record and can be filed alone, and it can be rendered in a process of its own.
+never recomputed here) with its rule and legal basis, and every household's answers; the
+proposal page with the cost breakdown and every household's share; one page per household with
+its consent form as signed (or a page saying it has not signed); and an appendix with the
+process record (visits, meetings and their decisions, reviews, changes of mind). A whole
+campaign's packet starts with a page listing its units and where each starts, then one such
+section per unit (units without a published proposal are listed as left out). Each section is
+numbered on its own (第 N 页 / 共 M 页) and carries the 草稿 mark on every page until every
+matter of its unit's vote passes: it is that unit's complete record and can be filed alone, and
+it can be rendered in a process of its own.
 
 Names are printed in full (the packet goes to the lawyer and the sub-district office); phone
 numbers are never loaded. Each signed page carries a QR code of its verification URL
-(``verification_code``). The data is loaded in a fixed number of queries per unit, whatever
-the number of households.
+(``verification_code``). The data is loaded in a fixed number of queries, whatever the number
+of units and households.
 """
 
 import base64
@@ -94,6 +95,8 @@ class SignedRecord:
     is_pdf_scan: bool
     witness: str
     replaces: Consent | None  # the answer this one superseded
+    answers: list = field(default_factory=list)  # (matter, decision) for each matter asked
+    attorney_letter_sha256: str = ""  # an agent's power of attorney, through its digest
 
     @property
     def decision_label(self) -> str:
@@ -331,7 +334,7 @@ def household_pages(
     )
     current = {
         c.household_id: c
-        for c in Consent.objects.current().filter(wanted).select_related("witness")
+        for c in Consent.objects.current().filter(wanted).select_related("witness", "signer_owner")
     }
     superseded = list(
         Consent.objects.filter(wanted, superseded_by__isnull=False)
@@ -389,6 +392,8 @@ def signed_record(
         is_pdf_scan=consent.signature_type == "application/pdf",
         witness=person(consent.witness),
         replaces=earlier.get(consent.supersedes_id),
+        answers=[(m, consent.decision_on(m.number)) for m in consent.proposal.ballot()],
+        attorney_letter_sha256=consent.attorney_letter_digest(),
     )
 
 

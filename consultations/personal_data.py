@@ -3,8 +3,8 @@
 ``export_household`` gathers every record about one household, full names and numbers
 included, for the household that asked. ``erase_household`` removes the personal data of a
 household that left the campaign: owners' names, phones and ID digits, needs and vulnerability
-flags, visit and trace notes, the signer's name and signature image, in the records and in
-their audit history alike. The rows stay (the unit's counts, the vote and the printed QR codes
+flags, visit and trace notes, the signer's name and signature image (and an agent's ID digits
+and power of attorney), in the records and in their audit history alike. The rows stay (the unit's counts, the vote and the printed QR codes
 keep working) and every consent still verifies: its hash covers the name and the signature
 through digests kept with the record (hash version 2). Both are recorded as audit events.
 """
@@ -62,6 +62,9 @@ def export_household(household: Household, actor) -> dict:
                 "proposal_version": c.proposal.version,
                 "witness": c.witness.get_username(),
                 "signature_base64": base64.b64encode(bytes(c.signature)).decode("ascii"),
+                "attorney_letter_base64": base64.b64encode(bytes(c.attorney_letter)).decode(
+                    "ascii"
+                ),
             }
             for c in consents
         ],
@@ -116,7 +119,9 @@ def _erase(household: Household, actor, reason: str) -> None:
     Household.history.filter(id=pk).update(needs_note="", elderly=False, mobility_impaired=False)
     Visit.history.filter(household_id=pk).update(notes="", next_step="")
     TraceAttempt.history.filter(household_id=pk).update(note="")
-    Consent.history.filter(household_id=pk).update(signer_name=ERASED_NAME, signer_salt="")
+    Consent.history.filter(household_id=pk).update(
+        signer_name=ERASED_NAME, signer_salt="", agent_id_tail=""
+    )
     AuditEvent.record(
         actor, AuditEvent.Action.ERASED, f"{household} · {reason}"[:200], household=household
     )

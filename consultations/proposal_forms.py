@@ -1,6 +1,6 @@
 """The secretary's forms for a draft proposal: its figures and rule, one coefficient per floor,
-and for the fixed rule one amount per household. Every error says what to fix; nothing typed
-is lost."""
+for the fixed rule one amount per household, and each matter put to the owners. Every error
+says what to fix; nothing typed is lost."""
 
 from decimal import Decimal
 
@@ -9,7 +9,8 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from consultations.forms import PillRadioSelect
-from consultations.models import Proposal
+from consultations.models import Matter, Proposal
+from consultations.models.matters import LEGAL_RULE, Item
 from core.text import RefuseControlCharacters
 from households.models import Household
 
@@ -181,3 +182,36 @@ def amount_initial(proposal: Proposal, households: list[Household]) -> list[dict
     """The draft's recorded amounts (fixed rule), blank for a household without one."""
     recorded = {share.household_id: share.amount for share in proposal.shares.all()}
     return [{"household": h.pk, "amount": recorded.get(h.pk)} for h in households]
+
+
+class MatterForm(RefuseControlCharacters, forms.ModelForm):
+    """One matter of a draft: its Art. 278 item, its rule and its title. A rule left blank is
+    the item's legal minimum (LEGAL_RULE); a weaker one is refused on the rule field by
+    ``Matter.clean``, with what was typed kept."""
+
+    class Meta:
+        model = Matter
+        fields = ["title", "item", "rule"]
+        widgets = {"item": PillRadioSelect, "rule": PillRadioSelect}
+        help_texts = {
+            "title": _("写给业主看的一句话，例如“使用本单元住宅专项维修资金更新电梯”。"),
+            "rule": _(
+                "不选则按法定要求：第五项、第九项过半数，第六至第八项四分之三以上。"
+                "项目可以要求更高（例如全体同意），不能更低。"
+            ),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = Item.choices
+        rule = self.fields["rule"]
+        rule.required = False
+        rule.choices = [("", _("按法定要求（随所选事项）")), *rule.choices[1:]]
+
+    def clean(self):
+        cleaned = super().clean()
+        item = cleaned.get("item")
+        if not cleaned.get("rule") and item:
+            cleaned["rule"] = LEGAL_RULE[Item(item)]
+        return cleaned

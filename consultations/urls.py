@@ -38,6 +38,11 @@ urlpatterns = [
     path("activity/", activity.activity, name="activity"),
     path("households/<id:pk>/sign/", consent.sign, name="sign"),
     path("consents/<id:pk>/signature/", consent.signature_file, name="signature_file"),
+    path(
+        "consents/<id:pk>/attorney-letter/",
+        consent.attorney_letter_file,
+        name="attorney_letter_file",
+    ),
     path("units/<id:pk>/consent/", consent.unit_consent, name="unit_consent"),
     path("units/<id:pk>/walk-sheet.pdf", print_views.unit_walk_sheet, name="unit_walk_sheet"),
     path(

@@ -36,6 +36,9 @@ FACTS = [
     "created_at",
     "hash_version",
     "content_hash",
+    "answers",
+    "signer_capacity",
+    "signer_owner_id",
 ]
 
 
@@ -56,6 +59,9 @@ class Entry:
     created_at: datetime | None = None
     hash_version: int = 0
     content_hash: str = ""
+    answers: dict | None = None
+    signer_capacity: str = ""
+    signer_owner_id: int | None = None
 
     @classmethod
     def of(cls, consent: Consent) -> "Entry":

@@ -2,7 +2,9 @@
 
 Names, phones and notes are made up. The seed's unit (1栋1单元) has 20 households on
 10 floors; two more buildings give lists and dashboards something to show. Times are days
-before the day the demo is seeded.
+before the day the demo is seeded. The seed unit's proposal puts two matters to the owners
+(using the fund, and the cost split under the campaign's unanimity), and one of its owners holds
+two flats: one person, one head, one signature for both.
 """
 
 from decimal import Decimal
@@ -41,6 +43,13 @@ PROPOSALS = {
     "1栋1单元": [(Decimal("60000.00"), 30), (Decimal("88000.00"), 10)],
     "2栋1单元": [(Decimal("95000.00"), 30)],
 }
+# What the seed unit's versions put to the owners: Art. 278 item, rule, title. Replacing a lift
+# like for like uses the fund (item 5, a majority); the cost split the reference case settled
+# by everyone's signature (item 7, the campaign's unanimity). Other units ask one matter.
+SEED_MATTERS = [
+    (5, "majority", "使用本单元住宅专项维修资金更新电梯"),
+    (7, "unanimous", "电梯更新费用分摊方案（政府补贴 + 维修资金 + 居民自筹）"),
+]
 ELEVATOR_MAKER = "武汉某电梯工程有限公司"
 PROPOSAL_NOTES = "政府补贴 + 住宅专项维修资金 + 居民自筹；一楼免出资。"
 FLOOR_COEFFICIENTS = {  # the ground floor pays nothing
@@ -78,18 +87,27 @@ SEED_UNIT = {
     "802":  ("owner_occupied", False, False, "nobody_home"),
     "901":  ("owner_occupied", True,  False, "agree"),
     "902":  ("absentee",       False, False, "not_reached"),
-    "1001": ("owner_occupied", True,  True,  "agree"),
-    "1002": ("owner_occupied", False, False, "agree"),
+    "1001": ("owner_occupied", True,  True,  "two_flats"),
+    "1002": ("owner_occupied", False, False, "two_flats"),
 }
-# A story: the attitude at the second visit, the concerns raised, and the answers signed:
-# decision, days ago (None: the household's own day), on paper? Every household first hears
-# the policy at the door (or on the phone); nobody_home and not_reached households never do.
+# The owner of two flats of the seed unit (he lives in the first, his son's family in the
+# second): one owner entry per flat, linked to one person, so the count takes one head.
+TWO_FLAT_OWNER = {"rooms": ("1001", "1002"), "name": "郑德明", "phone": "13907271888", "id_tail": "3012"}
+# Where each area comes from (SPC interpretation art. 8): the real-estate register, except
+# these flats of the seed unit; elsewhere one flat in ten was measured by the survey report.
+AREA_SOURCES = {"502": "contract", "801": "survey"}
+# A story: the attitude at the second visit, the concerns raised, and the ballots signed:
+# the answer to each matter (SEED_MATTERS), days ago (None: the household's own day), on paper?
+# Every household first hears the policy at the door (or on the phone); nobody_home and
+# not_reached households never do. Both flats of the two-flat owner sign at one sitting.
+AGREE_BOTH = ("agree", "agree")
 STORIES = {
-    "agree":            ("support",   [],                    [("agree", None, False)]),
-    "agree_not_paying": ("support",   ["cost"],              [("agree_not_paying", None, False)]),
-    "agree_on_paper":   ("support",   [],                    [("agree", 5, True)]),
-    "changed_mind":     ("support",   ["fund"],              [("disagree", 8, False), ("agree", 3, False)]),
-    "disagree":         ("oppose",    ["low_floor", "cost"], [("disagree", None, False)]),
+    "agree":            ("support",   [],                    [(AGREE_BOTH, None, False)]),
+    "agree_not_paying": ("support",   ["cost"],              [(("agree", "agree_not_paying"), None, False)]),
+    "agree_on_paper":   ("support",   [],                    [(AGREE_BOTH, 5, True)]),
+    "changed_mind":     ("support",   ["fund"],              [(("disagree", "agree"), 8, False), (AGREE_BOTH, 3, False)]),
+    "disagree":         ("oppose",    ["low_floor", "cost"], [(("agree", "disagree"), None, False)]),
+    "two_flats":        ("support",   [],                    [(AGREE_BOTH, 4, False)]),
     "undecided":        ("undecided", ["cost", "noise"],     []),
     "nobody_home":      ("",          [],                    []),
 }
@@ -98,7 +116,8 @@ NOTES = {  # what the visitor wrote down
     "agree_not_paying": "租户转达了联系方式，电话联系到业主，业主同意但希望年后再出资。",
     "agree_on_paper": "业主在外地工作，通过亲属联系上，寄回纸质签字表。",
     "changed_mind": "第一次担心维修资金被挪用，解释资金监管流程后改变了意见。",
-    "disagree": "住二楼，认为电梯对自家用处不大，不愿分摊费用。",
+    "disagree": "住二楼，同意动用维修资金换电梯，但认为电梯对自家用处不大，不愿分摊自筹费用。",
+    "two_flats": "业主住1001，1002也在他名下（儿子一家居住）。两套房一次签字，意见相同。",
     "undecided": "对分摊金额有疑问，想等协调会再决定。",
     "nobody_home": "连续两次上门无人应答，留了联系卡。",
 }
@@ -145,7 +164,7 @@ UPDATES = [
 ]
 # Residents' questions: body, room, status, days ago answered, answer.
 QUESTIONS = [
-    ("一楼也要出钱吗？", "101", "published", 5, "本方案一楼住户免出资，二楼及以上按楼层系数和面积分摊。"),
+    ("一楼也要出钱吗？", "101", "published", 5, "一楼住户不分摊居民自筹部分，二楼及以上按楼层系数和面积分摊；维修资金按面积从每户自己的维修资金账户列支，一楼也一样。"),
     ("施工期间怎么上下楼？", "", "published", 3, "施工期间约两个月，社区将安排志愿者为高龄和行动不便的居民提供帮助。"),
     ("中午能不能不施工？家里老人要午休。", "702", "published", 0, "协调会已经定下：中午12:00至14:00、晚上20:00以后不进行有噪音的施工。"),
     ("维修资金用了以后还够不够用？", "", "answered", 0, "使用前会公示7天，使用后账户余额会在项目页公布。"),

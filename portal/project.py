@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 
 from campaigns.models import Meeting, MeetingDecision, Milestone, ProgressUpdate, Question, Unit
+from consultations.allocation import allocate
 from consultations.models import Proposal, Share
 from consultations.progress import with_progress
 from consultations.standing import votes_by_unit
@@ -46,6 +47,9 @@ class Policy:
     proposal: Proposal
     floors: list[FloorRow]
     example_area: Decimal | None
+    # What a flat of the example area has drawn from its own maintenance-fund account: the
+    # fund split by area as publish() splits it (allocate), nothing about a real household.
+    example_fund: Decimal | None
 
     @property
     def per_m2_rule(self) -> bool:
@@ -71,12 +75,13 @@ def unit_progress(campaign) -> list[Unit]:
 
 
 def policies(campaign) -> list[Policy]:
-    """The published proposal of every unit, with a per-floor worked example. Three queries."""
+    """The published proposal of every unit, with the matters put to the owners and a
+    per-floor worked example. Four queries."""
     proposals = list(
         Proposal.objects.published()
         .filter(elevator__unit__building__campaign=campaign)
-        .select_related("elevator__unit__building")
-        .prefetch_related("coefficients")
+        .select_related("elevator__unit__building__campaign")
+        .prefetch_related("coefficients", "matters")
         .order_by("elevator__unit__building__sort_order", "elevator__unit__building__name")
     )
     rows = (
@@ -122,7 +127,17 @@ def policy(proposal: Proposal, rows: list[dict]) -> Policy:
                 example=example,
             )
         )
-    return Policy(proposal.elevator.unit, proposal, floors, example_area)
+    fund = example_fund(proposal.maintenance_fund, example_area, area)
+    return Policy(proposal.elevator.unit, proposal, floors, example_area, fund)
+
+
+def example_fund(fund: Decimal, example_area: Decimal | None, total_area: Decimal):
+    """The fund part of a flat of ``example_area`` in a unit of ``total_area``, to the cent as
+    allocate() splits the fund by area among the unit's flats (None when there is no flat)."""
+    if not example_area or not total_area:
+        return None
+    others = max(Decimal(total_area) - example_area, Decimal(0))
+    return allocate(fund, [example_area, others])[0]
 
 
 def redact(objects, redactor: Redactor, *fields: str) -> list:
@@ -183,13 +198,18 @@ def project_page(campaign) -> dict:
         "public_answer",
     )
     milestones = redact(Milestone.objects.filter(campaign=campaign), redactor, "title", "notes")
-    units = unit_progress(campaign)
-    matters = {r.matter.pk: r.matter for u in units for r in u.vote.results if r.matter}
-    redact(matters.values(), redactor, "title")  # typed by staff, shown to anyone
+    units, listed = unit_progress(campaign), policies(campaign)
+    # Matter titles are typed by staff and shown to anyone: through the Redactor, like the rest.
+    redact(
+        [r.matter for unit in units for r in unit.vote.results if r.matter]
+        + [m for policy in listed for m in policy.proposal.matters.all()],
+        redactor,
+        "title",
+    )
     return {
         "campaign": campaign,
         "units": units,
-        "policies": policies(campaign),
+        "policies": listed,
         "milestones": milestones,
         "updates": updates,
         "meetings": meetings,

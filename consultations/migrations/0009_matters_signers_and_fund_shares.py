@@ -198,7 +198,7 @@ class Migration(migrations.Migration):
 
 def fix_what_was_signed(apps, schema_editor):
     """Every version already published keeps asking what it asked: one matter under its
-    campaign's rule (item 7 when the rule is at least three quarters, else item 9, as
+    campaign's rule (item 7 when the rule is at least three quarters, else item 5, as
     ``Proposal.default_matter``), and each household's part of the maintenance fund is drawn
     from its own account by area (``allocate``, as ``Proposal.publish`` now does)."""
     from consultations.allocation import allocate
@@ -214,7 +214,7 @@ def fix_what_was_signed(apps, schema_editor):
         Matter.objects.create(
             proposal=proposal,
             number=1,
-            item=9 if rule == "majority" else 7,
+            item=5 if rule == "majority" else 7,
             rule=rule,
             title="电梯更新改造及费用分摊方案",
         )

@@ -8,12 +8,18 @@ published it never changes (like the floor coefficients).
 """
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import ConsentRule
-from consultations.models.proposals import Proposal, _refuse_if_not_draft
+from consultations.models.proposals import (
+    Proposal,
+    ProposalError,
+    ProposalLocked,
+    _refuse_if_not_draft,
+    locked_message,
+)
 
 
 class Item(models.IntegerChoices):
@@ -42,6 +48,29 @@ def at_least_as_strict(rule: str, item: int) -> bool:
     return STRICTNESS.index(ConsentRule(rule)) >= STRICTNESS.index(LEGAL_RULE[Item(item)])
 
 
+def locked_draft(proposal: Proposal) -> Proposal:
+    """The draft's row, locked until the transaction ends so that two secretaries editing its
+    matters number them one after the other; ProposalLocked once it is published."""
+    stored = Proposal.objects.select_for_update().filter(pk=proposal.pk).first()
+    if stored is None or stored.status != Proposal.Status.DRAFT:
+        raise ProposalLocked(locked_message(proposal.version))
+    return stored
+
+
+class MatterQuerySet(models.QuerySet):
+    def append(self, proposal: Proposal, **fields) -> "Matter":
+        """Add a matter at the end of a draft's ballot. A draft that named none asked the
+        implicit default one (``Proposal.ballot``): it is stored first, as number 1, so the
+        ballot the secretary saw keeps its first question and gains this one."""
+        with transaction.atomic():
+            locked_draft(proposal)
+            numbers = list(self.filter(proposal=proposal).values_list("number", flat=True))
+            if not numbers:
+                proposal.default_matter().save()
+                numbers = [1]
+            return self.create(proposal=proposal, number=max(numbers) + 1, **fields)
+
+
 class Matter(models.Model):
     """One matter of a proposal, numbered from 1 in the order the ballot asks them."""
 
@@ -52,6 +81,8 @@ class Matter(models.Model):
     item = models.PositiveSmallIntegerField(_("《民法典》第二百七十八条事项"), choices=Item.choices)
     rule = models.CharField(_("表决规则"), max_length=20, choices=ConsentRule.choices)
     title = models.CharField(_("表决事项"), max_length=100)
+
+    objects = MatterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("表决事项")
@@ -72,6 +103,29 @@ class Matter(models.Model):
     def delete(self, *args, **kwargs):
         _refuse_if_not_draft(self.proposal_id)
         return super().delete(*args, **kwargs)
+
+    def keep(self) -> None:
+        """Save a change to this matter of a draft (or store the draft's implicit default)."""
+        with transaction.atomic():
+            locked_draft(self.proposal)
+            if self.pk is None and Matter.objects.filter(proposal=self.proposal_id).exists():
+                raise ProposalError(_("表决事项刚刚被其他人修改，请刷新页面后再试。"))
+            self.save()
+
+    def remove(self) -> None:
+        """Take this matter off its draft's ballot; the later ones move up so the numbers stay
+        1..n with no gap (the answers and the packet refer to them by number). The last
+        matter stays: a ballot asks at least one question."""
+        with transaction.atomic():
+            locked_draft(self.proposal)
+            matters = list(Matter.objects.filter(proposal=self.proposal_id).order_by("number"))
+            if len(matters) <= 1:
+                raise ProposalError(_("选票至少要有一个表决事项：可以修改它，不能删除。"))
+            self.delete()
+            for matter in matters:  # one at a time, lowest first: each number it takes is free
+                if matter.number > self.number:
+                    matter.number -= 1
+                    matter.save(update_fields=["number"])
 
     def clean(self) -> None:
         if self.item and self.rule and not at_least_as_strict(self.rule, self.item):

@@ -203,12 +203,13 @@ class Proposal(models.Model):
 
     def default_matter(self):
         """The one matter of a proposal that names none: the renewal and its cost split under
-        the campaign's rule, as item 7 when the rule is at least three quarters (the item's
-        legal minimum), else as item 9, the other major matters, which need a majority."""
+        the campaign's rule. Under a majority it is item 5, using the fund (replacing a lift
+        like for like; Art. 281 names elevators); a campaign that asks three quarters or more
+        treats it as item 7, altering the building's facilities."""
         from consultations.models.matters import Item, Matter
 
         rule = self.elevator.unit.building.campaign.consent_rule
-        item = Item.OTHER if rule == "majority" else Item.ALTER
+        item = Item.USE_FUND if rule == "majority" else Item.ALTER
         title = gettext("电梯更新改造及费用分摊方案")
         return Matter(proposal=self, number=1, item=item, rule=rule, title=title)
 

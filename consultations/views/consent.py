@@ -4,15 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from campaigns.models import Unit
+from campaigns.models import Campaign, Unit
 from consultations.costs import explain_share
 from consultations.forms import ConsentForm
 from consultations.models import Consent, Proposal
-from consultations.signing import ConsentConflict, SignatureError, record_consent
+from consultations.signing import ConsentConflict, SignatureError, other_titles, record_consent
 from consultations.standing import unit_standing
 from core.pdf import private_document
 from households.access import get_household_for
@@ -25,35 +26,48 @@ SCAN_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
-    """The owner reads their cost sheet and signs on the tablet (or the worker records a
-    scanned paper form); the worker is the witness."""
+    """The owner reads their cost sheet and answers each matter of the proposal, signing on
+    the tablet (or the worker records a scanned paper form); the worker is the witness. The
+    signer is one of the flat's registered owners, or their agent with a power of attorney; a
+    flat with no registered owner cannot be signed until one is recorded."""
     household = get_household_for(request.user, pk, write=True, perm=ADD_CONSENT)
     proposal = Proposal.objects.published().for_household(household).first()
     if proposal is None:
         messages.error(request, _("本单元还没有公示的分摊方案，暂时不能签字。"))
         return redirect(household.get_absolute_url())
-    current = Consent.objects.current().filter(household=household, proposal=proposal).first()
-    primary = household.owners.filter(is_primary=True).first()
+    owners = list(household.owners.all())
+    titles = other_titles(owners, household.unit_id)
+    others = sorted({t.household for mine in titles.values() for t in mine}, key=lambda h: h.pk)
+    current = {
+        c.household_id: c
+        for c in Consent.objects.current().filter(
+            household__in=[household, *others], proposal=proposal
+        )
+    }
+    mine = current.get(household.pk)
     form = ConsentForm(
         request.POST or None,
         request.FILES or None,
-        initial={"expected_current": current.pk if current else None},
+        owners=owners,
+        ballot=proposal.ballot(),
+        also_for={pk: flats_text(household, mine) for pk, mine in titles.items() if mine},
+        initial={
+            "expected_current": mine.pk if mine else None,
+            "expected_others": expected_token(others, current),
+        },
     )
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if not owners:
+            form.add_error(None, _("本户还没有登记产权人，请先登记产权人再签字。"))
+        elif form.is_valid():
             try:
-                record_consent(
+                consent = record_consent(
                     household=household,
                     proposal=proposal,
-                    expected_current=form.cleaned_data["expected_current"],
-                    decision=form.cleaned_data["decision"],
-                    signer_name=form.cleaned_data["signer_name"],
-                    method=form.cleaned_data["method"],
-                    signature=form.cleaned_data["signature_bytes"],
-                    signature_type=form.cleaned_data["signature_type"],
                     witness=request.user,
                     signed_at=timezone.now(),
+                    **form.consent_fields(),
                 )
             except ConsentConflict:
                 messages.error(
@@ -64,8 +78,12 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
             except SignatureError as error:
                 form.add_error(None, str(error))
             else:
+                rooms = [
+                    household.room,
+                    *(t.household.room for t in titles[consent.signer_owner_id]),
+                ]
                 messages.success(
-                    request, _("已记录 %(room)s 的签字意见。") % {"room": household.room}
+                    request, _("已记录 %(room)s 的签字意见。") % {"room": "、".join(rooms)}
                 )
                 return redirect(household.get_absolute_url() + "#consent")
         status = 422
@@ -73,11 +91,35 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
         "household": household,
         "proposal": proposal,
         "explanation": explain_share(proposal, household),
-        "current": current,
-        "primary_owner": primary,
+        "current": mine,
+        "owners": owners,
+        "owners_url": None if owners else owners_url(request.user, household),
         "form": form,
     }
     return render(request, "consultations/sign.html", context, status=status)
+
+
+def flats_text(household: Household, titles: list) -> str:
+    """The other flats a multi-flat owner signs for at once: 3栋1单元 402、502."""
+    rooms = "、".join(t.household.room for t in titles)
+    return f"{household.unit} {rooms}"
+
+
+def expected_token(flats: list[Household], current: dict[int, Consent]) -> str:
+    """The answers the worker sees for the other flats the signer may sign for: flat id, then
+    the current consent's id (empty when none), checked again when the signature is recorded."""
+    return ",".join(
+        f"{flat.pk}:{current[flat.pk].pk if flat.pk in current else ''}" for flat in flats
+    )
+
+
+def owners_url(user, household: Household) -> str | None:
+    """Where the flat's owners are recorded: the household in the data admin, for the
+    secretary of its community (None for those who cannot open it)."""
+    campaign = household.unit.building.campaign_id
+    if user.is_staff and Campaign.objects.managed_by(user).filter(pk=campaign).exists():
+        return reverse("admin:households_household_change", args=[household.pk])
+    return None
 
 
 @require_safe
@@ -94,6 +136,23 @@ def signature_file(request: HttpRequest, pk: int) -> HttpResponse:
     # An uploaded scan is saved, not opened in the portal's own origin.
     extension = SCAN_EXTENSIONS.get(consent.signature_type, "bin")
     return private_document(response, f"consent-{consent.pk}.{extension}", inline=False)
+
+
+@require_safe
+@login_required
+def attorney_letter_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scanned power of attorney an agent signed with, for the staff who may see the
+    household (as the signature): an upload, so saved, never opened in the portal's origin."""
+    consent = get_object_or_404(
+        Consent.objects.for_user(request.user).exclude(attorney_letter_type=""), pk=pk
+    )
+    letter = bytes(consent.attorney_letter)
+    if not letter:  # erased on request: the digest is kept, the scan is gone
+        raise Http404
+    response = HttpResponse(letter, content_type=consent.attorney_letter_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    extension = SCAN_EXTENSIONS.get(consent.attorney_letter_type, "bin")
+    return private_document(response, f"attorney-letter-{consent.pk}.{extension}", inline=False)
 
 
 @require_safe

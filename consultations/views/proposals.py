@@ -1,5 +1,6 @@
 """Cost-sharing proposals (费用分摊方案): every version of a unit's elevator, the preview of
-every household's share, editing a draft, and publishing the version households sign.
+every household's share, editing a draft and the matters it puts to the owners, and publishing
+the version households sign.
 
 The secretary of the unit's community drafts, edits and publishes; grid workers and building
 leads whose scope covers the unit may look; everyone else gets a 404.
@@ -14,13 +15,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from campaigns.models import Elevator, Unit
-from consultations.models import Proposal, Share
+from consultations.models import Matter, Proposal, Share
 from consultations.models.proposals import ProposalError, ProposalLocked, locked_message
 from consultations.proposal_forms import (
+    MatterForm,
     ProposalForm,
     amount_formset,
     amount_initial,
@@ -52,7 +55,9 @@ def get_proposal_for(user, pk: int, *, write: bool = False) -> Proposal:
         Proposal.objects.filter(elevator__unit__in=Unit.objects.for_user(user))
         .select_related("elevator__unit__building__campaign__community", "created_by")
         .prefetch_related(
-            "coefficients", Prefetch("shares", queryset=Share.objects.select_related("household"))
+            "coefficients",
+            "matters",
+            Prefetch("shares", queryset=Share.objects.select_related("household")),
         ),
         pk=pk,
     )
@@ -124,6 +129,7 @@ def proposal_context(
     return {
         "proposal": proposal,
         "unit": unit,
+        "ballot": proposal.ballot(),
         "rows": rows,
         "total": sum((row.amount for row in rows), Decimal("0.00")),
         "total_area": sum((row.household.area for row in rows), Decimal("0.00")),
@@ -258,3 +264,89 @@ def render_publish(request, proposal: Proposal, *, status: int = 200, **extra) -
     current = Proposal.objects.published().filter(elevator=proposal.elevator_id).first()
     context = proposal_context(request, proposal, may_edit=True, current=current, **extra)
     return render(request, TEMPLATES + "publish.html", context, status=status)
+
+
+# The matters a draft puts to the owners (表决事项)
+
+
+def matter_of(proposal: Proposal, number: int) -> Matter:
+    """The draft's matter of this number, the implicit default one included (404 otherwise)."""
+    matter = next((m for m in proposal.ballot() if m.number == number), None)
+    if matter is None:
+        raise Http404(_("没有这个表决事项。"))
+    return matter
+
+
+def matters_url(proposal: Proposal) -> str:
+    return reverse("consultations:proposal", args=[proposal.pk]) + "#matters"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def add_matter(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a matter at the end of a draft's ballot."""
+    proposal = get_proposal_for(request.user, pk, write=True)
+    if not proposal.is_draft:
+        return locked(request, proposal)
+    data = request.POST if request.method == "POST" else None
+    matter = Matter(proposal=proposal, number=len(proposal.ballot()) + 1)
+    form = MatterForm(data, instance=matter)
+    if data is not None and form.is_valid():
+        try:
+            added = Matter.objects.append(
+                proposal, **{name: form.cleaned_data[name] for name in form.Meta.fields}
+            )
+        except ProposalLocked as error:
+            return locked(request, proposal, error.message)
+        messages.success(request, _("已添加第 %(number)s 项表决事项。") % {"number": added.number})
+        return redirect(matters_url(proposal))
+    return render_matter(request, proposal, form, status=422 if data is not None else 200)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def edit_matter(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Change a draft's matter: its item, rule or title (the implicit default one is stored)."""
+    proposal = get_proposal_for(request.user, pk, write=True)
+    if not proposal.is_draft:
+        return locked(request, proposal)
+    data = request.POST if request.method == "POST" else None
+    form = MatterForm(data, instance=matter_of(proposal, number))
+    if data is not None and form.is_valid():
+        try:
+            form.save(commit=False).keep()
+        except ProposalLocked as error:
+            return locked(request, proposal, error.message)
+        except ProposalError as error:
+            return render_matter(request, proposal, form, status=409, problem=error.message)
+        messages.success(request, _("第 %(number)s 项表决事项已保存。") % {"number": number})
+        return redirect(matters_url(proposal))
+    return render_matter(request, proposal, form, status=422 if data is not None else 200)
+
+
+@require_POST
+@login_required
+def remove_matter(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Take a matter off a draft's ballot; the ones after it move up a number."""
+    proposal = get_proposal_for(request.user, pk, write=True)
+    if not proposal.is_draft:
+        return locked(request, proposal)
+    matter = matter_of(proposal, number)
+    try:
+        if matter.pk is None:
+            raise ProposalError(_("选票至少要有一个表决事项：可以修改它，不能删除。"))
+        matter.remove()
+    except ProposalLocked as error:
+        return locked(request, proposal, error.message)
+    except ProposalError as error:
+        messages.error(request, error.message)
+        return redirect(matters_url(proposal))
+    messages.success(request, _("已删除第 %(number)s 项表决事项。") % {"number": number})
+    return redirect(matters_url(proposal))
+
+
+def render_matter(
+    request, proposal: Proposal, form: MatterForm, *, status: int, **extra
+) -> HttpResponse:
+    context = {"proposal": proposal, "unit": proposal.elevator.unit, "form": form, **extra}
+    return render(request, TEMPLATES + "matter_form.html", context, status=status)

@@ -1,4 +1,5 @@
-"""The owner signs on the tablet with a finger (here: the mouse), and the unit's tally moves."""
+"""The owner, chosen from the flat's registered owners, signs on the tablet with a finger (here:
+the mouse), and the unit's tally moves."""
 
 from io import StringIO
 
@@ -20,6 +21,7 @@ def participation(page: Page) -> str:
 def test_grid1_takes_a_signature_on_the_pad_and_the_tally_moves(live_server, page: Page, tmp_path):
     call_command("seed_demo", stdout=StringIO())
     household = Household.objects.get(unit__building__name="1栋", unit__name="1单元", room="102")
+    owner = household.owners.get(is_primary=True)
 
     page.goto(live_server.url + "/accounts/login/")
     page.locator("#id_username").fill("grid1")
@@ -37,7 +39,8 @@ def test_grid1_takes_a_signature_on_the_pad_and_the_tally_moves(live_server, pag
     expect(page.get_by_text("您家应出资")).to_be_visible()
 
     page.get_by_label("同意", exact=True).check()
-    page.get_by_label("签字人姓名（按业主本人书写）").fill("李秀英")
+    expect(page.get_by_label("产权人本人")).to_be_checked()
+    page.locator(f'input[name="signer_owner"][value="{owner.pk}"]').check()  # chosen, not typed
     canvas = page.locator("[data-signature] canvas")
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
@@ -54,7 +57,7 @@ def test_grid1_takes_a_signature_on_the_pad_and_the_tally_moves(live_server, pag
     page.get_by_role("button", name="确认签字").click()
 
     expect(page).to_have_url(live_server.url + household.get_absolute_url() + "#consent")
-    expect(page.locator("#consent")).to_contain_text("李秀英")
+    expect(page.locator("#consent")).to_contain_text(owner.name)
     consent = Consent.objects.current().get(household=household, proposal__status="published")
     assert (consent.decision, consent.method, consent.witness.username) == (
         "agree",
@@ -62,6 +65,7 @@ def test_grid1_takes_a_signature_on_the_pad_and_the_tally_moves(live_server, pag
         "grid1",
     )
     assert consent.hash_matches()
+    assert (consent.signer_capacity, consent.signer_owner) == ("owner", owner)
 
     page.goto(f"{live_server.url}/units/{household.unit_id}/consent/")
     assert participation(page).startswith("75.0%")

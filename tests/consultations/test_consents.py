@@ -2,15 +2,25 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 
-from consultations.models import Consent, Decision, Proposal
-from consultations.models.consents import ImmutableRecordError
-from tests.factories import PNG_1PX, make_consent, make_household, make_proposal, make_user
+from consultations.models import Consent, Decision, Matter, Proposal
+from consultations.models.consents import Capacity, ImmutableRecordError
+from tests.factories import (
+    PNG_1PX,
+    make_consent,
+    make_household,
+    make_matter,
+    make_owner,
+    make_proposal,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -253,3 +263,134 @@ def test_two_households_signing_the_same_thing_get_different_hashes():
         household=neighbour, proposal=consent.proposal, signed_at=consent.signed_at
     )
     assert other.content_hash != consent.content_hash
+
+
+# Hash version 4: every matter's answer, and who signed in what capacity
+
+
+LETTER = b"%PDF-1.4 power of attorney\n%%EOF\n"
+
+
+def agent_consent(**fields) -> Consent:
+    """An agent's signature for the owner of a flat, on a two-matter ballot, as signing
+    records it."""
+    from consultations.signing import record_consent
+
+    proposal = make_proposal()
+    make_matter(proposal, 1, 5, "majority", "使用住宅专项维修资金")
+    make_matter(proposal, 2, 7, "three_quarters", "井道改造")
+    household = make_household(unit=proposal.elevator.unit)
+    owner = make_owner(household=household, name="王秀英")
+    make_owner(household=household, name="李建国", is_primary=False)
+    proposal.publish()
+    return record_consent(
+        household=household,
+        proposal=proposal,
+        expected_current=None,
+        **{
+            "answers": {"1": "agree", "2": "disagree"},
+            "signer_capacity": Capacity.AGENT,
+            "signer_owner": owner,
+            "signer_name": "赵律师",
+            "agent_id_tail": "123X",
+            "attorney_letter": LETTER,
+            "attorney_letter_type": "application/pdf",
+            "method": Consent.Method.TABLET,
+            "signature": PNG_1PX,
+            "signature_type": "image/png",
+            "witness": make_user(),
+            "signed_at": timezone.now(),
+            **fields,
+        },
+    )
+
+
+def test_an_agents_two_matter_consent_is_intact_and_hashes_the_matters():
+    consent = Consent.objects.get(pk=agent_consent().pk)
+    assert consent.is_intact() and consent.hash_version == 4
+    content = consent.signed_content()
+    assert [m["number"] for m in content["matters"]] == [1, 2]
+    assert content["answers"] == {"1": "agree", "2": "disagree"}
+    assert (content["capacity"], content["signer_owner"]) == ("agent", consent.signer_owner_id)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda c: setattr(c, "answers", {"1": "agree", "2": "agree"}), "does not match its hash"),
+        (lambda c: setattr(c, "signer_capacity", Capacity.OWNER), "does not match its hash"),
+        (
+            lambda c: setattr(c, "signer_owner", c.household.owners.get(is_primary=False)),
+            "does not match its hash",
+        ),
+        (
+            lambda c: setattr(c, "attorney_letter", LETTER + b"forged"),
+            "the power of attorney does not match its stored digest",
+        ),
+        (
+            lambda c: setattr(c, "agent_id_tail", "999X"),
+            "the signer's name does not match its stored digest",
+        ),
+    ],
+    ids=["one matter's answer", "capacity", "signer owner", "power of attorney", "agent's ID"],
+)
+def test_changing_what_a_v4_consent_recorded_breaks_its_checks(change, problem):
+    consent = Consent.objects.get(pk=agent_consent().pk)
+    change(consent)
+    assert problem in consent.problems()
+    assert "does not match its hash" in consent.problems()
+
+
+def test_a_matter_changed_after_publication_breaks_the_hash():
+    consent = agent_consent()
+    Matter.objects.filter(proposal=consent.proposal, number=2).update(rule="majority")
+    assert not Consent.objects.get(pk=consent.pk).hash_matches()
+
+
+def test_one_matters_answer_changed_in_the_database_fails_verify_consents():
+    consent = agent_consent()
+    QuerySet.update(Consent.objects.filter(pk=consent.pk), answers={"1": "agree", "2": "agree"})
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="1 of 1 consents do not match"):
+        call_command("verify_consents", stdout=out, stderr=err)
+    assert "differs from its creation record in answers" in err.getvalue()
+
+
+def test_verify_consents_passes_on_an_agents_two_matter_consent():
+    agent_consent()
+    out = StringIO()
+    call_command("verify_consents", stdout=out)
+    assert "All 1 consents match" in out.getvalue()
+
+
+def test_erasure_clears_the_agents_id_and_power_of_attorney_and_the_record_still_verifies():
+    from consultations.personal_data import erase_household
+
+    consent = agent_consent()
+    erase_household(consent.household, make_user(), "房屋已出售")
+    erased = Consent.objects.get(pk=consent.pk)
+    assert (erased.agent_id_tail, bytes(erased.attorney_letter)) == ("", b"")
+    assert erased.attorney_letter_sha256  # the digest stays: the hash still verifies
+    assert erased.problems() == []
+    history = Consent.history.filter(id=consent.pk).values_list("agent_id_tail", flat=True)
+    assert set(history) == {""}
+    call_command("verify_consents", stdout=StringIO())
+
+
+def test_an_erased_record_that_keeps_the_power_of_attorney_is_caught():
+    consent = agent_consent()
+    Consent.objects.filter(pk=consent.pk).erase_personal_data()
+    QuerySet.update(Consent.objects.filter(pk=consent.pk), attorney_letter=LETTER)
+    problems = Consent.objects.get(pk=consent.pk).problems()
+    assert "erased, yet it keeps the power of attorney or the agent's ID digits" in problems
+
+
+def test_a_consent_sealed_before_version_4_keeps_verifying_and_answers_its_one_matter():
+    consent = make_consent(decision=Decision.AGREE_NOT_PAYING)
+    consent.hash_version = 3
+    QuerySet.update(
+        Consent.objects.filter(pk=consent.pk), hash_version=3, content_hash=consent.compute_hash()
+    )
+    old = Consent.objects.get(pk=consent.pk)
+    assert old.is_intact() and old.signer_capacity == "" and old.answers == {}
+    assert old.decision_on(1) == Decision.AGREE_NOT_PAYING

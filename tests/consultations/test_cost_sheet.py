@@ -81,7 +81,10 @@ def test_grid_worker_prints_a_households_cost_sheet_with_the_amount_and_the_sums
     text = re.sub(r"\s+", "", poppler("pdftotext", response.content, tmp_path))
     share = household.shares.get()
     assert share.amount == D("26589.55")
-    assert "本户应出资¥26,589.55" in text
+    assert "需您支付¥26,589.55" in text
+    # the fund is drawn from the household's own account, by area, as publish() wrote it
+    assert share.fund_amount > 0
+    assert f"从您的维修资金账户列支¥{share.fund_amount:,}" in text
     assert "费用分摊明细单" in text
     assert place in text
     assert unit.building.campaign.community.name in text
@@ -132,8 +135,11 @@ def test_an_exempt_ground_floor_household_is_told_it_pays_nothing(client, tmp_pa
     client.force_login(worker)
     response = client.get(url(unit.households.get(room="101")))
     text = re.sub(r"\s+", "", poppler("pdftotext", response.content, tmp_path))
-    assert "本户应出资¥0.00" in text
+    assert "需您支付¥0.00" in text
     assert "一楼住户免出资" in text
+    # exempt from the self-funded part, yet its own fund account pays its part by area
+    fund = unit.households.get(room="101").shares.get().fund_amount
+    assert fund > 0 and f"从您的维修资金账户列支¥{fund:,}" in text
 
 
 def test_a_unit_without_a_published_proposal_is_a_404_that_says_why(client):

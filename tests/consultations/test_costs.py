@@ -289,8 +289,12 @@ def test_the_fragment_shows_the_parts_the_amount_and_the_steps(stairwell):
     html = render_to_string("consultations/_cost_explanation.html", {"explanation": explanation})
     for text in ("¥430,000.00", "¥150,000.00", "¥120,000.00", "¥160,000.00", "楼层系数 × 面积"):
         assert text in html
-    assert f"您家应出资 <strong>¥{explanation.amount:,}</strong>" in html
-    assert all(f"<li>{step}</li>" in html for step in explanation.steps)
+    assert "您家应出资" in html
+    assert f'需您支付</dt><dd class="num"><strong>¥{explanation.amount:,}</strong>' in html
+    fund = f"¥{explanation.fund_amount:,}"
+    assert f'从您的维修资金账户列支</dt><dd class="num"><strong>{fund}</strong>' in html
+    steps = [*explanation.fund_steps, *explanation.steps]
+    assert all(f"<li>{step}</li>" in html for step in steps)
     assert "尚未公示" not in html
     assert "style" not in html and "<script" not in html
 
@@ -299,3 +303,82 @@ def test_the_fragment_says_when_the_proposal_is_only_a_draft(stairwell):
     explanation = explain_share(proposal_for(stairwell), room(stairwell, "301"))
     html = render_to_string("consultations/_cost_explanation.html", {"explanation": explanation})
     assert "方案尚未公示，金额仅供参考。" in html
+
+
+# The maintenance fund: each household's part from its own account (Art. 281)
+
+
+def test_a_drafts_fund_part_is_split_by_area_over_the_unit_and_not_stored(stairwell):
+    proposal = proposal_for(stairwell)  # a draft using ¥120,000.00 of the fund
+    explained = {h.room: explain_share(proposal, h) for h in stairwell.unit.households.all()}
+    # 60.00 of 292.74 m² (24,595.2039…) and three times 77.58 (31,801.5987… each)
+    assert explained["101"].fund_amount == D("24595.20")
+    assert {explained[r].fund_amount for r in ("201", "301", "401")} == {D("31801.60")}
+    assert sum(e.fund_amount for e in explained.values()) == D("120000.00")
+    assert explained["401"].total_area == D("292.74")
+    assert not Share.objects.filter(proposal=proposal).exists()
+
+
+def test_the_fund_part_is_explained_in_one_sentence(stairwell):
+    explanation = explain_share(proposal_for(stairwell), room(stairwell, "101"))
+    assert explanation.fund_steps == [
+        "维修资金 ¥120,000.00 × 本户建筑面积 60.00㎡ ÷ 本单元面积合计 292.74㎡ ≈ ¥24,595.20"
+        "（从本户维修资金账户列支，按分取整，全单元合计正好等于维修资金总额）"
+    ]
+
+
+def test_no_fund_used_means_no_fund_part_and_no_fund_step(stairwell):
+    proposal = proposal_for(stairwell, maintenance_fund=D("0.00"))
+    explanation = explain_share(proposal, room(stairwell, "401"))
+    assert explanation.fund_amount == D("0.00")
+    assert explanation.fund_steps == []
+
+
+def test_a_published_fund_part_is_the_one_written_at_publication_even_after_the_data_changed(
+    stairwell,
+):
+    proposal = proposal_for(stairwell, publish=True)
+    written = Share.objects.get(proposal=proposal, household__room="201").fund_amount
+    stairwell.unit.households.filter(room="401").update(area=D("120.00"))
+    assert explain_share(proposal, room(stairwell, "201")).fund_amount == written
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    areas=st.lists(
+        st.decimals(min_value=D("0.01"), max_value=D("400.00"), places=2), min_size=1, max_size=20
+    ),
+    cents=st.integers(min_value=0, max_value=100_000_000),
+)
+def test_fund_parts_add_up_are_proportional_to_area_and_are_what_publish_stores(areas, cents):
+    fund = D(cents) * D("0.01")
+    unit = make_unit(floors=len(areas) + 1)
+    households = [
+        make_household(unit=unit, room=f"{i + 2}01", floor=i + 2, area=area)
+        for i, area in enumerate(areas)
+    ]
+    proposal = make_proposal(
+        elevator=make_elevator(unit=unit), total_cost=fund + D("1000.00"), subsidy=D(0),
+        maintenance_fund=fund, rule=Rule.AREA,
+    )  # fmt: skip
+    drafted = {h.pk: explain_share(proposal, h).fund_amount for h in households}
+    assert sum(drafted.values()) == fund  # to the cent
+    total_area = sum(areas, D(0))
+    for household in households:  # each within a cent of its exact area share
+        exact = fund * household.area / total_area
+        assert abs(drafted[household.pk] - exact) < D("0.01")
+    # largest remainder: a part rounded up never has a smaller remainder than one rounded down
+    remainders = {h.pk: (fund * h.area / total_area) % D("0.01") for h in households}
+    up = [remainders[h.pk] for h in households if drafted[h.pk] > fund * h.area / total_area]
+    down = [remainders[h.pk] for h in households if drafted[h.pk] < fund * h.area / total_area]
+    assert not up or not down or min(up) >= max(down)
+
+    proposal.publish()
+    stored = dict(proposal.shares.values_list("household_id", "fund_amount"))
+    assert stored == drafted
+    published = Proposal.objects.get(pk=proposal.pk)
+    assert {h.pk: explain_share(published, h).fund_amount for h in households} == stored

@@ -4,10 +4,15 @@ import base64
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
+from consultations.models import Consent, Share
+from consultations.models.consents import Capacity
 from consultations.signing import (
     SCAN_LIMIT,
     SignatureError,
+    other_titles,
+    record_consent,
     scan_from_upload,
     signature_from_data_url,
 )
@@ -20,6 +25,15 @@ from tests.consultations.signatures import (
     pdf_scan,
     png_bytes,
     scripted_pdf_scan,
+)
+from tests.factories import (
+    PNG_1PX,
+    make_household,
+    make_matter,
+    make_owner,
+    make_proposal,
+    make_user,
+    same_person,
 )
 
 
@@ -120,3 +134,106 @@ def test_a_scan_cut_off_in_transfer_is_refused_even_after_weasyprint_loaded():
     cut = SimpleUploadedFile("form.jpg", whole[: len(whole) // 2], content_type="image/jpeg")
     with pytest.raises(SignatureError, match="不完整"):
         scan_from_upload(cut)
+
+
+# Recording the consent: each matter answered, the signer's other flats signed at once
+
+
+def published_with_matters(*rooms: str, matters: int = 2):
+    """A published proposal of ``matters`` matters on a unit with these flats, each with its
+    owner (and its share from the publication)."""
+    proposal = make_proposal()
+    for number in range(1, matters + 1):
+        make_matter(proposal, number, 5 if number == 1 else 7, "three_quarters")
+    owners = [
+        make_owner(
+            household=make_household(unit=proposal.elevator.unit, room=room, floor=int(room[0])),
+            name="王秀英",
+        )
+        for room in rooms
+    ]
+    proposal.publish()
+    return proposal, owners
+
+
+def fields(owner, **kw) -> dict:
+    return {
+        "signer_capacity": Capacity.OWNER,
+        "signer_owner": owner,
+        "signer_name": owner.name,
+        "method": Consent.Method.TABLET,
+        "signature": PNG_1PX,
+        "signature_type": "image/png",
+        "witness": make_user(),
+        "signed_at": timezone.now(),
+        **kw,
+    }
+
+
+@pytest.mark.django_db
+def test_one_decision_given_by_a_caller_answers_every_matter():
+    proposal, (owner,) = published_with_matters("301")
+    consent = record_consent(
+        household=owner.household,
+        proposal=proposal,
+        expected_current=None,
+        **fields(owner, decision="agree"),
+    )
+    assert consent.answers == {"1": "agree", "2": "agree"} and consent.decision == "agree"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "answers",
+    [{"1": "agree"}, {"1": "agree", "2": "maybe"}, {"1": "agree", "2": "agree", "3": "agree"}, {}],
+)
+def test_answers_that_do_not_answer_each_matter_once_are_refused(answers):
+    proposal, (owner,) = published_with_matters("301")
+    with pytest.raises(SignatureError, match="请对每一项表决事项选择意见"):
+        record_consent(
+            household=owner.household,
+            proposal=proposal,
+            expected_current=None,
+            answers=answers,
+            **fields(owner),
+        )
+    assert not Consent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_signer_must_be_an_owner_entry_of_the_flat():
+    proposal, (mine, neighbour) = published_with_matters("301", "401")
+    with pytest.raises(ValueError, match="not an owner entry of this household"):
+        record_consent(
+            household=mine.household,
+            proposal=proposal,
+            expected_current=None,
+            **fields(neighbour, decision="agree"),
+        )
+
+
+@pytest.mark.django_db
+def test_a_multi_flat_owner_signs_all_their_flats_in_the_unit_or_none():
+    proposal, owners = published_with_matters("301", "401", "501")
+    same_person(*owners)
+    Share.objects.filter(household=owners[2].household).delete()  # 501 left out somehow
+    others = {o.household_id: None for o in owners[1:]}
+    with pytest.raises(SignatureError, match="501 不在公示的分摊方案中"):
+        record_consent(
+            household=owners[0].household,
+            proposal=proposal,
+            expected_current=None,
+            expected_others=others,
+            **fields(owners[0], decision="agree"),
+        )
+    assert not Consent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_other_titles_names_each_owners_other_flats_of_the_unit_in_floor_order():
+    _proposal, (a, b, c) = published_with_matters("501", "301", "401")
+    alone = make_owner(household=a.household, name="李建国", is_primary=False)
+    elsewhere = make_owner(household=make_household(room="601", floor=6), name="王秀英")
+    same_person(a, b, c, elsewhere)
+    titles = other_titles([a, alone], a.household.unit_id)
+    assert titles == {a.pk: [b, c], alone.pk: []}

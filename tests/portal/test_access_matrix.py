@@ -68,6 +68,7 @@ MATRIX = {
     "consultations:log_trace": (LOGIN, 404, 404, 422, 403, 404, 422),  # leads do not trace
     "consultations:sign": (LOGIN, 404, 404, 422, 403, 404, 422),  # leads do not take signatures
     "consultations:signature_file": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "consultations:attorney_letter_file": (LOGIN, 404, 404, 200, 200, 404, 200),
     "consultations:cost_sheet": (LOGIN, 404, 404, 200, 200, 404, 200),
     "consultations:consent_form": (LOGIN, 404, 404, 200, 200, 404, 200),
     # the full phone number: only for those who call (the secretary sees it masked)
@@ -84,6 +85,9 @@ MATRIX = {
     "consultations:new_proposal": (LOGIN, 404, 404, 403, 403, 404, 302),
     "consultations:edit_proposal": (LOGIN, 404, 404, 403, 403, 404, 200),
     "consultations:publish_proposal": (LOGIN, 404, 404, 403, 403, 404, 302),
+    "consultations:add_matter": (LOGIN, 404, 404, 403, 403, 404, 200),
+    "consultations:edit_matter": (LOGIN, 404, 404, 403, 403, 404, 200),
+    "consultations:remove_matter": (LOGIN, 404, 404, 403, 403, 404, 302),
     # the consent packets name every owner: the community's secretary only
     "consultations:unit_packet": (LOGIN, 404, 404, 404, 404, 404, 200),
     "consultations:campaign_packet": (LOGIN, 404, 404, 404, 404, 404, 302),

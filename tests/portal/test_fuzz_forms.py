@@ -95,6 +95,8 @@ EXPLICIT_FORMS = {
     "dashboard:import#confirm": ("post", "secretary", {"token": "hidden"}),
     # The large-type and language switches are links (no token needed), not forms.
     "display": ("get", "anonymous", {"size": ["large", "normal"], "language": ["en", "zh-hans"]}),
+    # Removing a matter is a button on the draft's page, which no seeded URL shows.
+    "consultations:remove_matter": ("post", "secretary", {}),
 }
 # Forms whose examples must leave every consent verifiable.
 TOUCHES_CONSENTS = {
@@ -480,7 +482,8 @@ def hints(portal: Portal) -> dict[str, list[str]]:
         "username": [*portal.users, "nobody"],
         "password": [DEMO_PASSWORD],
         "room": [portal.household.room],
-        "signer_name": ["张三"],
+        "agent_name": ["赵律师"],
+        "agent_id_tail": ["123X", "0000"],
         "signature": [data_url(png_bytes()), data_url(png_bytes(ink=False))],
         "reason": ["房屋已出售，原业主申请删除个人信息。"],
         "title": ["电梯井道施工"],
@@ -681,6 +684,9 @@ EXPECTED_FORMS = {
     "post consultations:new_proposal",
     "post consultations:edit_proposal",
     "post consultations:publish_proposal",
+    "post consultations:add_matter",
+    "post consultations:edit_matter",
+    "post consultations:remove_matter",
     "post consultations:request_packet",
     "post campaigns:new_update",
     "post campaigns:edit_update",
@@ -712,6 +718,12 @@ def test_the_forms_are_discovered_with_their_fields(portal, db):
     assert visit["concerns"].multiple and len(visit["concerns"].options) > 2
     sign = portal.forms["post consultations:sign"]
     assert sign.multipart and sign.fields["scan"].kind == "file"
+    assert sign.fields["attorney_letter"].kind == "file"
+    assert {"decision_1", "capacity", "signer_owner", "agent_name", "agent_id_tail"} <= set(
+        sign.fields
+    )
+    assert {"owner", "agent"} <= set(sign.fields["capacity"].options)
+    assert "signer_name" not in sign.fields  # the signer is chosen, never typed
     assert portal.forms["post campaigns:new_update"].fields["photos"].multiple
     assert "floors-TOTAL_FORMS" in portal.forms["post consultations:edit_proposal"].fields
     assert {"publish", "hide"} <= set(

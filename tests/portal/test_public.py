@@ -209,6 +209,54 @@ def test_the_policy_gives_a_worked_example_per_floor_from_the_published_proposal
     assert "¥60,000.00" in text and "¥90,000.00" in text
 
 
+def test_the_worked_example_shows_the_fund_part_and_the_part_to_pay_for_its_example_flat(
+    client,
+):
+    campaign = make_campaign()
+    unit = make_unit(building=make_building(campaign=campaign), floors=3)
+    proposal = make_proposal(
+        elevator=make_elevator(unit=unit),
+        total_cost=Decimal("400000.00"),
+        subsidy=Decimal("150000.00"),
+        maintenance_fund=Decimal("100000.00"),
+    )
+    for floor, area, amount in [(2, "90.00", "60000.00"), (3, "110.00", "90000.00")]:
+        household = make_household(unit=unit, floor=floor, area=Decimal(area))
+        make_share(proposal=proposal, household=household, amount=Decimal(amount))
+    publish(proposal)
+    text = client.get(campaign.get_absolute_url()).text
+    # the example flat is 100 m² of the unit's 200 m²: half the fund, from its own account
+    assert "100 ㎡ 的住房：从您的维修资金账户列支约 ¥50,000.00" in text
+    assert "另需您支付" in text
+
+
+def test_the_example_flats_fund_part_is_allocated_by_area_to_the_cent():
+    from portal.project import example_fund
+
+    assert example_fund(Decimal("100.00"), Decimal("1"), Decimal("3")) == Decimal("33.33")
+    assert example_fund(Decimal("100.00"), Decimal("2"), Decimal("3")) == Decimal("66.67")
+    assert example_fund(Decimal("88000.00"), Decimal("81"), Decimal("80.6")) == Decimal("88000.00")
+    assert example_fund(Decimal("88000.00"), None, Decimal("0")) is None
+
+
+def test_the_policy_lists_the_matters_put_to_the_owners_with_item_and_rule(client):
+    from consultations.models import Item
+    from tests.factories import make_matter
+
+    campaign = make_campaign()
+    unit = make_unit(building=make_building(campaign=campaign), floors=3)
+    proposal = make_proposal(elevator=make_elevator(unit=unit))
+    make_matter(proposal, 1, Item.USE_FUND, "majority", "使用本单元维修资金更新电梯")
+    make_matter(proposal, 2, Item.ALTER, "unanimous", "电梯更新费用分摊方案")
+    make_share(proposal=proposal, household=make_household(unit=unit, floor=2))
+    publish(proposal)
+    text = client.get(campaign.get_absolute_url()).text
+    fund, split = text.index("使用本单元维修资金更新电梯"), text.index("电梯更新费用分摊方案")
+    assert fund < split
+    assert "第二百七十八条第一款第五项" in text[fund:split] and "过半数" in text[fund:split]
+    assert "第七项" in text[split:] and "全体同意" in text[split:]
+
+
 def test_a_campaign_that_is_not_public_has_no_public_pages(client):
     campaign = make_campaign(is_public=False)
     for url in public_urls(campaign)[1:]:
@@ -224,8 +272,9 @@ def test_the_project_page_runs_a_fixed_number_of_queries(
         make_update(campaign=campaign)
         make_decision(meeting=make_meeting(campaign=campaign))
         make_question(campaign=campaign, status="published")
-    # 19: the votes add the published proposals, their matters, owner keys and consents
-    with django_assert_max_num_queries(19):
+    # 20: 15, the matters of the published proposals listed, and the votes' published
+    # proposals, their matters, owner keys and consents
+    with django_assert_max_num_queries(20):
         response = client.get(campaign.get_absolute_url())
     assert response.status_code == 200
 

@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from campaigns.models import Role, Unit
-from consultations.models import Consent, Decision, Proposal
-from households.models import Household
+from consultations.models import Consent, Decision, Item, Proposal
+from consultations.models.consents import Capacity, summary_decision
+from households.models import AreaSource, Household, Owner
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +96,74 @@ def test_grid1_works_the_seed_unit_and_grid2_works_elsewhere(demo):
     }
     assert not set(grid1) & set(grid2)
     assert set(grid1) <= set(lead1)
+
+
+# Issue 18: matters, the owner of two flats, answers per matter, where areas come from
+
+
+def test_the_seed_units_proposal_puts_using_the_fund_and_the_cost_split_to_the_owners(demo):
+    assert demo.campaign.consent_rule == "unanimous"
+    proposal = Proposal.objects.published().get(elevator__unit=demo.unit)
+    assert proposal.version == 2  # the second version copied the first one's matters
+    ballot = [(m.number, m.item, m.rule) for m in proposal.ballot()]
+    assert ballot == [(1, Item.USE_FUND, "majority"), (2, Item.ALTER, "unanimous")]
+    first = Proposal.objects.get(elevator__unit=demo.unit, version=1)
+    assert [(m.number, m.item, m.rule) for m in first.ballot()] == ballot
+
+
+def test_other_units_ask_the_one_default_matter(demo):
+    other = Proposal.objects.published().exclude(elevator__unit=demo.unit).get()
+    assert [(m.number, m.rule) for m in other.ballot()] == [(1, "unanimous")]
+    assert all(c.answers == {"1": c.decision} for c in Consent.objects.filter(proposal=other))
+
+
+def test_one_demo_owner_holds_two_flats_of_the_seed_unit_as_one_person(demo):
+    entries = Owner.objects.filter(household__unit=demo.unit, person__isnull=False)
+    assert {e.household.room for e in entries} == {"1001", "1002"}
+    assert len({e.person_id for e in entries}) == 1
+    assert len({(e.name, e.phone, e.id_tail) for e in entries}) == 1
+    assert all(e.household.owners.count() == 1 for e in entries)  # no co-owner: one key
+    keys = Owner.objects.keys_by_household(Household.objects.filter(unit=demo.unit))
+    flats = {e.household_id for e in entries}
+    assert len({keys[pk] for pk in flats}) == 1
+    assert len({keys[pk] for pk in keys}) == len(keys) - 1  # one head fewer than flats
+
+
+def test_the_two_flat_owner_signs_both_flats_at_one_sitting_with_the_same_answers(demo):
+    consents = list(
+        Consent.objects.current().filter(
+            household__unit=demo.unit, household__room__in=["1001", "1002"]
+        )
+    )
+    assert len(consents) == 2
+    assert consents[0].answers == consents[1].answers == {"1": "agree", "2": "agree"}
+    assert consents[0].decision == consents[1].decision == Decision.AGREE
+    assert consents[0].signed_at == consents[1].signed_at
+    assert consents[0].signer_name == consents[1].signer_name
+
+
+def test_every_seed_unit_consent_answers_both_matters_signed_by_the_flats_owner(demo):
+    consents = Consent.objects.filter(household__unit=demo.unit).select_related("signer_owner")
+    assert consents.count() >= 14
+    for consent in consents:
+        assert set(consent.answers) == {"1", "2"}
+        assert consent.decision == summary_decision(consent.answers)
+        assert consent.signer_capacity == Capacity.OWNER
+        assert consent.signer_owner.household_id == consent.household_id
+        assert consent.signer_name == consent.signer_owner.name
+
+
+def test_the_owner_against_the_cost_split_still_agrees_to_using_the_fund(demo):
+    against = Consent.objects.current().get(household__unit=demo.unit, household__room="202")
+    assert against.answers == {"1": "agree", "2": "disagree"}
+    assert against.decision == Decision.DISAGREE
+    assert (against.decision_on(1), against.decision_on(2)) == ("agree", "disagree")
+
+
+def test_every_demo_area_says_where_it_came_from_mostly_the_register(demo):
+    households = Household.objects.in_campaign(demo.campaign)
+    assert not households.filter(area_source="").exists()
+    register = households.filter(area_source=AreaSource.REGISTER).count()
+    assert register > households.count() * 0.8
+    seed = Household.objects.filter(unit=demo.unit)
+    assert set(seed.values_list("area_source", flat=True)) == set(AreaSource.values)

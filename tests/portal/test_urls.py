@@ -2,13 +2,17 @@
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 
 from campaigns.models import MeetingDecision, ProgressUpdate, Question
-from consultations.models import PacketFile, Proposal
+from consultations.models import Consent, PacketFile, Proposal
 from consultations.packet import verification_code
+from consultations.signing import other_titles, record_consent
 from households.models import Household
+from tests.factories import PNG_1PX
 
 pytestmark = pytest.mark.django_db
 
@@ -37,12 +41,16 @@ SITE_URLS = {
     "consultations:cost_sheet": "grid1",
     "consultations:sign": "grid1",
     "consultations:signature_file": "grid1",
+    "consultations:attorney_letter_file": "grid1",
     "consultations:unit_consent": "secretary",
     "consultations:unit_proposals": "secretary",
     "consultations:new_proposal": "secretary",
     "consultations:proposal": "grid1",
     "consultations:edit_proposal": "secretary",
     "consultations:publish_proposal": "secretary",
+    "consultations:add_matter": "secretary",
+    "consultations:edit_matter": "secretary",
+    "consultations:remove_matter": "secretary",
     "consultations:unit_packet": "secretary",
     "consultations:campaign_packet": "secretary",
     "consultations:packet_page": "secretary",
@@ -88,6 +96,7 @@ POSTED = {
     "consultations:sign",
     "consultations:new_proposal",
     "consultations:publish_proposal",
+    "consultations:remove_matter",
     "consultations:request_packet",
     "dashboard:import",
     "ask",
@@ -176,6 +185,9 @@ def site_url(name: str, site) -> str:
         "consultations:proposal": {"pk": proposal.pk},
         "consultations:edit_proposal": {"pk": draft.pk},
         "consultations:publish_proposal": {"pk": draft.pk},
+        "consultations:add_matter": {"pk": draft.pk},
+        "consultations:edit_matter": {"pk": draft.pk, "number": 1},
+        "consultations:remove_matter": {"pk": draft.pk, "number": 1},
         "consultations:unit_packet": {"pk": household.unit_id},
         "consultations:campaign_packet": {"slug": site["campaign"].slug},
         "consultations:packet_page": {"slug": site["campaign"].slug},
@@ -185,11 +197,47 @@ def site_url(name: str, site) -> str:
         "consultations:consent_form": {"pk": household.pk},
         "verify_consent": {"code": verification_code(household.consents.first())},
     }.get(name, {})
+    if name == "consultations:attorney_letter_file":  # recorded only when asked for
+        kwargs = {"pk": agent_consent(household).pk}
     if name.startswith("dashboard:") and name != "dashboard:index":
         kwargs = {"slug": site["campaign"].slug}
     if name.startswith("campaigns:") or name in {"public_questions", "ask", "daily_summary"}:
         kwargs = campaign_url_kwargs(name, site["campaign"])
     return reverse(name, kwargs=kwargs)
+
+
+def agent_consent(household) -> Consent:
+    """A consent of the household's unit signed by an agent with a power of attorney (the demo
+    has none): the first such, or one recorded now for a flat that has not signed."""
+    unit = household.unit_id
+    signed = Consent.objects.filter(household__unit=unit).exclude(attorney_letter_type="")
+    if signed.exists():
+        return signed.first()
+    proposal = Proposal.objects.published().get(elevator__unit=unit)
+    flat = (
+        Household.objects.filter(unit=unit, owners__isnull=False)
+        .exclude(consents__proposal=proposal)
+        .first()
+    )
+    owner = flat.owners.first()
+    return record_consent(
+        household=flat,
+        proposal=proposal,
+        expected_current=None,
+        expected_others={t.household_id: None for t in other_titles([owner], unit)[owner.pk]},
+        decision="agree",
+        signer_capacity="agent",
+        signer_owner=owner,
+        signer_name="赵律师",
+        agent_id_tail="123X",
+        attorney_letter=b"%PDF-1.4 letter",
+        attorney_letter_type="application/pdf",
+        method="tablet",
+        signature=PNG_1PX,
+        signature_type="image/png",
+        witness=get_user_model().objects.get(username="grid1"),
+        signed_at=timezone.now(),
+    )
 
 
 def campaign_url_kwargs(name: str, campaign) -> dict:

@@ -5,6 +5,10 @@ and ``publish``; ``Visit.objects.record``; ``household.record_trace``; ``record_
 unit at a time in the order of its dates. Idempotent: places and people are found by their
 natural keys, a visit by a deterministic idempotency key, and proposals, owner searches and
 signatures are made only where there are none yet, so a second run adds nothing.
+
+The seed unit's versions put two matters (demo.SEED_MATTERS), and each signature answers every
+matter of the version signed, by the flat's registered owner in person; the owner of two flats
+(demo.TWO_FLAT_OWNER) is one Person with an entry on each flat, and signs both at one sitting.
 """
 
 import io
@@ -24,8 +28,10 @@ from PIL import Image, ImageDraw
 
 from campaigns.models import Assignment, Campaign, Community, Elevator, Milestone, Role
 from campaigns.photos import prepare_photo
-from consultations.models import Concern, Consent, Proposal, Visit
+from consultations.models import Concern, Consent, Matter, Proposal, Visit
+from consultations.models.consents import Capacity, summary_decision
 from consultations.signing import record_consent
+from households.models import AreaSource, Person
 from portal import demo_data as demo
 
 SEED_NAMESPACE = uuid.UUID("6f1c1a52-6d0e-4c1b-9f59-5a3e0c1e2026")
@@ -145,8 +151,9 @@ class Command(BaseCommand):
                     needs = demo.SEED_UNIT[room][:3]
                 area = demo.AREAS[(floor * 3 + number + order) % len(demo.AREAS)]
                 defaults = dict(zip(NEEDS, needs, strict=True), floor=floor, area=area)
+                defaults["area_source"] = self.area_source(room, floor, number, seed=not units)
                 household, _ = unit.households.get_or_create(room=room, defaults=defaults)
-                self.seed_owners(household, next(owner_numbers))
+                self.seed_owners(household, next(owner_numbers), seed=not units)
             units.append(unit)
         for username, role, place in [
             ("secretary", Role.SECRETARY, {}),
@@ -158,9 +165,19 @@ class Command(BaseCommand):
             Assignment.objects.get_or_create(user=user, role=role, community=community, **place)
         return campaign, units
 
-    def seed_owners(self, household, n: int) -> None:
+    @staticmethod
+    def area_source(room: str, floor: int, number: int, *, seed: bool) -> str:
+        """Mostly the real-estate register; the seed unit's exceptions, and one flat in ten of
+        the other units measured by the survey report."""
+        if seed:
+            return demo.AREA_SOURCES.get(room, AreaSource.REGISTER)
+        return AreaSource.SURVEY if (floor * 3 + number) % 10 == 0 else AreaSource.REGISTER
+
+    def seed_owners(self, household, n: int, *, seed: bool = False) -> None:
         if household.owners.exists():
             return
+        if seed and household.room in demo.TWO_FLAT_OWNER["rooms"]:
+            return self.seed_two_flat_owner(household)
         surnames, given_names = demo.SURNAMES, demo.GIVEN_NAMES
         name = surnames[n % len(surnames)] + given_names[n % len(given_names)]
         absentee = household.occupancy == "absentee"
@@ -170,28 +187,60 @@ class Command(BaseCommand):
             co_owner = surnames[(n + 5) % len(surnames)] + "丽"
             household.owners.create(name=co_owner, phone="", is_primary=False)
 
+    def seed_two_flat_owner(self, household) -> None:
+        """One owner entry on this flat for the person who holds two flats of the seed unit:
+        the same name, phone and ID tail on each, linked to one Person (one head)."""
+        owner = demo.TWO_FLAT_OWNER
+        first = household.unit.households.filter(room=owner["rooms"][0]).first()
+        linked = first.owners.exclude(person=None).first() if first else None
+        if linked is None:
+            community = household.unit.building.campaign.community
+            person = Person.objects.create(community=community, kind=Person.Kind.PERSON)
+        else:
+            person = linked.person
+        household.owners.create(
+            person=person,
+            name=owner["name"],
+            phone=owner["phone"],
+            id_tail=owner["id_tail"],
+            lives_elsewhere=household.room != owner["rooms"][0],
+        )
+
     # --- the campaign so far, as (when, what happened) -----------------------------------
 
-    def publish(self, unit, fund, when) -> None:
-        """The secretary drafts the unit's next version with this fund amount, and publishes."""
+    def publish(self, unit, fund, when, matters=()) -> None:
+        """The secretary drafts the unit's next version with this fund amount and, for a first
+        version, the matters it puts to the owners (later versions copy them), and publishes."""
         secretary = self.users["secretary"]
         draft = Proposal.new_draft(unit.elevator, by=secretary)
         draft.maintenance_fund, draft.notes = fund, demo.PROPOSAL_NOTES
         draft.save_draft({f: c for f, c in demo.FLOOR_COEFFICIENTS.items() if f <= unit.floors})
+        if not draft.matters.exists():
+            for number, (item, rule, title) in enumerate(matters, start=1):
+                Matter.objects.create(
+                    proposal=draft, number=number, item=item, rule=rule, title=title
+                )
         draft.publish(by=secretary)
         draft.published_at = when  # publish() stamps now; in the story it was days ago
         draft.save(update_fields=["published_at"])
 
-    def sign(self, household, witness, decision: str, when, paper: bool) -> None:
-        """The owner answers the proposal published now, after any answer they gave before."""
+    def sign(self, household, witness, decisions: tuple, when, paper: bool) -> None:
+        """The flat's registered owner answers every matter of the proposal published now
+        (``decisions`` in the ballot's order), after any answer they gave before."""
         proposal = Proposal.objects.published().for_household(household).get()
         current = Consent.objects.current().filter(household=household, proposal=proposal)
+        ballot = proposal.ballot()
+        answers = {str(m.number): d for m, d in zip(ballot, decisions, strict=True)}
+        owner = household.owners.get(is_primary=True)
         record_consent(
             household=household,
             proposal=proposal,
             expected_current=current.values_list("pk", flat=True).first(),
-            decision=decision,
-            signer_name=household.owners.get(is_primary=True).name,
+            decision=summary_decision(answers),
+            answers=answers,
+            signer_capacity=Capacity.OWNER,
+            signer_owner=owner,
+            signer_name=owner.name,
             method=Consent.Method.PAPER if paper else Consent.Method.TABLET,
             signature=(paper_scan_jpeg if paper else signature_png)(f"{household}-{when}"),
             signature_type="image/jpeg" if paper else "image/png",
@@ -204,8 +253,10 @@ class Command(BaseCommand):
         household's story (the seed unit's as told in demo_data, elsewhere made up)."""
         events = []
         if not Proposal.objects.filter(elevator__unit=unit).exists():
+            matters = demo.SEED_MATTERS if reach is None else ()
             events += [
-                (self.at(d), partial(self.publish, unit, f, self.at(d))) for f, d in versions
+                (self.at(d), partial(self.publish, unit, f, self.at(d), matters))
+                for f, d in versions
             ]
         rng = random.Random(f"story-{unit.pk}")
         for i, household in enumerate(unit.households.order_by("floor", "room")):
@@ -221,12 +272,13 @@ class Command(BaseCommand):
         fields |= {"idempotency_key": uuid.uuid5(SEED_NAMESPACE, key), "visited_at": when}
         return when, partial(Visit.objects.record, household, visitor, **fields)
 
-    def signatures(self, household, witness, answers) -> list:
-        """The answers signed (decision, days ago, on paper?), unless some were signed before."""
+    def signatures(self, household, witness, ballots) -> list:
+        """The ballots signed (an answer per matter, days ago, on paper?), unless some were
+        signed before."""
         events = []
-        for decision, days_ago, paper in [] if household.consents.exists() else answers:
+        for decisions, days_ago, paper in [] if household.consents.exists() else ballots:
             when = self.at(days_ago, hour=15, minute=30)
-            events.append((when, partial(self.sign, household, witness, decision, when, paper)))
+            events.append((when, partial(self.sign, household, witness, decisions, when, paper)))
         return events
 
     def made_up_story(self, household, rng, signing: bool) -> list:
@@ -240,7 +292,7 @@ class Command(BaseCommand):
         met = {"channel": "door", "reached": "owner", "attitude": attitude, "concerns": concerns}
         events = [self.visit(household, 0, visit_days, visitor, **met)]
         if signing and attitude == "support":
-            events += self.signatures(household, grid2, [("agree", sign_days, False)])
+            events += self.signatures(household, grid2, [(("agree",), sign_days, False)])
         return events
 
     def seed_unit_story(self, household, i: int) -> list:
