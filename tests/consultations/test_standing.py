@@ -2,6 +2,8 @@
 several flats counts once, each matter of the published proposal is tallied under its own
 rule, and the unit passes only when every matter passes."""
 
+import shutil
+import subprocess
 from decimal import Decimal
 from fractions import Fraction
 
@@ -15,7 +17,7 @@ from hypothesis import strategies as st
 from campaigns.models import Role
 from consultations.models import Proposal
 from consultations.models.consents import summary_decision
-from consultations.packet import PACKET_TEMPLATE, build_packet, decision_choices
+from consultations.packet import PACKET_TEMPLATE, build_packet, decision_choices, render_packet
 from consultations.standing import unit_standing, votes_by_unit
 from consultations.thresholds import DECISIONS, heads, tally
 from households.models import Person
@@ -443,3 +445,29 @@ def test_the_unit_page_counts_in_six_queries(django_assert_num_queries, size):
     with django_assert_num_queries(6):
         standing = unit_standing(unit)
     assert standing["vote"].owners == size // 2
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+def test_a_twenty_flat_unit_with_two_matters_keeps_its_summary_on_one_page(tmp_path):
+    """The PDF prints both matters with their legal basis, and the summary with both tallies
+    still fits its page: the packet has the pages it promises (cover, summary, proposal, one
+    per flat, appendix)."""
+    unit = make_unit(building=make_building(campaign=make_campaign()), floors=24)
+    households = flats(unit, 20)
+    for household in households:
+        make_owner(household=household, name="欧阳某某")
+    proposal = published(unit, [(1, 5, "majority"), (2, 7, "three_quarters")])
+    for household in households[::2]:
+        sign(household, proposal, m1="agree", m2="disagree")
+    packet = build_packet(
+        unit.building.campaign, [unit], base_url="http://x/", whole_campaign=False
+    )
+    pdf, pages = render_packet(packet)
+    path = tmp_path / "packet.pdf"
+    path.write_bytes(pdf)
+    assert pages == packet.pages_expected == 4 + 20
+    summary = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", str(path), "-"], capture_output=True, text=True
+    ).stdout
+    assert "事项 1" in summary and "事项 2" in summary
+    assert "第五项" in summary and "第七项" in summary
