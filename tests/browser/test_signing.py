@@ -38,7 +38,10 @@ def test_grid1_takes_a_signature_on_the_pad_and_the_tally_moves(live_server, pag
     page.locator("#consent").get_by_role("link", name="签字", exact=True).click()
     expect(page.get_by_text("您家应出资")).to_be_visible()
 
-    page.get_by_label("同意", exact=True).check()
+    agree = page.get_by_label("同意", exact=True)
+    expect(agree).to_have_count(2)  # the unit puts two matters: using the fund, the cost split
+    for choice in agree.all():
+        choice.check()
     expect(page.get_by_label("产权人本人")).to_be_checked()
     page.locator(f'input[name="signer_owner"][value="{owner.pk}"]').check()  # chosen, not typed
     canvas = page.locator("[data-signature] canvas")
@@ -65,6 +68,7 @@ def test_grid1_takes_a_signature_on_the_pad_and_the_tally_moves(live_server, pag
         "grid1",
     )
     assert consent.hash_matches()
+    assert consent.answers == {"1": "agree", "2": "agree"}
     assert (consent.signer_capacity, consent.signer_owner) == ("owner", owner)
 
     page.goto(f"{live_server.url}/units/{household.unit_id}/consent/")

@@ -30,7 +30,7 @@ from campaigns.models import Assignment, Campaign, Community, Elevator, Mileston
 from campaigns.photos import prepare_photo
 from consultations.models import Concern, Consent, Matter, Proposal, Visit
 from consultations.models.consents import Capacity, summary_decision
-from consultations.signing import record_consent
+from consultations.signing import other_titles, record_consent
 from households.models import AreaSource, Person
 from portal import demo_data as demo
 
@@ -229,13 +229,22 @@ class Command(BaseCommand):
         (``decisions`` in the ballot's order), after any answer they gave before."""
         proposal = Proposal.objects.published().for_household(household).get()
         current = Consent.objects.current().filter(household=household, proposal=proposal)
+        if current.filter(signed_at=when).exists():
+            return  # signed at this sitting already, with the same owner's other flat
         ballot = proposal.ballot()
         answers = {str(m.number): d for m, d in zip(ballot, decisions, strict=True)}
         owner = household.owners.get(is_primary=True)
+        others = [t.household_id for t in other_titles([owner], household.unit_id)[owner.pk]]
+        seen = dict.fromkeys(others) | dict(
+            Consent.objects.current()
+            .filter(household__in=others, proposal=proposal)
+            .values_list("household", "pk")
+        )
         record_consent(
             household=household,
             proposal=proposal,
             expected_current=current.values_list("pk", flat=True).first(),
+            expected_others=seen,
             decision=summary_decision(answers),
             answers=answers,
             signer_capacity=Capacity.OWNER,
