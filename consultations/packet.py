@@ -1,20 +1,21 @@
 """The consent packet (业主签字同意材料): the legal record of a unit's vote, on paper.
 
 For each unit with a published proposal, in this order: a cover page; a summary page with the
-Art. 278 tally (from ``consultations.standing.unit_standing``, never recomputed here), the rule
-and its legal basis, and every household's decision; the proposal page with the cost breakdown
-and every household's share; one page per household with its consent form as signed (or a page
-saying it has not signed); and an appendix with the process record (visits, meetings and their
-decisions, reviews, changes of mind). A whole campaign's packet starts with a page listing its
-units and where each starts, then one such section per unit (units without a published proposal
-are listed as left out). Each section is numbered on its own (第 N 页 / 共 M 页) and carries
-the 草稿 mark on every page until its unit's vote meets the campaign's rule: it is that unit's
-complete record and can be filed alone, and it can be rendered in a process of its own.
+Art. 278 tally of each matter put to the owners (from ``consultations.standing.votes_by_unit``,
+never recomputed here) with its rule and legal basis, and every household's answers; the
+proposal page with the cost breakdown and every household's share; one page per household with
+its consent form as signed (or a page saying it has not signed); and an appendix with the
+process record (visits, meetings and their decisions, reviews, changes of mind). A whole
+campaign's packet starts with a page listing its units and where each starts, then one such
+section per unit (units without a published proposal are listed as left out). Each section is
+numbered on its own (第 N 页 / 共 M 页) and carries the 草稿 mark on every page until every
+matter of its unit's vote passes: it is that unit's complete record and can be filed alone, and
+it can be rendered in a process of its own.
 
 Names are printed in full (the packet goes to the lawyer and the sub-district office); phone
 numbers are never loaded. Each signed page carries a QR code of its verification URL
-(``verification_code``). The data is loaded in a fixed number of queries per unit, whatever
-the number of households.
+(``verification_code``). The data is loaded in a fixed number of queries, whatever the number
+of units and households.
 """
 
 import base64
@@ -34,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Meeting, Review, Unit
 from consultations.models import Consent, Decision, Proposal, Share
-from consultations.standing import unit_standing
+from consultations.standing import UnitVote, votes_by_unit
 from consultations.thresholds import AGREEMENT
 from consultations.verification import troubled_chains
 from core.pdf import base_url_for, html_to_pdf, html_to_pdfs, merge_pdfs
@@ -112,6 +113,7 @@ class HouseholdPage:
     weight: Decimal
     record: SignedRecord | None  # the current consent, None when not signed
     anchor: str
+    answers: list[tuple[int, str]] = field(default_factory=list)  # per matter, set by the packet
 
     @property
     def decision(self) -> str | None:
@@ -124,6 +126,13 @@ class HouseholdPage:
     @property
     def agrees(self) -> bool:
         return self.decision in AGREEMENT
+
+    def answers_on(self, matters) -> list[tuple[int, str]]:
+        """The answer to each matter (number, label), as counted: ``decision_on``."""
+        if self.record is None:
+            return [(m.number, str(NOT_SIGNED)) for m in matters]
+        consent = self.record.consent
+        return [(m.number, str(Decision(consent.decision_on(m.number)).label)) for m in matters]
 
     @property
     def visit_count(self) -> int:
@@ -144,7 +153,7 @@ class Change:
 class UnitSection:
     unit: Unit
     proposal: Proposal
-    standing: dict  # unit_standing(unit): campaign, rule, tally, measures, households
+    vote: UnitVote  # votes_by_unit: one result per matter, each with its tally and legal basis
     pages: list[HouseholdPage]
     coefficients: list
     versions: list[Proposal]
@@ -154,20 +163,17 @@ class UnitSection:
     anchor: str
 
     @property
-    def tally(self):
-        return self.standing["tally"]
-
-    @property
-    def rule(self):
-        return self.standing["rule"]
-
-    @property
-    def measures(self):
-        return self.standing["measures"]
+    def results(self):
+        return self.vote.results
 
     @property
     def passed(self) -> bool:
-        return self.tally.passed
+        """Every matter passed: until then the unit's pages carry the draft mark."""
+        return self.vote.passed
+
+    @property
+    def several_matters(self) -> bool:
+        return len(self.vote.results) > 1
 
     @property
     def elevator(self):
@@ -228,7 +234,7 @@ class Packet:
 
     @property
     def is_draft(self) -> bool:
-        """A draft until every unit it covers has met the campaign's rule."""
+        """A draft until every matter of every unit it covers has passed."""
         return bool(self.omitted) or not self.sections or not all(s.passed for s in self.sections)
 
     @property
@@ -253,14 +259,19 @@ def build_packet(
     campaign: Campaign, units=None, *, base_url: str, whole_campaign: bool = True
 ) -> Packet:
     """The packet of ``units`` (default: all the campaign's units). Units without a published
-    proposal are listed as left out. A fixed number of queries per unit, none per household."""
+    proposal are listed as left out. A fixed number of queries, none per unit or household."""
     units = list(units_of(campaign) if units is None else units)
-    standings = {unit.pk: unit_standing(unit) for unit in units}
-    proposals = {pk: s["proposal"] for pk, s in standings.items() if s["proposal"] is not None}
+    everyone = list(
+        Household.objects.filter(unit__in=[u.pk for u in units]).order_by("unit", "floor", "room")
+    )
+    votes = votes_by_unit(units, lambda unit: campaign.consent_rule, everyone)
+    proposals = {pk: v.proposal for pk, v in votes.items() if v.proposal is not None}
     included = [unit for unit in units if unit.pk in proposals]
-    prefetch_related_objects(list(proposals.values()), "coefficients", "elevator", "matters")
-    households = [h for unit in included for h in standings[unit.pk]["households"]]
+    prefetch_related_objects(list(proposals.values()), "coefficients")
+    households = [h for h in everyone if h.unit_id in proposals]
     pages, changes = household_pages(proposals, households, base_url)
+    for page in pages.values():
+        page.answers = page.answers_on(proposals[page.household.unit_id].ballot())
     meetings = list(
         Meeting.objects.filter(campaign=campaign)
         .filter(Q(unit__in=included) | Q(unit__isnull=True))
@@ -273,15 +284,18 @@ def build_packet(
         .exclude(status=Proposal.Status.DRAFT)
         .order_by("version")
     )
+    of_unit: dict[int, list[Household]] = {unit.pk: [] for unit in included}
+    for household in households:
+        of_unit[household.unit_id].append(household)
     sections = []
     for unit in included:
-        mine = standings[unit.pk]["households"]
+        mine = of_unit[unit.pk]
         ids = {h.pk for h in mine}
         sections.append(
             UnitSection(
                 unit=unit,
                 proposal=proposals[unit.pk],
-                standing=standings[unit.pk],
+                vote=votes[unit.pk],
                 pages=[pages[h.pk] for h in mine],
                 coefficients=list(proposals[unit.pk].coefficients.all()),
                 versions=[v for v in versions if v.elevator_id == proposals[unit.pk].elevator_id],

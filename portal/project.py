@@ -15,7 +15,7 @@ from campaigns.models import Meeting, MeetingDecision, Milestone, ProgressUpdate
 from consultations.allocation import allocate
 from consultations.models import Proposal, Share
 from consultations.progress import with_progress
-from consultations.standing import measures, tallies_by_unit
+from consultations.standing import votes_by_unit
 from core.redaction import Redactor
 from households.models import Household
 
@@ -61,17 +61,16 @@ def percent(part: int, whole: int) -> str:
 
 
 def unit_progress(campaign) -> list[Unit]:
-    """Each unit with its counts (households, signed, agreed), their percentages and the
-    Art. 278 measures by area and headcount. Two queries."""
+    """Each unit with its counts (households, signed, agreed), their percentages and its vote
+    (``votes_by_unit``: per matter, the Art. 278 measures by area and owners). Six queries."""
     units = list(
         with_progress(Unit.objects.filter(building__campaign=campaign).select_related("building"))
     )
-    tallies = tallies_by_unit(units, lambda unit: campaign.consent_rule)
+    votes = votes_by_unit(units, lambda unit: campaign.consent_rule)
     for unit in units:
         unit.signed_percent = percent(unit.signed_count, unit.household_count)
         unit.agreed_percent = percent(unit.agreed_count, unit.household_count)
-        unit.tally = tallies[unit.pk]
-        unit.measures = measures(unit.tally)
+        unit.vote = votes[unit.pk]
     return units
 
 
@@ -199,10 +198,18 @@ def project_page(campaign) -> dict:
         "public_answer",
     )
     milestones = redact(Milestone.objects.filter(campaign=campaign), redactor, "title", "notes")
+    units, listed = unit_progress(campaign), policies(campaign)
+    # Matter titles are typed by staff and shown to anyone: through the Redactor, like the rest.
+    redact(
+        [r.matter for unit in units for r in unit.vote.results if r.matter]
+        + [m for policy in listed for m in policy.proposal.matters.all()],
+        redactor,
+        "title",
+    )
     return {
         "campaign": campaign,
-        "units": unit_progress(campaign),
-        "policies": policies(campaign),
+        "units": units,
+        "policies": listed,
         "milestones": milestones,
         "updates": updates,
         "meetings": meetings,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from campaigns.access import PermsAt, get_campaign_for
@@ -66,6 +67,7 @@ def daily_summary(campaign, day: date, page_url: str) -> str:
                 "signed_pct": unit.signed_percent,
                 "agreed": unit.agreed_count,
             }
+            + verdict(unit.vote)
             for unit in unit_progress(campaign)
             if unit.household_count
         ],
@@ -82,6 +84,19 @@ def daily_summary(campaign, day: date, page_url: str) -> str:
         ]
     lines += ["", _("详情和更多问答请看项目页：%(url)s") % {"url": page_url}]
     return "\n".join(lines)
+
+
+def verdict(vote) -> str:
+    """Where the unit's vote stands, counted by owners and area (``votes_by_unit``)."""
+    if vote.passed:
+        return _("；已达到表决要求")
+    if not vote.countable:
+        return _("；暂时无法计票，正在核实")
+    if vote.needed is None:
+        return ""
+    return ngettext("；还差 %(needed)s 位业主同意", "；还差 %(needed)s 位业主同意", vote.needed) % {
+        "needed": vote.needed
+    }
 
 
 def section(lines: list[str], heading: str, items: list[str]) -> None:

@@ -8,9 +8,8 @@ from django.views.decorators.http import require_safe
 
 from campaigns.access import secretary_required
 from campaigns.models import Campaign, Role, Unit, roles_of
-from consultations.models import Proposal
 from consultations.progress import with_progress
-from consultations.standing import tallies_by_unit
+from consultations.standing import votes_by_unit
 
 
 @require_safe
@@ -35,22 +34,17 @@ def start(request: HttpRequest) -> HttpResponse:
 @secretary_required
 def secretary(request: HttpRequest) -> HttpResponse:
     campaigns = list(Campaign.objects.managed_by(request.user).select_related("community"))
-    units = with_progress(
-        Unit.objects.filter(building__campaign__in=campaigns).select_related("building")
+    units = list(
+        with_progress(
+            Unit.objects.filter(building__campaign__in=campaigns).select_related("building")
+        )
     )
-    published = {
-        p.elevator.unit_id: p
-        for p in Proposal.objects.published()
-        .filter(elevator__unit__in=units.values("pk"))
-        .select_related("elevator")
-    }
-    units = list(units)
     rules = {c.pk: c.consent_rule for c in campaigns}
-    tallies = tallies_by_unit(units, lambda unit: rules[unit.building.campaign_id])
+    votes = votes_by_unit(units, lambda unit: rules[unit.building.campaign_id])
     by_campaign: dict[int, list] = {c.pk: [] for c in campaigns}
     for unit in units:
-        unit.published_proposal = published.get(unit.pk)
-        unit.tally = tallies[unit.pk]
+        unit.vote = votes[unit.pk]
+        unit.published_proposal = unit.vote.proposal
         by_campaign[unit.building.campaign_id].append(unit)
     sections = [(campaign, by_campaign[campaign.pk]) for campaign in campaigns]
     return render(request, "portal/secretary.html", {"sections": sections})

@@ -158,7 +158,8 @@ def attorney_letter_file(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @login_required
 def unit_consent(request: HttpRequest, pk: int) -> HttpResponse:
-    """Where the unit's vote stands under the campaign's rule, and whom to see next."""
+    """Where the unit's vote stands, matter by matter and counted by owners, and whom to see
+    next for each matter."""
     scoped = Household.objects.for_user(request.user).filter(unit=pk)
     unit = get_object_or_404(Unit.objects.select_related("building__campaign__community"), pk=pk)
     if not scoped.exists():

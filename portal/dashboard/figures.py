@@ -1,7 +1,7 @@
 """Every figure on the dashboard, counted in the database in a fixed number of queries.
 
-Nothing here re-implements a rule: the vote is ``consultations.thresholds.tally`` (through
-``tallies_by_unit``, as on the secretary's overview), a door's state is
+Nothing here re-implements a rule: the vote is ``consultations.thresholds`` heads and tally per
+matter (through ``votes_by_unit``, as on the secretary's overview), a door's state is
 ``consultations.doors.door_status`` over the household's stored columns, and the scope is
 ``Household.objects.for_user``.
 """
@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign, Unit
 from consultations.activity import team_table
 from consultations.doors import DoorFilter, DoorStatus, door_status, filter_doors
-from consultations.models import Concern, Proposal, Visit, VisitConcern
+from consultations.models import Concern, Visit, VisitConcern
 from consultations.models.door_state import latest_visit
 from consultations.progress import AGREEMENT, with_progress
-from consultations.standing import measures, tallies_by_unit
+from consultations.standing import votes_by_unit
 from households.models import Household
 
 
@@ -83,20 +83,13 @@ def units_of(user, campaign: Campaign) -> QuerySet:
 
 
 def overview(user, campaign: Campaign) -> list:
-    """The campaign's units in the user's scope, each with its progress, its tally against the
-    campaign's rule (and the bars of it), and the proposal version in force. Four queries."""
+    """The campaign's units in the user's scope, each with its progress, its vote (per matter
+    of the proposal version in force: the tally and its bars) and that proposal. Six queries."""
     units = list(with_progress(units_of(user, campaign)))
-    published = {
-        p.elevator.unit_id: p
-        for p in Proposal.objects.published()
-        .filter(elevator__unit__in=[u.pk for u in units])
-        .select_related("elevator")
-    }
-    tallies = tallies_by_unit(units, lambda unit: campaign.consent_rule)
+    votes = votes_by_unit(units, lambda unit: campaign.consent_rule)
     for unit in units:
-        unit.proposal = published.get(unit.pk)
-        unit.tally = tallies[unit.pk]
-        unit.measures = measures(unit.tally)
+        unit.vote = votes[unit.pk]
+        unit.proposal = unit.vote.proposal
     return units
 
 

@@ -268,9 +268,9 @@ def test_verify_consents_passes_then_catches_a_row_altered_in_the_database(door)
 def test_signing_moves_the_tally_on_the_unit_page(client, door):
     household, _proposal, _worker = door
     url = reverse("consultations:unit_consent", args=[household.unit_id])
-    before = client.get(url).context["tally"]
+    before = client.get(url).context["vote"].results[0].tally
     sign(client, household)
-    after = client.get(url).context["tally"]
+    after = client.get(url).context["vote"].results[0].tally
     assert before.agree_count == 0
     assert after.agree_count == 1
     assert after.passed and not before.passed

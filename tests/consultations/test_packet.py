@@ -19,7 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from campaigns.models import Campaign, Role
+from campaigns.models import Role
 from consultations.models import Consent, Decision, Proposal
 from consultations.packet import (
     build_packet,
@@ -28,6 +28,7 @@ from consultations.packet import (
     render_packet,
     verification_code,
 )
+from consultations.standing import unit_standing
 from core.pdf import DEFAULT_BASE_URL, RefusedURL, StaticFilesOnly, html_to_pdf
 from households.models import Owner
 from tests.factories import (
@@ -243,8 +244,8 @@ def test_the_draft_mark_goes_once_the_rule_is_met(tmp_path):
     assert "草稿" not in poppler("pdftotext", path)
     assert "已达到表决要求" in poppler("pdftotext", path)
 
-    Campaign.objects.filter(pk=unit.building.campaign_id).update(consent_rule="unanimous")
-    unit.building.campaign.refresh_from_db()
+    # the same answers under a unanimous rule (a published matter's rule never changes)
+    unit, _households, _proposal = make_voted_unit(["agree", "agree", "disagree"], rule="unanimous")
     pdf, pages, packet = unit_packet_pdf(unit)
     assert packet.is_draft
     path = write(pdf, tmp_path, "draft.pdf")
@@ -391,7 +392,7 @@ def test_a_changed_mind_is_the_current_answer_and_the_old_one_is_listed():
     assert section.pages[0].record.replaces == first
     assert [(c.old.decision, c.new.decision) for c in section.changes] == [("disagree", "agree")]
     assert all(page.record.hash_ok for page in section.pages)
-    assert section.passed and section.tally == section.standing["tally"]
+    assert section.passed and section.vote.tallies == unit_standing(unit)["vote"].tallies
 
 
 def test_a_campaign_packet_leaves_out_units_without_a_published_proposal():

@@ -44,7 +44,8 @@ def test_the_unit_page_shows_the_rule_with_its_legal_basis_and_the_tally(client)
     response = page(client, user, unit)
     assert response.status_code == 200
     assert "民法典" in response.text and "第二百七十八条" in response.text
-    tally = response.context["tally"]
+    [result] = response.context["vote"].results
+    tally = result.tally
     assert tally.participation_count == Fraction(3, 4)
     assert tally.quorum_met
     assert tally.agree_count == Fraction(2, 3)
@@ -54,12 +55,12 @@ def test_the_unit_page_shows_the_rule_with_its_legal_basis_and_the_tally(client)
 def test_what_it_still_takes_lists_the_doors_that_would_tip_it(client):
     user, unit, _households = unit_with_votes(["agree", "disagree", None, None, None, None])
     response = page(client, user, unit)
-    tally = response.context["tally"]
-    tipping = response.context["tipping"]
-    assert not tally.passed
-    assert len(tipping) == tally.needed > 0
-    assert all(h.decision != "agree" for h in tipping)
-    for household in tipping:
+    [result] = response.context["vote"].results
+    assert not result.passed
+    assert len(result.tipping) == result.needed > 0
+    assert all(head.decision != "agree" for head in result.tipping)
+    for head in result.tipping:
+        [household] = head.households
         assert household.get_absolute_url() in response.text
 
 
@@ -68,15 +69,16 @@ def test_the_tipping_list_shows_each_households_concerns(client):
     visit = make_visit(household=households[1], attitude="undecided")
     visit.concerns.create(concern="cost")
     response = page(client, user, unit)
-    assert [h.pk for h in response.context["tipping"]] == [households[1].pk]
-    assert response.context["tipping"][0].concerns == ["费用分摊"]
+    [head] = response.context["vote"].results[0].tipping
+    assert [h.pk for h in head.households] == [households[1].pk]
+    assert head.households[0].concerns == ["费用分摊"]
 
 
 def test_a_unanimous_campaign_says_so(client):
     user, unit, _ = unit_with_votes(["agree", "agree", "abstain"], rule="unanimous")
     response = page(client, user, unit)
-    assert not response.context["tally"].passed
-    assert response.context["tally"].needed == 1
+    assert not response.context["vote"].passed
+    assert response.context["vote"].needed == 1
     assert "全体同意" in response.text
 
 

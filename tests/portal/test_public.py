@@ -272,7 +272,9 @@ def test_the_project_page_runs_a_fixed_number_of_queries(
         make_update(campaign=campaign)
         make_decision(meeting=make_meeting(campaign=campaign))
         make_question(campaign=campaign, status="published")
-    with django_assert_max_num_queries(16):  # 15, and the matters of the published proposals
+    # 20: 15, the matters of the published proposals listed, and the votes' published
+    # proposals, their matters, owner keys and consents
+    with django_assert_max_num_queries(20):
         response = client.get(campaign.get_absolute_url())
     assert response.status_code == 200
 

@@ -69,7 +69,8 @@ def test_the_exported_numbers_match_the_dashboard(client, hand_counted):
     states = Counter(row[column["看板状态"]] for row in rows)
     assert states == {str(state.label): n for state, n in grid.counts if n}
     decisions = Counter(row[column["签字意见"]] for row in rows)
-    tally = dashboard["units"][0].tally
+    [result] = dashboard["units"][0].vote.results
+    tally = result.tally
     signed = decisions["同意"] + decisions["同意暂不出资"]
     assert signed == dashboard["funnel"].signed == 2
     voted = [row for row in rows if row[column["签字意见"]]]
@@ -313,12 +314,12 @@ def test_a_confirmed_import_shows_on_the_dashboard_at_once(client, hand_counted)
     out = io.BytesIO()
     book.save(out)
     dashboard = reverse("dashboard:campaign", args=[hand_counted.campaign.slug])
-    before = client.get(dashboard).context["units"][0].tally
+    before = client.get(dashboard).context["units"][0].vote.tallies
     token = upload(client, hand_counted.campaign, out.getvalue()).context["token"]
     assert confirm(client, hand_counted.campaign, token).status_code == 302
     after = client.get(dashboard)
     assert after.context is not None  # rendered afresh, not the kept figures
-    assert after.context["units"][0].tally != before
+    assert after.context["units"][0].vote.tallies != before
 
 
 # Control characters, where the kept upload lives, and a register as an office keeps it.

@@ -86,5 +86,6 @@ def test_the_summary_takes_a_fixed_number_of_queries(campaign, django_assert_max
         make_update(campaign=campaign)
         make_question(campaign=campaign, status="published")
         make_decision(meeting=make_meeting(campaign=campaign, held_at=timezone.now()))
-    with django_assert_max_num_queries(7):
+    # 9: the votes add the published proposals, their matters, owner keys and consents
+    with django_assert_max_num_queries(9):
         daily_summary(campaign, timezone.localdate(), "/c/x/")
