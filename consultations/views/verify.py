@@ -3,14 +3,14 @@
 Anyone holding the paper can check that the record exists, whether it is still the household's
 current answer, and whether the stored record is intact: it matches its hash and digests, and
 its household's chain of answers is consistent (``consultations.verification``). Only the room as
-signed and the decision are shown: no names, no phone numbers.
+signed and the answer to each matter are shown: no names, no phone numbers.
 """
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from consultations.models import Consent
+from consultations.models import Consent, Decision
 from consultations.packet import find_by_code
 from consultations.verification import record_problems
 
@@ -28,6 +28,10 @@ def verify_consent(request: HttpRequest, code: str) -> HttpResponse:
         "consent": consent,
         "current": consent.is_current,
         "matches": not record_problems(consent),
+        "answers": [
+            (matter, Decision(consent.decision_on(matter.number)).label)
+            for matter in consent.proposal.ballot()
+        ],
     }
     response = render(request, "consultations/verify.html", context)
     response["Cache-Control"] = "no-store"

@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from consultations.models import Item
 from consultations.packet import verification_code
-from tests.factories import make_consent, make_owner
+from tests.factories import make_consent, make_household, make_matter, make_owner, make_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +56,20 @@ def test_an_unknown_or_malformed_code_is_a_404_with_a_message(client, code):
     response = client.get(reverse("verify_consent", args=[code]))
     assert response.status_code == 404
     assert "没有找到这条签字记录" in response.text
+
+
+def test_a_two_matter_record_shows_the_answer_to_each_matter_by_its_item(client):
+    proposal = make_proposal()
+    household = make_household(unit=proposal.elevator.unit)
+    make_matter(proposal, 1, Item.USE_FUND, "majority", "使用维修资金（王秀英提议）")
+    make_matter(proposal, 2, Item.ALTER, "unanimous", "费用分摊方案")
+    proposal.publish()
+    answers = {"1": "agree", "2": "disagree"}
+    consent = make_consent(
+        household=household, proposal=proposal, answers=answers, decision="disagree"
+    )
+    response = client.get(reverse("verify_consent", args=[verification_code(consent)]))
+    text = response.text
+    assert "第 1 项" in text and "第五项" in text and "第 2 项" in text and "第七项" in text
+    assert text.index("同意") < text.index("不同意")  # matter 1 agreed, matter 2 did not
+    assert "王秀英" not in text  # free-text titles are not shown on this public page
