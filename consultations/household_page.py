@@ -9,10 +9,12 @@ from consultations.forms import TraceAttemptForm, VisitForm
 from consultations.models import Consent, Proposal, Share
 from households.access import works_on
 from households.models import Household, Owner
+from households.people import matches_among
 
 ADD_VISIT = "consultations.add_visit"
 CHANGE_VISIT = "consultations.change_visit"
 ADD_TRACE = "households.add_traceattempt"
+LINK_OWNERS = "households.change_person"  # the people screen's permission
 
 
 def household_context(request: HttpRequest, household: Household, **extra) -> dict:
@@ -33,7 +35,7 @@ def household_context(request: HttpRequest, household: Household, **extra) -> di
     return {
         "household": household,
         "status": door_status(household),
-        "owners": with_other_flats(household),
+        "owners": with_other_flats(household, proposals=may(request.user, LINK_OWNERS, household)),
         "may_call": works_on(request.user, household),
         "share": share,
         "explanation": explain_share(share.proposal, household) if share else None,
@@ -49,11 +51,16 @@ def household_context(request: HttpRequest, household: Household, **extra) -> di
     }
 
 
-def with_other_flats(household: Household) -> list[Owner]:
+def with_other_flats(household: Household, *, proposals: bool = False) -> list[Owner]:
     """The household's owner entries, each linked one carrying ``other_flats``: the places of
     the other flats its person or body holds (places only: nothing else about them), in two
-    queries."""
+    queries. With ``proposals`` (for whoever links owners) each also carries
+    ``maybe_same``: the places of other flats whose entry is probably the same person and not
+    linked yet, to confirm on the people screen (one more query)."""
     owners = list(household.owners.select_related("person"))
+    found = maybe_same(household, owners) if proposals and owners else {}
+    for owner in owners:
+        owner.maybe_same = found.get(owner.pk, [])
     persons = {owner.person_id for owner in owners if owner.person_id}
     places: dict[int, list[str]] = {}
     titles = (
@@ -69,3 +76,25 @@ def with_other_flats(household: Household) -> list[Owner]:
     for owner in owners:
         owner.other_flats = places.get(owner.person_id, []) if owner.person_id else []
     return owners
+
+
+def maybe_same(household: Household, owners: list[Owner]) -> dict[int, list[str]]:
+    """For each of the household's entries, the places of the community's other flats whose
+    entry ``households.people`` proposes as the same person (never linked here)."""
+    community = household.unit.building.campaign.community_id
+    names = {owner.name.strip() for owner in owners}
+    elsewhere = (
+        Owner.objects.filter(
+            name__in=names, household__unit__building__campaign__community=community
+        )
+        .exclude(household=household)
+        .select_related("household__unit__building")
+    )
+    found: dict[int, list[str]] = {}
+    mine = {owner.pk for owner in owners}
+    for first, second, _on in matches_among([*owners, *elsewhere]):
+        if (first.pk in mine) == (second.pk in mine):
+            continue
+        owner, other = (first, second) if first.pk in mine else (second, first)
+        found.setdefault(owner.pk, []).append(f"{other.household.unit} {other.household.room}")
+    return found

@@ -97,3 +97,29 @@ def test_the_other_flats_cost_one_query_however_many_there_are(client, linked):
         owner.person = person
         owner.save()
     assert count() == before
+
+
+def test_the_secretary_sees_a_probable_same_owner_elsewhere_to_confirm_and_nothing_is_linked(
+    client, linked
+):
+    here, there, secretary = linked  # same name and phone, not linked yet
+    client.force_login(secretary)
+    html = client.get(here.household.get_absolute_url()).text
+    assert f"可能是同一人（尚未关联，不合并计数）：{there.household.unit} 502" in html
+    assert "去产权人页确认" in html
+    here.refresh_from_db()
+    assert here.person is None
+
+
+def test_a_grid_worker_is_not_shown_probable_matches(client, linked):
+    here, _there, _secretary = linked
+    client.force_login(make_assignment(unit=here.household.unit).user)
+    assert "可能是同一人" not in client.get(here.household.get_absolute_url()).text
+
+
+def test_an_owner_of_the_same_name_with_a_different_phone_and_no_id_is_not_proposed(client, linked):
+    here, there, secretary = linked
+    there.phone = "13700000000"
+    there.save()
+    client.force_login(secretary)
+    assert "可能是同一人" not in client.get(here.household.get_absolute_url()).text
