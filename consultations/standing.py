@@ -314,8 +314,12 @@ def votes_by_unit(units, rule_of, households: list[Household] | None = None) -> 
     """
     ids = [unit.pk for unit in units]
     proposals = published_proposals(ids)
-    if households is None:
-        households = list(Household.objects.filter(unit__in=ids).order_by("unit", "floor", "room"))
+    if households is None:  # what counting needs, and the place of a flat that is listed
+        households = list(
+            Household.objects.filter(unit__in=ids)
+            .only("pk", "unit", "floor", "room", "area")
+            .order_by("unit", "floor", "room")
+        )
     flats: dict[int, list[Flat]] = {pk: [] for pk in ids}
     for flat in flats_of(ids, households, proposals.values()):
         flats[flat.household.unit_id].append(flat)
