@@ -209,6 +209,8 @@ def project_page(campaign) -> dict:
     return {
         "campaign": campaign,
         "units": units,
+        # the one-line progress at the top: each unit's vote as the 签字进度 section shows it
+        "units_passed": sum(1 for unit in units if unit.vote.passed),
         "policies": listed,
         "milestones": milestones,
         "updates": updates,

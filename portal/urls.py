@@ -20,6 +20,7 @@ urlpatterns = [
     path("display/", public.display, name="display"),
     path("manage/<slug:slug>/summary/", summary.summary, name="daily_summary"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("v/<str:code>/", verify_consent, name="verify_consent"),
     path(
         "accounts/login/",

@@ -1,6 +1,8 @@
 """A resident on a phone (390×844) opens the project page from the group chat, reads the
-timeline, switches to large type and asks a question, with no account."""
+timeline, switches to large type and asks a question, with no account; an elderly reader in
+large type finds the vote and the contents on the first screen and every floor's amount whole."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -8,7 +10,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from campaigns.models import Question
+from campaigns.models import Campaign, Question
+from portal.project import unit_progress
 
 PHONE = {"width": 390, "height": 844}
 
@@ -44,10 +47,80 @@ def test_a_resident_on_a_phone_reads_the_timeline_and_asks_a_question(live_serve
     assert larger > base_size
 
     page.locator("#questions").get_by_role("link", name="我要提问").click()
-    page.get_by_label("您的问题").fill("电梯换好以后，每年的维保费用谁来出？")
+    question_field = page.get_by_label("您的问题")
+    # the privacy hint is read out with the field (aria-describedby names its paragraph)
+    expect(question_field).to_have_accessible_description(re.compile("请不要填写姓名、电话"))
+    question_field.fill("电梯换好以后，每年的维保费用谁来出？")
     page.get_by_label("房号（选填）").fill("902")
     page.get_by_role("button", name="提交问题").click()
 
     expect(page.get_by_role("status")).to_contain_text("您的问题已经收到")
     question = Question.objects.get(body="电梯换好以后，每年的维保费用谁来出？")
     assert (question.room, question.status) == ("902", Question.Status.NEW)
+
+
+AMOUNT = r"¥\d{1,3}(,\d{3})*\.\d{2}"
+WHOLE_AMOUNTS = re.compile(rf"^({AMOUNT}( – {AMOUNT})?|免出资)$")
+
+# Every cell, row and wrapper of the per-floor tables that is on screen, with its width.
+FLOOR_CELLS = """() => [...document.querySelectorAll(
+    '.table-wrap, table.floors, table.floors tr, table.floors th, table.floors td, table.floors span')]
+  .filter((el) => el.getClientRects().length)
+  .map((el) => ({text: el.textContent.trim(), scroll: el.scrollWidth, client: el.clientWidth}))"""
+# Each floor's amount: its text and where it ends, beside the right edge of its table's box.
+FLOOR_AMOUNTS = """() => [...document.querySelectorAll('table.floors td:last-child .amount')].map((el) => ({
+  text: el.textContent.replace(/\\s+/g, ' ').trim(),
+  right: el.getBoundingClientRect().right,
+  boxRight: el.closest('.table-wrap').getBoundingClientRect().right,
+}))"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_elderly_reader_in_large_type_on_a_phone_sees_the_vote_contents_and_whole_amounts(
+    live_server, page: Page
+):
+    cache.clear()
+    call_command("seed_demo", stdout=StringIO())
+    campaign = Campaign.objects.get()
+    units = unit_progress(campaign)
+    passed = sum(1 for unit in units if unit.vote.passed)
+    page.set_viewport_size(PHONE)
+    not_found: list[str] = []
+    page.on("response", lambda r: not_found.append(r.url) if r.status == 404 else None)
+
+    page.goto(live_server.url + campaign.get_absolute_url())
+    page.get_by_role("link", name="大字").click()
+    expect(page.locator("html")).to_have_class("text-large")
+
+    # The first screen: where the vote stands, in one line, and the contents.
+    consent_line = page.locator(".consent-line")
+    expect(consent_line).to_have_text(f"签字进度：{len(units)} 个单元中 {passed} 个已达到表决要求")
+    expect(consent_line).to_be_in_viewport(ratio=1)
+    contents = page.get_by_role("navigation", name="本页目录")
+    expect(contents).to_be_in_viewport(ratio=1)
+
+    # Every floor is a card; no cell is cut off and every amount is there to the cent.
+    assert page.locator("table.floors tbody tr").count() > 0
+    clipped = [cell for cell in page.evaluate(FLOOR_CELLS) if cell["scroll"] > cell["client"]]
+    assert clipped == []
+    amounts = page.evaluate(FLOOR_AMOUNTS)
+    assert len(amounts) == page.locator("table.floors tbody tr").count()
+    for amount in amounts:
+        assert WHOLE_AMOUNTS.match(amount["text"]), amount
+        assert amount["right"] <= amount["boxRight"] <= PHONE["width"], amount
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # After each section, a way back to the contents.
+    back = page.get_by_role("link", name="回到目录")
+    expect(back).to_have_count(6)
+    page.locator("#progress").get_by_role("link", name="回到目录").click()
+    expect(contents).to_be_in_viewport()
+
+    # No htmx on the residents' page; the icon is found, under both of its addresses.
+    assert page.evaluate("typeof window.htmx") == "undefined"
+    assert page.locator("script[src*=htmx]").count() == 0
+    for href in page.locator("link[rel=icon]").evaluate_all("links => links.map(l => l.href)"):
+        assert page.request.get(href).status == 200, href
+    icon = page.request.get(live_server.url + "/favicon.ico")
+    assert icon.status == 200 and icon.headers["content-type"].startswith("image/")
+    assert not_found == []

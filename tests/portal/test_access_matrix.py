@@ -43,6 +43,7 @@ MATRIX = {
     # public: no login, nothing personal
     "home": (200, 200, 200, 200, 200, 200, 200),
     "healthz": (200, 200, 200, 200, 200, 200, 200),
+    "favicon": (302, 302, 302, 302, 302, 302, 302),  # to the static icon
     "public_campaign": (200, 200, 200, 200, 200, 200, 200),
     "public_questions": (200, 200, 200, 200, 200, 200, 200),
     "ask": (422, 422, 422, 422, 422, 422, 422),  # an empty question is refused, for anyone

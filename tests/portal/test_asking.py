@@ -1,6 +1,8 @@
 """A resident asks a question without an account (portal.public.ask): what is refused, with
 which message, and that nothing is stored that should not be."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -150,3 +152,35 @@ def test_by_default_the_rate_limit_ignores_a_forwarded_for_header(client, settin
     first = client.post(url, {"body": "一"}, HTTP_X_FORWARDED_FOR="6.6.6.1")
     second = client.post(url, {"body": "二"}, HTTP_X_FORWARDED_FOR="6.6.6.2")
     assert [first.status_code, second.status_code] == [302, 429]
+
+
+def described_by(html: str, field_id: str) -> list[str]:
+    """The texts the field's aria-describedby points at, by id, as a screen reader reads them."""
+    field = re.search(rf'<(?:textarea|input)[^>]*\bid="{field_id}"[^>]*>', html).group(0)
+    ids = re.search(r'aria-describedby="([^"]+)"', field).group(1).split()
+    texts = []
+    for each in ids:
+        element = re.search(rf'<(\w+)[^>]*\bid="{each}"[^>]*>(.*?)</\1>', html, re.S)
+        assert element, f"{field_id} is described by {each}, which is not on the page"
+        texts.append(re.sub(r"<[^>]+>", "", element.group(2)).strip())
+    return texts
+
+
+def test_the_privacy_hint_is_read_out_with_the_question_field(client):
+    campaign = make_campaign()
+    html = client.get(reverse("ask", args=[campaign.slug])).text
+    assert described_by(html, "id_body") == [
+        "请不要填写姓名、电话等个人信息。问题经工作人员回复并审核后公开。"
+    ]
+    assert described_by(html, "id_room") == ["例如 1栋1单元302；只有工作人员能看到。"]
+
+
+def test_a_refused_question_is_described_by_its_hint_and_its_error(client):
+    campaign = make_campaign()
+    response = ask(client, campaign, body="", room="1 2")
+    assert response.status_code == 422
+    assert described_by(response.text, "id_body") == [
+        "请不要填写姓名、电话等个人信息。问题经工作人员回复并审核后公开。",
+        "请写下您的问题。",
+    ]
+    assert described_by(response.text, "id_room")[1] == "房号只能包含汉字、字母、数字和“-”。"

@@ -75,3 +75,16 @@ def test_pages_are_chinese_even_when_the_browser_asks_for_english(client):
     text = client.get(reverse("home"), headers={"accept-language": "en-US,en;q=0.9"}).text
     assert "工作人员登录" in text
     assert 'lang="zh-hans"' in text
+
+
+def test_every_page_links_the_icon_and_favicon_ico_leads_to_it(client):
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    text = client.get(reverse("home")).text
+    assert f'<link rel="icon" href="{static("favicon.ico")}" sizes="32x32">' in text
+    assert f'<link rel="icon" href="{static("favicon.svg")}" type="image/svg+xml">' in text
+    assert finders.find("favicon.ico") and finders.find("favicon.svg")
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response["Location"]) == (302, static("favicon.ico"))
+    assert response["Cache-Control"] == "public, max-age=86400"

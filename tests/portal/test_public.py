@@ -31,6 +31,7 @@ from tests.factories import (
     make_unit,
     make_update,
     make_visit,
+    make_voted_unit,
 )
 
 pytestmark = pytest.mark.django_db
@@ -255,6 +256,42 @@ def test_the_policy_lists_the_matters_put_to_the_owners_with_item_and_rule(clien
     assert fund < split
     assert "第二百七十八条第一款第五项" in text[fund:split] and "过半数" in text[fund:split]
     assert "第七项" in text[split:] and "全体同意" in text[split:]
+
+
+def test_the_top_of_the_page_says_in_one_line_how_many_units_have_reached_the_vote(client):
+    passing, _households, _proposal = make_voted_unit(["agree", "agree", "agree"])
+    campaign = passing.building.campaign
+    make_voted_unit(["disagree", None, None], campaign=campaign)  # signed, not passed
+    text = client.get(campaign.get_absolute_url()).text
+    line = text.index("签字进度：2 个单元中 1 个已达到表决要求")
+    assert line < text.index('id="contents"') < text.index('id="policy"')
+    # the same votes as the 签字进度 section below, which details each unit
+    assert text.count("尚未达到表决要求") == 1
+
+
+def test_the_contents_lead_to_each_section_and_each_section_leads_back(client):
+    campaign, _unit = populated_campaign(2)
+    text = client.get(campaign.get_absolute_url()).text
+    sections = ["policy", "timeline", "updates", "meetings", "progress", "questions"]
+    for section in sections:
+        assert f'<a href="#{section}">' in text[: text.index('id="policy"')]
+    assert text.count('<a href="#contents">') == len(sections)
+
+
+def test_on_a_phone_each_floors_figures_carry_their_own_label(client):
+    campaign, _unit = populated_campaign(2)
+    text = client.get(campaign.get_absolute_url()).text
+    rows = text[text.index("<tbody>") : text.index("</tbody>")]
+    assert rows.count('<span class="cell-label">每户需支付</span>') == rows.count("<tr>")
+
+
+def test_the_residents_pages_load_no_htmx_but_the_question_search_does(client):
+    campaign = make_campaign()
+    for url in [campaign.get_absolute_url(), reverse("ask", args=[campaign.slug])]:
+        text = client.get(url).text
+        assert "htmx" not in text, url
+    questions = client.get(reverse("public_questions", args=[campaign.slug])).text
+    assert "django_htmx/htmx" in questions and 'name="htmx-config"' in questions
 
 
 def test_a_campaign_that_is_not_public_has_no_public_pages(client):

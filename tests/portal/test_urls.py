@@ -23,6 +23,7 @@ SITE_URLS = {
     "secretary": "secretary",
     "public_campaign": "anonymous",
     "healthz": "anonymous",
+    "favicon": "anonymous",
     "login": "anonymous",
     "logout": "secretary",
     "consultations:my_doors": "grid1",
