@@ -53,6 +53,7 @@ GRID_STATE = {
     DoorStatus.SUPPORT: GridState.SUPPORTIVE,
     DoorStatus.UNDECIDED: GridState.UNDECIDED,
     DoorStatus.VISITED: GridState.UNDECIDED,
+    DoorStatus.NO_STANCE: GridState.UNDECIDED,
     DoorStatus.SIGNED_ABSTAIN: GridState.UNDECIDED,
     DoorStatus.OPPOSE: GridState.AGAINST,
     DoorStatus.SIGNED_DISAGREE: GridState.AGAINST,
