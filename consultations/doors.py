@@ -20,6 +20,9 @@ NOT_SIGNED = ""  # a household's stored decision until an answer to the publishe
 
 
 class DoorStatus(models.TextChoices):
+    """Where a door stands, in the one set of words every page uses for it (the door list, the
+    household page, the walk sheet, the secretary's 楼盘表 and its export)."""
+
     NOT_VISITED = "not_visited", _("未走访")
     NOBODY_HOME = "nobody_home", _("已走访：无人在家")
     SUPPORT = "support", _("已走访：支持")
@@ -56,7 +59,7 @@ class DoorFilter(models.TextChoices):
     FOLLOW_UP = "follow_up", _("今日及逾期跟进")
     UNDECIDED = "undecided", _("观望或未表态")
     AGAINST = "against", _("反对")
-    OWNER_UNTRACED = "owner_untraced", _("人户分离未联系上")
+    OWNER_UNTRACED = "owner_untraced", _("产权人未联系上")
     VULNERABLE = "vulnerable", _("高龄或行动不便")
 
 
