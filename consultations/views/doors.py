@@ -56,8 +56,10 @@ def my_doors(request: HttpRequest) -> HttpResponse:
         "room": room,
         "today": today,
     }
-    if wants_fragment(request):
-        return render(request, "consultations/my_doors.html#door-list", context)
+    if wants_fragment(request):  # the results, and the filter links (outside them) anew
+        return render(
+            request, "consultations/my_doors.html#door-list", {**context, "fragment": True}
+        )
     return render(request, "consultations/my_doors.html", context)
 
 

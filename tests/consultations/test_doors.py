@@ -184,9 +184,23 @@ def test_an_htmx_filter_swaps_only_the_list(client, mixed_doors):
         reverse("consultations:my_doors"), {"show": "unvisited"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
-    assert response.text.lstrip().startswith('<div id="door-list">')
+    assert response.text.lstrip().startswith('<div id="door-list"')
     assert "<html" not in response.text
     assert "HX-Request" in response["Vary"]
+    assert 'id="door-search"' not in response.text  # what is being typed stays put
+
+
+def test_an_htmx_filter_redraws_the_filter_links_outside_the_list(client, mixed_doors):
+    user, _doors = mixed_doors
+    client.force_login(user)
+    url = reverse("consultations:my_doors")
+    response = client.get(url, {"show": "unvisited"}, headers={"HX-Request": "true"})
+    _results, links = response.text.split('<nav id="door-filters"')
+    assert 'hx-swap-oob="true"' in links
+    current = links.split('aria-current="true"')[0].rsplit("<a ", 1)[1]
+    assert 'href="?show=unvisited"' in current
+    full = client.get(url).text
+    assert full.index('id="door-filters"') < full.index('id="door-list"')
 
 
 def test_the_follow_up_queue_lists_overdue_and_due_today_only(client, mixed_doors):
@@ -390,6 +404,34 @@ def test_a_building_outside_my_scope_is_ignored_not_shown(client):
         reverse("consultations:my_doors"), {"building": theirs[0].unit.building_id}
     )
     assert sorted(listed_rooms(response)) == sorted(h.room for h in mine)
+
+
+def test_a_room_search_finds_only_my_own_doors(client):
+    me, mine = worker_with_doors(3)
+    _other, theirs = worker_with_doors(3)  # the same room numbers, in another unit
+    client.force_login(me)
+    response = client.get(reverse("consultations:my_doors"), {"room": mine[1].room})
+    assert [h.pk for h in response.context["households"]] == [mine[1].pk]
+    assert theirs[1].get_absolute_url() not in response.text
+
+
+def test_a_room_search_keeps_what_was_typed_and_says_when_nothing_matches(client):
+    me, _mine = worker_with_doors(3)
+    client.force_login(me)
+    response = client.get(reverse("consultations:my_doors"), {"room": "9999"})
+    assert 'name="room" value="9999"' in response.text
+    assert "没有符合这个筛选条件的住户" in response.text
+
+
+@pytest.mark.parametrize("rooms", [3, 35])
+def test_a_room_search_runs_a_fixed_number_of_queries(client, django_assert_num_queries, rooms):
+    secretary, _buildings = secretary_of_a_big_community(rooms_per_unit=rooms)
+    client.force_login(secretary)
+    with django_assert_num_queries(9):  # as many for 6 households as for 70
+        response = client.get(
+            reverse("consultations:my_doors"), {"room": "1"}, headers={"HX-Request": "true"}
+        )
+    assert response.status_code == 200
 
 
 def test_the_filter_links_keep_the_building_and_room_chosen(client):
