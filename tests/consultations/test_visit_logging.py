@@ -12,9 +12,16 @@ from django.utils import timezone
 
 from campaigns.access import may
 from campaigns.models import Role
-from consultations.models import Visit
+from consultations.models import Proposal, Visit
 from households.models import Household, OwnerTrace
-from tests.factories import make_assignment, make_household, make_visit
+from tests.factories import (
+    make_assignment,
+    make_elevator,
+    make_household,
+    make_proposal,
+    make_share,
+    make_visit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -358,3 +365,19 @@ def test_a_lead_may_log_visits_but_not_owner_traces(client):
     assert post_visit(client, household, visit_form(reached="tenant")).status_code == 302
     trace = reverse("consultations:log_trace", args=[household.pk])
     assert client.post(trace, {"method": "phone", "result": "reached"}).status_code == 403
+
+
+def test_a_visit_saved_on_the_household_page_offers_the_signature_next(client, door):
+    household, _worker = door
+    proposal = make_proposal(elevator=make_elevator(unit=household.unit))
+    make_share(proposal=proposal, household=household)
+    Proposal.objects.filter(pk=proposal.pk).update(status="published", published_at=timezone.now())
+    response = post_visit(client, household, visit_form(), htmx=True)
+    saved = response.text.split('class="saved"')[1].split("</p>")[0]
+    assert reverse("consultations:sign", args=[household.pk]) in saved
+
+
+def test_a_visit_saved_before_any_proposal_is_published_offers_no_signature(client, door):
+    household, _worker = door
+    response = post_visit(client, household, visit_form(), htmx=True)
+    assert reverse("consultations:sign", args=[household.pk]) not in response.text
