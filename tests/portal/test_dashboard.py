@@ -230,10 +230,12 @@ def test_the_grid_can_show_one_building_and_htmx_swaps_only_the_grid(client, han
     client.force_login(hand_counted.secretary)
     url = reverse("dashboard:grid", args=[hand_counted.campaign.slug])
     response = client.get(url, {"building": other.pk}, headers={"HX-Request": "true"})
-    assert response.text.lstrip().startswith('<div id="grid">')
+    assert response.text.lstrip().startswith('<div id="grid"')
     assert "<html" not in response.text
     assert "HX-Request" in response["Vary"]
     assert f'id="unit-{hand_counted.unit.pk}"' not in response.text
+    _grid, links = response.text.split('<nav id="grid-filters"')
+    assert 'hx-swap-oob="true"' in links  # the building links sit outside the grid
     one = client.get(url, {"building": other.pk}).context["grids"]
     assert [g.unit.building for g in one] == [other]
     for nonsense in ("not-a-building", "²", "-1", "9" * 40):
