@@ -12,18 +12,23 @@ from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from consultations.models import Decision, Visit
+from campaigns.access import may
+from consultations.models import Decision, Proposal, Visit
 from households.models import Household, OwnerTrace
 
 NOT_SIGNED = ""  # a household's stored decision until an answer to the published version
 
 
 class DoorStatus(models.TextChoices):
+    """Where a door stands, in the one set of words every page uses for it (the door list, the
+    household page, the walk sheet, the secretary's 楼盘表 and its export)."""
+
     NOT_VISITED = "not_visited", _("未走访")
     NOBODY_HOME = "nobody_home", _("已走访：无人在家")
     SUPPORT = "support", _("已走访：支持")
     UNDECIDED = "undecided", _("已走访：观望")
     OPPOSE = "oppose", _("已走访：反对")
+    NO_STANCE = "no_stance", _("已走访：未表态")
     VISITED = "visited", _("已走访")
     OWNER_UNTRACED = "owner_untraced", _("产权人未联系上")
     SIGNED_AGREE = "signed_agree", _("已签字：同意")
@@ -42,16 +47,19 @@ ATTITUDE_STATUS = {
     Visit.Attitude.SUPPORT: DoorStatus.SUPPORT,
     Visit.Attitude.UNDECIDED: DoorStatus.UNDECIDED,
     Visit.Attitude.OPPOSE: DoorStatus.OPPOSE,
+    Visit.Attitude.NO_STANCE: DoorStatus.NO_STANCE,
 }
+# Whom the 观望 filter lists: those still to be won over, whether they said so or said nothing.
+NOT_YET_DECIDED = (Visit.Attitude.UNDECIDED, Visit.Attitude.NO_STANCE)
 
 
 class DoorFilter(models.TextChoices):
     ALL = "", _("全部")
     UNVISITED = "unvisited", _("未走访")
     FOLLOW_UP = "follow_up", _("今日及逾期跟进")
-    UNDECIDED = "undecided", _("观望")
+    UNDECIDED = "undecided", _("观望或未表态")
     AGAINST = "against", _("反对")
-    OWNER_UNTRACED = "owner_untraced", _("人户分离未联系上")
+    OWNER_UNTRACED = "owner_untraced", _("产权人未联系上")
     VULNERABLE = "vulnerable", _("高龄或行动不便")
 
 
@@ -68,6 +76,32 @@ def door_status(household: Household) -> DoorStatus:
     return ATTITUDE_STATUS.get(household.last_attitude, DoorStatus.VISITED)
 
 
+ADD_VISIT = "consultations.add_visit"
+ADD_CONSENT = "consultations.add_consent"
+
+
+def door_rows(households, user) -> list:
+    """The households as rows of a door list: each with where its door stands, whether the
+    user may log a visit there and whether they may take a signature there now (the role they
+    hold at that door, a published proposal for its unit and no answer to it yet). One query
+    for the proposals, whatever the number of rows."""
+    rows = list(households)
+    signable = set(
+        Proposal.objects.published()
+        .filter(elevator__unit__in={household.unit_id for household in rows})
+        .values_list("elevator__unit", flat=True)
+    )
+    for household in rows:
+        household.status = door_status(household)
+        household.may_log = may(user, ADD_VISIT, household)
+        household.may_sign = (
+            household.unit_id in signable
+            and household.decision == NOT_SIGNED
+            and may(user, ADD_CONSENT, household)
+        )
+    return rows
+
+
 def filter_doors(households: QuerySet, choice: str, today: date) -> QuerySet:
     """Apply one of the door filters to a household queryset."""
     if choice == DoorFilter.UNVISITED:
@@ -75,7 +109,7 @@ def filter_doors(households: QuerySet, choice: str, today: date) -> QuerySet:
     if choice == DoorFilter.FOLLOW_UP:
         return households.filter(follow_up_on__lte=today, decision=NOT_SIGNED)
     if choice == DoorFilter.UNDECIDED:
-        return households.filter(last_attitude=Visit.Attitude.UNDECIDED, decision=NOT_SIGNED)
+        return households.filter(last_attitude__in=NOT_YET_DECIDED, decision=NOT_SIGNED)
     if choice == DoorFilter.AGAINST:
         return households.filter(
             Q(last_attitude=Visit.Attitude.OPPOSE, decision=NOT_SIGNED)

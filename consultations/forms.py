@@ -43,7 +43,9 @@ class VisitForm(RefuseControlCharacters, forms.ModelForm):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
     visited_at = forms.DateTimeField(
         label=_("走访时间"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "enterkeyhint": "next"}, format="%Y-%m-%dT%H:%M"
+        ),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
     concerns = forms.MultipleChoiceField(
@@ -61,7 +63,7 @@ class VisitForm(RefuseControlCharacters, forms.ModelForm):
     next_step_on = forms.DateField(
         label=_("下一步日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(attrs={"type": "date", "enterkeyhint": "next"}, format="%Y-%m-%d"),
     )
 
     class Meta:
@@ -71,12 +73,18 @@ class VisitForm(RefuseControlCharacters, forms.ModelForm):
             "channel": PillRadioSelect,
             "reached": PillRadioSelect,
             "attitude": PillRadioSelect,
-            "next_step": forms.TextInput(attrs={"placeholder": _("例如：周末再来，带上分摊明细")}),
+            "next_step": forms.TextInput(
+                attrs={"placeholder": _("例如：周末再来，带上分摊明细"), "enterkeyhint": "next"}
+            ),
+        }
+        error_messages = {
+            "reached": {"required": _("请选择接触对象：见到的是谁，或无人在家。")},
         }
 
     field_order = [
         "channel",
         "reached",
+        "owner_confirmed",
         "attitude",
         "concerns",
         "notes",
@@ -86,9 +94,14 @@ class VisitForm(RefuseControlCharacters, forms.ModelForm):
         "idempotency_key",
     ]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, household=None, **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if self.asks_owner_confirmation(household):
+            self.fields["owner_confirmed"] = forms.BooleanField(
+                label=_("我确认见到的就是产权人本人"), required=False
+            )
+            self.order_fields(self.field_order)
         # Pills offer the real choices only: no "---------".
         self.fields["channel"].choices = Visit.Channel.choices
         self.fields["reached"].choices = Visit.Reached.choices
@@ -106,7 +119,18 @@ class VisitForm(RefuseControlCharacters, forms.ModelForm):
                 "visited_at", timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
             )
             self.initial.setdefault("channel", Visit.Channel.DOOR)
-            self.initial.setdefault("reached", Visit.Reached.OWNER)
+            # 接触对象 is not pre-selected: a default "产权人" was saved unread at many doors.
+
+    def asks_owner_confirmation(self, household) -> bool:
+        """Whether this post says it reached an owner the records say lives elsewhere and has
+        not been reached: then the worker confirms it (a tenant is often taken for one)."""
+        return (
+            household is not None
+            and self.is_bound
+            and self.data.get("reached") == Visit.Reached.OWNER
+            and household.owner_lives_elsewhere
+            and household.owner_trace != OwnerTrace.REACHED
+        )
 
     def clean_visited_at(self):
         visited_at = self.cleaned_data["visited_at"]
@@ -124,8 +148,16 @@ class VisitForm(RefuseControlCharacters, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("reached") == Visit.Reached.NOBODY and cleaned.get("attitude"):
-            self.add_error("attitude", _("无人在家时无法记录态度，请不要选择态度。"))
+        if cleaned.get("reached") == Visit.Reached.NOBODY:
+            cleaned["attitude"] = ""  # nobody said anything: a stray tap is not an attitude
+        if "owner_confirmed" in self.fields and not cleaned.get("owner_confirmed"):
+            self.add_error(
+                "owner_confirmed",
+                _(
+                    "记录显示这户的产权人住在别处，还没有联系上。如果见到的确实是产权人本人，"
+                    "请勾选确认；否则请选择实际接触的人（家属或租户）。"
+                ),
+            )
         return cleaned
 
     def visit_fields(self) -> dict:

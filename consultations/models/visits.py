@@ -66,6 +66,7 @@ class Visit(models.Model):
         SUPPORT = "support", _("支持")
         UNDECIDED = "undecided", _("观望")
         OPPOSE = "oppose", _("反对")
+        NO_STANCE = "no_stance", _("未表态")  # reached, but they would not say
 
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="visits", verbose_name=_("住户")

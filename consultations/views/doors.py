@@ -8,9 +8,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from campaigns.access import may
 from campaigns.models import Building, Unit
-from consultations.doors import DoorFilter, door_counts, door_status, filter_doors
+from consultations.doors import DoorFilter, door_counts, door_rows, filter_doors
 from core.htmx import wants_fragment
 from households.models import Household
 
@@ -21,16 +20,6 @@ def doors_for(user):
     """The user's households (their door status is stored on them), ready to list (with
     their campaign, for ``may``)."""
     return Household.objects.for_user(user).select_related("unit__building__campaign")
-
-
-def with_status(households, user) -> list:
-    """The households, each with where its door stands and whether the user may log a visit
-    there (the role they hold at that door)."""
-    rows = list(households)
-    for household in rows:
-        household.status = door_status(household)
-        household.may_log = may(user, "consultations.add_visit", household)
-    return rows
 
 
 @require_safe
@@ -57,7 +46,7 @@ def my_doors(request: HttpRequest) -> HttpResponse:
         doors = doors.filter(room__istartswith=room)
     page = Paginator(doors, DOORS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "households": with_status(page.object_list, request.user),
+        "households": door_rows(page.object_list, request.user),
         "page": page,
         "counts": door_counts(Household.objects.for_user(request.user)),
         "filters": DoorFilter.choices,
@@ -67,8 +56,10 @@ def my_doors(request: HttpRequest) -> HttpResponse:
         "room": room,
         "today": today,
     }
-    if wants_fragment(request):
-        return render(request, "consultations/my_doors.html#door-list", context)
+    if wants_fragment(request):  # the results, and the filter links (outside them) anew
+        return render(
+            request, "consultations/my_doors.html#door-list", {**context, "fragment": True}
+        )
     return render(request, "consultations/my_doors.html", context)
 
 
@@ -77,7 +68,7 @@ def my_doors(request: HttpRequest) -> HttpResponse:
 def follow_ups(request: HttpRequest) -> HttpResponse:
     """Who to go back to: follow-ups due today and overdue, oldest first."""
     today = timezone.localdate()
-    due = with_status(
+    due = door_rows(
         filter_doors(doors_for(request.user), DoorFilter.FOLLOW_UP, today).order_by(
             "follow_up_on", "unit__name", "floor", "room"
         ),

@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from campaigns.access import may
-from consultations.doors import door_counts, door_status
+from consultations.doors import door_counts, door_rows
 from consultations.forms import TraceAttemptForm, VisitForm
 from consultations.household_page import ADD_TRACE, ADD_VISIT, CHANGE_VISIT, household_context
 from consultations.models import Visit
@@ -36,7 +35,7 @@ def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(household.get_absolute_url() + "?log=1#log")
         return render_visit_slot(request, household, VisitForm(), from_list, open_form=True)
 
-    form = VisitForm(request.POST)
+    form = VisitForm(request.POST, household=household)
     if not form.is_valid():
         return render_visit_slot(request, household, form, from_list, open_form=True, status=422)
     visit, created = Visit.objects.record(household, request.user, **form.visit_fields())
@@ -56,8 +55,7 @@ def render_visit_slot(
     """The part of the page that holds the visit form: the list row (with the list's counts
     once saved) or the visits panel."""
     if from_list:
-        household.status = door_status(household)  # stored: the visit just saved shows
-        household.may_log = may(request.user, ADD_VISIT, household)
+        door_rows([household], request.user)  # stored: the visit just saved shows
         context = {
             "household": household,
             "form": form,

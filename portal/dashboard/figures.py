@@ -25,27 +25,18 @@ from households.models import Household
 
 
 class GridState(models.TextChoices):
-    """The colour of a room on the building grid (楼盘表)."""
+    """The colour of a room on the building grid (楼盘表): a group of door states. The cell's
+    words are the door state's own (``DoorStatus``), as on the door list, and each group's
+    legend is made of those words."""
 
     SIGNED_AGREE = "signed_agree", _("已签字同意")
     AGREE_NOT_PAYING = "agree_not_paying", _("同意暂不出资")
     SUPPORTIVE = "supportive", _("支持，尚未签字")
-    UNDECIDED = "undecided", _("观望或弃权")
+    UNDECIDED = "undecided", _("观望、未表态或弃权")
     AGAINST = "against", _("反对")
-    NOT_REACHED = "not_reached", _("尚未接触")
-    OWNER_UNTRACED = "owner_untraced", _("人户分离未联系上")
+    NOT_REACHED = "not_reached", _("未走访或无人在家")
+    OWNER_UNTRACED = "owner_untraced", _("产权人未联系上")
 
-
-# What a cell says besides its colour, short enough for a printed A4 grid.
-SHORT_LABELS = {
-    GridState.SIGNED_AGREE: _("同意"),
-    GridState.AGREE_NOT_PAYING: _("暂不出资"),
-    GridState.SUPPORTIVE: _("支持"),
-    GridState.UNDECIDED: _("观望"),
-    GridState.AGAINST: _("反对"),
-    GridState.NOT_REACHED: _("未接触"),
-    GridState.OWNER_UNTRACED: _("未找到产权人"),
-}
 
 GRID_STATE = {
     DoorStatus.SIGNED_AGREE: GridState.SIGNED_AGREE,
@@ -53,6 +44,7 @@ GRID_STATE = {
     DoorStatus.SUPPORT: GridState.SUPPORTIVE,
     DoorStatus.UNDECIDED: GridState.UNDECIDED,
     DoorStatus.VISITED: GridState.UNDECIDED,
+    DoorStatus.NO_STANCE: GridState.UNDECIDED,
     DoorStatus.SIGNED_ABSTAIN: GridState.UNDECIDED,
     DoorStatus.OPPOSE: GridState.AGAINST,
     DoorStatus.SIGNED_DISAGREE: GridState.AGAINST,
@@ -272,8 +264,8 @@ def grids(households: QuerySet, units: list) -> list[UnitGrid]:
     rows = households.order_by("unit", "floor", "room")
     cells: dict[int, dict[tuple[int, str], Household]] = {unit.pk: {} for unit in units}
     for household in rows:
-        household.state = grid_state(household)
-        household.state_short = SHORT_LABELS[household.state]
+        household.status = door_status(household)  # the words, as on the door list
+        household.state = GRID_STATE[household.status]  # the colour
         placed = cells[household.unit_id]
         key = (household.floor, room_column(household.room, household.floor))
         if key in placed:  # two rooms read as one column (101 and 1-01): keep both, apart

@@ -83,8 +83,9 @@ def building_grid(request: HttpRequest, slug: str) -> HttpResponse:
         "may_manage": campaign.is_managed_by(request.user),
     }
     template = "portal/dashboard/grid.html"
-    if wants_fragment(request):
+    if wants_fragment(request):  # the grid, and the building links (outside it) anew
         template += "#grid"
+        context["fragment"] = True
     return render(request, template, context)
 
 

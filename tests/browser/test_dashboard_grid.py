@@ -44,13 +44,14 @@ def test_the_secretary_taps_a_room_on_the_building_grid_of_a_tablet(
 
     page.evaluate("window.__marker = 1")
     two = Building.objects.get(name="2栋", campaign__slug="ningkang-2026")
-    page.locator("#grid nav.filters").get_by_role("link", name="2栋", exact=True).tap()
+    page.locator("#grid-filters").get_by_role("link", name="2栋", exact=True).tap()
     expect(page.locator(".unit-grid")).to_have_count(2)
-    expect(page.locator("#grid nav.filters a[aria-current]")).to_have_text("2栋")
+    expect(page.locator("#grid-filters a[aria-current]")).to_have_text("2栋")
+    expect(page.locator("#grid")).to_be_focused()  # the grid drawn anew, not <body>
     assert page.evaluate("window.__marker") == 1, "the building filter reloaded the page"
     assert page.url.endswith(f"?building={two.pk}")
 
-    page.locator("#grid nav.filters").get_by_role("link", name="1栋", exact=True).tap()
+    page.locator("#grid-filters").get_by_role("link", name="1栋", exact=True).tap()
     grid = page.locator(".unit-grid").first
     expect(grid.locator(".legend")).to_contain_text("已签字同意")
     expect(grid.locator("tbody tr")).to_have_count(10)  # ten floors, the top one first

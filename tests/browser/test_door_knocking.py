@@ -55,7 +55,8 @@ def test_grid_worker_logs_a_visit_from_the_unvisited_filter_without_a_reload(
     form = row.locator("form")
     expect(form).to_be_visible()
     expect(form.get_by_role("radio", name="上门", exact=True)).to_be_checked()
-    expect(form.get_by_role("radio", name="产权人", exact=True)).to_be_checked()
+    expect(form.get_by_role("radio", name="产权人", exact=True)).not_to_be_checked()
+    form.get_by_role("radio", name="产权人", exact=True).check()
     form.get_by_role("radio", name="支持", exact=True).check()
     form.get_by_role("checkbox", name="费用分摊", exact=True).check()
     form.get_by_role("checkbox", name="噪音与施工干扰", exact=True).check()
@@ -83,3 +84,50 @@ def test_grid_worker_logs_a_visit_from_the_unvisited_filter_without_a_reload(
     assert "施工噪音" in visit.notes
     assert visit.concerns.count() == 2
     assert set(visit.concerns.values_list("concern", flat=True)) == {Concern.COST, Concern.NOISE}
+
+
+def focused(page: Page) -> str:
+    """The name of the field that has the keyboard focus."""
+    return page.evaluate("document.activeElement.getAttribute('name')")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_focus_follows_the_worker_through_filter_form_and_save(live_server, page: Page):
+    call_command("seed_demo", stdout=StringIO())
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("#id_username").fill("grid1")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("button.primary").click()
+    expect(page).to_have_url(live_server.url + "/doors/")
+
+    page.locator("nav.filters").get_by_role("link", name="未走访", exact=True).click()
+    expect(page.locator("#door-list li.door-row .room")).to_have_text(["801", "902"])
+    expect(page.locator('nav.filters a[aria-current="true"]')).to_have_text("未走访")
+    expect(page.locator("#door-list")).to_be_focused()  # the results, not <body>
+
+    row = page.locator("#door-list li.door-row", has=page.locator(".room", has_text="801"))
+    row_id = row.get_attribute("id")
+    row = page.locator(f"#{row_id}")
+    row.locator(".log-visit").click()
+    form = row.locator("form")
+    expect(form.get_by_role("radio", name="上门", exact=True)).to_be_focused()
+
+    form.get_by_role("radio", name="无人在家", exact=True).check()
+    expect(form.get_by_role("radio", name="支持", exact=True)).to_be_disabled()
+    form.get_by_role("radio", name="家属", exact=True).check()
+    expect(form.get_by_role("radio", name="支持", exact=True)).to_be_enabled()
+    form.get_by_role("radio", name="未表态", exact=True).check()
+
+    next_step = form.get_by_label("下一步", exact=True)
+    next_step.fill("周末再来")
+    next_step.press("Enter")  # moves on; does not save a half-filled form
+    assert focused(page) == "next_step_on"
+    expect(form).to_have_count(1)
+
+    page.mouse.wheel(0, -5000)
+    form.get_by_role("button", name="保存走访").click()
+    saved = row.locator(".saved")
+    expect(saved).to_have_text("已保存")
+    expect(saved).to_be_focused()
+    expect(saved).to_be_in_viewport()
+    expect(row.locator(".status")).to_have_text("已走访：未表态")

@@ -95,6 +95,8 @@ def test_each_door_shows_where_it_stands(client):
     make_visit(household=nobody, reached="nobody", attitude="")
     undecided = make_household(unit=unit, floor=2, room="201")
     make_visit(household=undecided, attitude="undecided")
+    silent = make_household(unit=unit, floor=1, room="103")
+    make_visit(household=silent, attitude="no_stance")
     signed = make_household(unit=unit, floor=2, room="202")
     make_visit(household=signed, attitude="oppose")
     make_consent(household=signed, proposal=proposal, decision="agree_not_paying")
@@ -104,6 +106,7 @@ def test_each_door_shows_where_it_stands(client):
     assert status_of(client, user, fresh) == DoorStatus.NOT_VISITED
     assert status_of(client, user, nobody) == DoorStatus.NOBODY_HOME
     assert status_of(client, user, undecided) == DoorStatus.UNDECIDED
+    assert status_of(client, user, silent) == DoorStatus.NO_STANCE
     assert status_of(client, user, signed) == DoorStatus.SIGNED_NOT_PAYING
     assert status_of(client, user, absent) == DoorStatus.OWNER_UNTRACED
     Household.objects.filter(pk=absent.pk).update(owner_trace=OwnerTrace.REACHED)
@@ -123,6 +126,7 @@ def mixed_doors():
         "against": make_household(unit=unit, floor=3, room="301"),
         "absentee": make_household(unit=unit, floor=3, room="302", occupancy="absentee"),
         "elderly": make_household(unit=unit, floor=4, room="401", elderly=True),
+        "silent": make_household(unit=unit, floor=4, room="402"),
     }
     make_visit(
         household=doors["overdue"],
@@ -135,7 +139,20 @@ def mixed_doors():
     )
     make_visit(household=doors["against"], attitude="oppose")
     make_visit(household=doors["elderly"], attitude="support")
+    make_visit(household=doors["silent"], attitude="no_stance")
     return assignment.user, doors
+
+
+EVERY_DOOR = {
+    "unvisited",
+    "overdue",
+    "due_today",
+    "later",
+    "against",
+    "absentee",
+    "elderly",
+    "silent",
+}
 
 
 @pytest.mark.parametrize(
@@ -143,14 +160,14 @@ def mixed_doors():
     [
         ("unvisited", {"unvisited", "absentee"}),
         ("follow_up", {"overdue", "due_today"}),
-        ("undecided", {"overdue"}),
+        ("undecided", {"overdue", "silent"}),
         ("against", {"against"}),
         ("owner_untraced", {"absentee"}),
         ("vulnerable", {"elderly"}),
-        ("", {"unvisited", "overdue", "due_today", "later", "against", "absentee", "elderly"}),
+        ("", EVERY_DOOR),
         (
             "no-such-filter",
-            {"unvisited", "overdue", "due_today", "later", "against", "absentee", "elderly"},
+            EVERY_DOOR,
         ),
     ],
 )
@@ -167,9 +184,23 @@ def test_an_htmx_filter_swaps_only_the_list(client, mixed_doors):
         reverse("consultations:my_doors"), {"show": "unvisited"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
-    assert response.text.lstrip().startswith('<div id="door-list">')
+    assert response.text.lstrip().startswith('<div id="door-list"')
     assert "<html" not in response.text
     assert "HX-Request" in response["Vary"]
+    assert 'id="door-search"' not in response.text  # what is being typed stays put
+
+
+def test_an_htmx_filter_redraws_the_filter_links_outside_the_list(client, mixed_doors):
+    user, _doors = mixed_doors
+    client.force_login(user)
+    url = reverse("consultations:my_doors")
+    response = client.get(url, {"show": "unvisited"}, headers={"HX-Request": "true"})
+    _results, links = response.text.split('<nav id="door-filters"')
+    assert 'hx-swap-oob="true"' in links
+    current = links.split('aria-current="true"')[0].rsplit("<a ", 1)[1]
+    assert 'href="?show=unvisited"' in current
+    full = client.get(url).text
+    assert full.index('id="door-filters"') < full.index('id="door-list"')
 
 
 def test_the_follow_up_queue_lists_overdue_and_due_today_only(client, mixed_doors):
@@ -375,6 +406,34 @@ def test_a_building_outside_my_scope_is_ignored_not_shown(client):
     assert sorted(listed_rooms(response)) == sorted(h.room for h in mine)
 
 
+def test_a_room_search_finds_only_my_own_doors(client):
+    me, mine = worker_with_doors(3)
+    _other, theirs = worker_with_doors(3)  # the same room numbers, in another unit
+    client.force_login(me)
+    response = client.get(reverse("consultations:my_doors"), {"room": mine[1].room})
+    assert [h.pk for h in response.context["households"]] == [mine[1].pk]
+    assert theirs[1].get_absolute_url() not in response.text
+
+
+def test_a_room_search_keeps_what_was_typed_and_says_when_nothing_matches(client):
+    me, _mine = worker_with_doors(3)
+    client.force_login(me)
+    response = client.get(reverse("consultations:my_doors"), {"room": "9999"})
+    assert 'name="room" value="9999"' in response.text
+    assert "没有符合这个筛选条件的住户" in response.text
+
+
+@pytest.mark.parametrize("rooms", [3, 35])
+def test_a_room_search_runs_a_fixed_number_of_queries(client, django_assert_num_queries, rooms):
+    secretary, _buildings = secretary_of_a_big_community(rooms_per_unit=rooms)
+    client.force_login(secretary)
+    with django_assert_num_queries(9):  # as many for 6 households as for 70
+        response = client.get(
+            reverse("consultations:my_doors"), {"room": "1"}, headers={"HX-Request": "true"}
+        )
+    assert response.status_code == 200
+
+
 def test_the_filter_links_keep_the_building_and_room_chosen(client):
     secretary, buildings = secretary_of_a_big_community(rooms_per_unit=3)
     client.force_login(secretary)
@@ -393,3 +452,63 @@ def test_a_secretarys_paginated_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("consultations:my_doors"), {"building": buildings[0].pk})
     assert response.status_code == 200
+
+
+def sign_url(household) -> str:
+    return reverse("consultations:sign", args=[household.pk])
+
+
+@pytest.fixture
+def unit_with_a_published_proposal():
+    """A grid worker's unit whose proposal is published: one door still to sign, one signed."""
+    assignment = make_assignment()
+    proposal = make_proposal(elevator=make_elevator(unit=assignment.unit), status="published")
+    to_sign = make_household(unit=assignment.unit, floor=1, room="101")
+    signed = make_household(unit=assignment.unit, floor=1, room="102")
+    make_consent(household=signed, proposal=proposal)
+    return assignment, to_sign, signed
+
+
+def test_a_door_still_to_sign_links_straight_to_the_sign_page(
+    client, unit_with_a_published_proposal
+):
+    assignment, to_sign, signed = unit_with_a_published_proposal
+    text = doors_page(client, assignment.user).text
+    assert sign_url(to_sign) in text
+    assert sign_url(signed) not in text  # a change of mind goes through the household page
+
+
+def test_a_door_has_no_sign_link_before_a_proposal_is_published(client):
+    assignment = make_assignment()
+    make_proposal(elevator=make_elevator(unit=assignment.unit))  # a draft
+    household = make_household(unit=assignment.unit)
+    assert sign_url(household) not in doors_page(client, assignment.user).text
+
+
+def test_a_building_lead_who_may_not_take_signatures_gets_no_sign_link(client):
+    lead = make_assignment(role=Role.BUILDING_LEAD)
+    unit = make_unit(building=lead.building)
+    make_proposal(elevator=make_elevator(unit=unit), status="published")
+    household = make_household(unit=unit)
+    text = doors_page(client, lead.user).text
+    assert household.get_absolute_url() in text
+    assert sign_url(household) not in text
+
+
+def test_a_visit_saved_from_the_list_offers_the_signature_next(
+    client, unit_with_a_published_proposal
+):
+    assignment, to_sign, _signed = unit_with_a_published_proposal
+    client.force_login(assignment.user)
+    data = {
+        "idempotency_key": "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
+        "channel": "door",
+        "reached": "family",
+        "attitude": "support",
+        "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "return_to": "list",
+    }
+    url = reverse("consultations:log_visit", args=[to_sign.pk])
+    response = client.post(url, data, headers={"HX-Request": "true"})
+    assert "已保存" in response.text
+    assert sign_url(to_sign) in response.text

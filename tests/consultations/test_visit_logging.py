@@ -1,3 +1,4 @@
+import re
 import threading
 import uuid
 from datetime import timedelta
@@ -11,8 +12,16 @@ from django.utils import timezone
 
 from campaigns.access import may
 from campaigns.models import Role
-from consultations.models import Visit
-from tests.factories import make_assignment, make_household, make_visit
+from consultations.models import Proposal, Visit
+from households.models import Household, OwnerTrace
+from tests.factories import (
+    make_assignment,
+    make_elevator,
+    make_household,
+    make_proposal,
+    make_share,
+    make_visit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +174,7 @@ def test_concurrent_posts_of_the_same_form_create_exactly_one_visit():
         ({"notes": "很" * 100_000}, "5000"),
         ({"channel": "carrier-pigeon"}, "carrier-pigeon"),
         ({"concerns": ["cost", "aliens"]}, "aliens"),
-        ({"reached": "nobody", "attitude": "support"}, "无人在家时无法记录态度"),
+        ({"reached": None}, "请选择接触对象"),
         ({"idempotency_key": "not-a-uuid"}, "UUID"),
         ({"visited_at": "yesterday-ish"}, "走访时间"),
         ({"next_step": "协调会后回访\x01"}, "控制字符"),
@@ -187,6 +196,77 @@ def test_bad_input_gets_a_clear_message_keeps_what_was_typed_and_saves_nothing(
         if "notes" not in overrides:
             assert "这次记下的话，不能丢" in text
     assert list(Visit.objects.filter(household=household)) == [earlier]
+
+
+def open_form(client, household) -> str:
+    url = reverse("consultations:log_visit", args=[household.pk])
+    return client.get(url, headers={"HX-Request": "true"}).text
+
+
+def test_the_visit_form_preselects_nobody_as_the_person_reached(client, door):
+    pills = re.findall(r'<input[^>]*name="reached"[^>]*>', open_form(client, door[0]))
+    assert len(pills) == len(Visit.Reached.choices)
+    assert not [pill for pill in pills if "checked" in pill]
+
+
+def test_an_attitude_tapped_when_nobody_was_home_is_ignored_and_the_visit_saved(client, door):
+    household, _worker = door
+    response = post_visit(client, household, visit_form(reached="nobody", attitude="support"))
+    assert response.status_code == 302
+    assert Visit.objects.get(household=household).attitude == ""
+
+
+def test_a_visit_may_record_that_the_person_reached_said_nothing_either_way(client, door):
+    household, _worker = door
+    post_visit(client, household, visit_form(attitude="no_stance"))
+    assert Visit.objects.get(household=household).get_attitude_display() == "未表态"
+
+
+def untraced_absentee(household) -> Household:
+    Household.objects.filter(pk=household.pk).update(
+        occupancy=Household.Occupancy.ABSENTEE, owner_trace=OwnerTrace.UNKNOWN
+    )
+    return household
+
+
+def test_saving_owner_reached_at_an_untraced_absentee_door_asks_to_confirm_and_saves_nothing(
+    client, door
+):
+    household = untraced_absentee(door[0])
+    for htmx in (False, True):
+        response = post_visit(client, household, visit_form(), htmx=htmx)
+        assert response.status_code == 422
+        assert "还没有联系上" in response.text
+        assert 'name="owner_confirmed"' in response.text
+        assert "老人盼着换电梯" in response.text
+    assert not Visit.objects.filter(household=household).exists()
+
+
+def test_a_confirmed_owner_at_an_untraced_absentee_door_is_saved(client, door):
+    household = untraced_absentee(door[0])
+    response = post_visit(client, household, visit_form(owner_confirmed="on"))
+    assert response.status_code == 302
+    assert Visit.objects.get(household=household).reached == "owner"
+
+
+@pytest.mark.parametrize(
+    ("occupancy", "trace", "reached"),
+    [
+        ("owner_occupied", "unknown", "owner"),  # the owner lives here
+        ("absentee", "reached", "owner"),  # the owner was found
+        ("absentee", "unknown", "tenant"),  # nobody says it was the owner
+    ],
+)
+def test_no_confirmation_is_asked_when_the_records_agree(client, door, occupancy, trace, reached):
+    household = door[0]
+    Household.objects.filter(pk=household.pk).update(occupancy=occupancy, owner_trace=trace)
+    household.refresh_from_db()
+    response = post_visit(client, household, visit_form(reached=reached))
+    assert response.status_code == 302
+
+
+def test_the_visit_form_asks_enter_to_move_to_the_next_field(client, door):
+    assert open_form(client, door[0]).count('enterkeyhint="next"') == 3  # next step, date, time
 
 
 def test_notes_keep_their_line_breaks_and_tabs(client, door):
@@ -282,6 +362,22 @@ def test_a_lead_may_log_visits_but_not_owner_traces(client):
         unit=make_unit(building=lead.building), occupancy="absentee", floor=2, room="201"
     )
     client.force_login(lead.user)
-    assert post_visit(client, household, visit_form()).status_code == 302
+    assert post_visit(client, household, visit_form(reached="tenant")).status_code == 302
     trace = reverse("consultations:log_trace", args=[household.pk])
     assert client.post(trace, {"method": "phone", "result": "reached"}).status_code == 403
+
+
+def test_a_visit_saved_on_the_household_page_offers_the_signature_next(client, door):
+    household, _worker = door
+    proposal = make_proposal(elevator=make_elevator(unit=household.unit))
+    make_share(proposal=proposal, household=household)
+    Proposal.objects.filter(pk=proposal.pk).update(status="published", published_at=timezone.now())
+    response = post_visit(client, household, visit_form(), htmx=True)
+    saved = response.text.split('class="saved"')[1].split("</p>")[0]
+    assert reverse("consultations:sign", args=[household.pk]) in saved
+
+
+def test_a_visit_saved_before_any_proposal_is_published_offers_no_signature(client, door):
+    household, _worker = door
+    response = post_visit(client, household, visit_form(), htmx=True)
+    assert reverse("consultations:sign", args=[household.pk]) not in response.text

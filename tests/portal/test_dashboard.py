@@ -1,3 +1,4 @@
+import re
 from fractions import Fraction
 
 import pytest
@@ -185,6 +186,26 @@ def test_the_grid_draws_each_state_with_a_legend(client, hand_counted):
     assert f'href="{household.get_absolute_url()}" data-state="against"' in response.text
 
 
+def words_by_room(html: str, row: str, word: str) -> dict[str, str]:
+    """Each room's state words on a page: ``row`` opens a room's markup, ``word`` the words."""
+    found = re.findall(
+        rf'{row}.*?class="(?:cell-)?room">([^<]+)<.*?{word}[^>]*>([^<]+)<', html, re.S
+    )
+    return dict(found)
+
+
+def test_the_grid_and_the_door_list_use_the_same_words_for_each_door(client, hand_counted):
+    nobody_home = make_household(unit=hand_counted.unit, floor=8, room="802")
+    make_visit(household=nobody_home, reached="nobody", attitude="")
+    grid = dashboard(client, hand_counted.secretary, hand_counted.campaign, "dashboard:grid")
+    doors = client.get(reverse("consultations:my_doors"))
+    on_the_grid = words_by_room(grid.text, '<a class="cell ', 'class="cell-state"')
+    on_the_list = words_by_room(doors.text, '<li id="door-', 'class="status ')
+    assert on_the_grid == on_the_list
+    assert on_the_grid["802"] == "已走访：无人在家"
+    assert on_the_grid["302"] == "产权人未联系上"
+
+
 def test_the_grid_puts_the_top_floor_first_and_rooms_in_columns(client, hand_counted):
     grid = dashboard(
         client, hand_counted.secretary, hand_counted.campaign, "dashboard:grid"
@@ -209,10 +230,12 @@ def test_the_grid_can_show_one_building_and_htmx_swaps_only_the_grid(client, han
     client.force_login(hand_counted.secretary)
     url = reverse("dashboard:grid", args=[hand_counted.campaign.slug])
     response = client.get(url, {"building": other.pk}, headers={"HX-Request": "true"})
-    assert response.text.lstrip().startswith('<div id="grid">')
+    assert response.text.lstrip().startswith('<div id="grid"')
     assert "<html" not in response.text
     assert "HX-Request" in response["Vary"]
     assert f'id="unit-{hand_counted.unit.pk}"' not in response.text
+    _grid, links = response.text.split('<nav id="grid-filters"')
+    assert 'hx-swap-oob="true"' in links  # the building links sit outside the grid
     one = client.get(url, {"building": other.pk}).context["grids"]
     assert [g.unit.building for g in one] == [other]
     for nonsense in ("not-a-building", "²", "-1", "9" * 40):
