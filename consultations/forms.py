@@ -235,7 +235,7 @@ class ConsentForm(RefuseControlCharacters, forms.Form):
     method = forms.ChoiceField(
         label=_("签字方式"),
         choices=Consent.Method.choices,
-        initial=Consent.Method.TABLET,
+        initial=Consent.Method.PAPER,  # signature.js offers the pad first once it can work
         widget=PillRadioSelect,
     )
     signature = forms.CharField(

@@ -76,5 +76,11 @@
     const target = event.detail && event.detail.target;
     setUpAll(target && target.isConnected ? target : document);
   });
+  // The sign page offers the paper form until now (a pad without JavaScript cannot sign):
+  // the pad works, so offer it first, unless the worker already chose (a re-rendered form).
+  document.querySelectorAll("form[data-prefer-tablet]").forEach((form) => {
+    const tablet = form.querySelector('input[name="method"][value="tablet"]');
+    if (tablet) tablet.checked = true;
+  });
   setUpAll(document);
 })();

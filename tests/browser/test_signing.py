@@ -37,7 +37,12 @@ def test_grid1_takes_a_signature_on_the_pad_and_the_tally_moves(live_server, pag
     page.goto(live_server.url + household.get_absolute_url())
     expect(page.get_by_role("heading", level=1)).to_contain_text("102")
     page.locator("#consent").get_by_role("link", name="签字", exact=True).click()
-    expect(page.get_by_text("您家应出资")).to_be_visible()
+    expect(
+        page.get_by_text("本户应出资：从维修资金账户列支")
+    ).to_be_visible()  # what is signed, first
+    expect(page.get_by_text("您家的出资是怎么算的", exact=True)).to_be_hidden()  # folded below
+    expect(page.get_by_label("平板签名")).to_be_checked()  # the pad works: offered first
+    expect(page.locator('input[name="scan"]')).to_be_hidden()
 
     agree = page.get_by_label("同意", exact=True)
     expect(agree).to_have_count(2)  # the unit puts two matters: using the fund, the cost split
@@ -74,3 +79,24 @@ def test_grid1_takes_a_signature_on_the_pad_and_the_tally_moves(live_server, pag
 
     page.goto(f"{live_server.url}/units/{household.unit_id}/consent/")
     assert participation(page).startswith("73.7%")  # 14 of the 19 owners
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_javascript_the_sign_page_offers_the_paper_form_and_hides_the_dead_pad(
+    live_server, browser, tmp_path
+):
+    call_command("seed_demo", stdout=StringIO())
+    household = Household.objects.get(unit__building__name="1栋", unit__name="1单元", room="102")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("#id_username").fill("grid1")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("button.primary").click()
+    page.goto(f"{live_server.url}/households/{household.pk}/sign/")
+    expect(page.get_by_label("纸质表扫描件")).to_be_checked()
+    expect(page.locator('input[name="scan"]')).to_be_visible()
+    expect(page.locator("[data-signature] canvas")).to_be_hidden()
+    page.get_by_text("出资明细：您家的出资是怎么算的").click()  # <details> opens without JavaScript
+    expect(page.get_by_text("您家的出资是怎么算的", exact=True)).to_be_visible()
+    context.close()

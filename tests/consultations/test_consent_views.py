@@ -94,6 +94,30 @@ def test_the_sign_page_shows_the_cost_and_the_pad(client, door):
     assert "9,876.54" in text
 
 
+def test_the_sign_page_puts_what_is_signed_first_and_folds_the_cost_explanation(client, door):
+    household, _proposal, _worker = door
+    text = client.get(reverse("consultations:sign", args=[household.pk])).text
+    assert "本户应出资" in text and "需您支付 ¥9,876.54" in text
+    form, folded = text.index('class="consent-form"'), text.index('class="cost-details"')
+    assert form < folded  # the answers, the signer and the pad first, then the explanation
+    assert text.index("您家的出资是怎么算的", folded) > folded
+
+
+def test_a_fresh_sign_page_offers_paper_until_the_pad_script_runs(client, door):
+    household, _proposal, _worker = door
+    text = client.get(reverse("consultations:sign", args=[household.pk])).text
+    assert re.search(r'name="method" value="paper"[^>]*checked', text)
+    assert "data-prefer-tablet" in text
+
+
+def test_a_form_sent_back_with_errors_keeps_the_method_the_worker_chose(client, door):
+    household, _proposal, _worker = door
+    response = sign(client, household, signature="")
+    assert response.status_code == 422
+    assert re.search(r'name="method" value="tablet"[^>]*checked', response.text)
+    assert "data-prefer-tablet" not in response.text
+
+
 def test_a_change_of_mind_supersedes_and_keeps_the_old_record(client, door):
     household, proposal, _worker = door
     sign(client, household, decision_1="disagree")
