@@ -131,3 +131,17 @@ def test_focus_follows_the_worker_through_filter_form_and_save(live_server, page
     expect(saved).to_be_focused()
     expect(saved).to_be_in_viewport()
     expect(row.locator(".status")).to_have_text("已走访：未表态")
+
+
+def test_a_filter_answers_space_as_a_button_does(live_server, page: Page):
+    call_command("seed_demo", stdout=StringIO())
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("#id_username").fill("grid1")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("button.primary").click()
+    expect(page).to_have_url(live_server.url + "/doors/")
+
+    page.locator("nav.filters").get_by_role("link", name="未走访", exact=True).focus()
+    page.keyboard.press("Space")
+    expect(page.locator("#door-list li.door-row .room")).to_have_text(["801", "902"])
+    expect(page.locator('nav.filters a[aria-current="true"]')).to_have_text("未走访")
