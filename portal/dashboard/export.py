@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultations.doors import door_status
-from consultations.models import Decision, Proposal, Visit
+from consultations.models import Consent, Decision, Proposal, Visit
 from core.text import without_control_characters
 from households.models import OwnerTrace
 from households.register import FORMULA_STARTS, HEADERS
@@ -25,6 +25,7 @@ STATUS_HEADERS = [
     "当前状态",
     "签字意见",
     "签字方案版本",
+    "各事项意见",
     "走访次数",
     "最近走访",
     "最近态度",
@@ -36,12 +37,23 @@ def headers() -> list[str]:
     return [*HEADERS.values(), *STATUS_HEADERS]
 
 
+def answers_text(answers: dict[str, str]) -> str:
+    """A consent's answer to each matter, by the matter's number: "1 同意；2 不同意"."""
+    ordered = sorted(answers.items(), key=lambda item: int(item[0]))
+    return "；".join(f"{number} {Decision(decision).label}" for number, decision in ordered)
+
+
 def register_rows(households, campaign) -> Iterator[list]:
-    """One row per household, in register order, in three queries."""
+    """One row per household, in register order, in four queries."""
     versions = dict(
         Proposal.objects.published()
         .filter(elevator__unit__building__campaign=campaign)
         .values_list("elevator__unit", "version")
+    )
+    answers = dict(
+        Consent.objects.in_force()
+        .filter(household__in=households)
+        .values_list("household", "answers")
     )
     rows = (
         households.select_related("unit__building")
@@ -66,6 +78,7 @@ def register_rows(households, campaign) -> Iterator[list]:
             str(status.label),
             str(Decision(household.decision).label) if household.decision else "",
             versions.get(household.unit_id, "") if household.decision else "",
+            answers_text(answers.get(household.pk) or {}),
             household.visit_count,
             timezone.localtime(household.last_visit_at).strftime("%Y-%m-%d")
             if household.last_visit_at

@@ -123,7 +123,9 @@ def test_the_export_runs_a_fixed_number_of_queries(
 ):
     campaign, secretary = campaign_of(size)
     client.force_login(secretary)
-    with django_assert_max_num_queries(9):  # 7, and the audit event that records the export
+    with django_assert_max_num_queries(
+        10
+    ):  # 8 (one reads the answers per matter), and the audit event that records the export
         response = client.get(reverse(f"dashboard:export_{kind}", args=[campaign.slug]))
     rows = xlsx_rows(response.content) if kind == "xlsx" else csv_rows(response.content)
     assert len(rows) == size + 1
@@ -408,3 +410,26 @@ def test_after_an_import_the_secretary_is_told_of_matches_to_confirm_and_none_is
     assert any("有 1 组产权人可能是同一人" in m and f'href="{screen}"' in m for m in told)
     assert f'<a href="{screen}">' in page.text  # the link, not its escaped text
     assert not Owner.objects.filter(person__isnull=False).exists()
+
+
+def test_the_register_lists_each_matter_s_answer_of_a_two_matter_ballot(client):
+    from consultations.models import Item
+    from tests.factories import make_consent, make_household, make_matter, make_proposal
+
+    proposal = make_proposal()
+    household = make_household(unit=proposal.elevator.unit, room="301", floor=3)
+    make_owner(household=household)
+    make_matter(proposal, 1, Item.USE_FUND, "majority")
+    make_matter(proposal, 2, Item.ALTER, "unanimous")
+    proposal.publish()
+    make_consent(
+        household=household,
+        proposal=proposal,
+        answers={"2": "disagree", "1": "agree"},
+        decision="disagree",
+    )
+    campaign = proposal.elevator.unit.building.campaign
+    secretary = make_assignment(role=Role.SECRETARY, community=campaign.community).user
+    header, row = xlsx_rows(download(client, secretary, campaign).content)
+    answers = dict(zip(header, row, strict=True))
+    assert (answers["签字意见"], answers["各事项意见"]) == ("不同意", "1 同意；2 不同意")
