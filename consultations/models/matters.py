@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import ConsentRule
 from consultations.models.proposals import (
+    PartOfDraft,
     Proposal,
     ProposalError,
     ProposalLocked,
-    _refuse_if_not_draft,
     locked_message,
 )
 
@@ -71,7 +71,7 @@ class MatterQuerySet(models.QuerySet):
             return self.create(proposal=proposal, number=max(numbers) + 1, **fields)
 
 
-class Matter(models.Model):
+class Matter(PartOfDraft):
     """One matter of a proposal, numbered from 1 in the order the ballot asks them."""
 
     proposal = models.ForeignKey(
@@ -95,14 +95,6 @@ class Matter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
-
-    def save(self, *args, **kwargs) -> None:
-        _refuse_if_not_draft(self.proposal_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        _refuse_if_not_draft(self.proposal_id)
-        return super().delete(*args, **kwargs)
 
     def keep(self) -> None:
         """Save a change to this matter of a draft (or store the draft's implicit default)."""

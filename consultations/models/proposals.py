@@ -506,7 +506,23 @@ def _refuse_if_not_draft(proposal_id) -> None:
         raise ProposalLocked(locked_message(proposal["version"]))
 
 
-class FloorCoefficient(models.Model):
+class PartOfDraft(models.Model):
+    """A row that belongs to what households sign (a coefficient, a share, a matter): it may
+    change only while its proposal is a draft."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        _refuse_if_not_draft(self.proposal_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        _refuse_if_not_draft(self.proposal_id)
+        return super().delete(*args, **kwargs)
+
+
+class FloorCoefficient(PartOfDraft):
     proposal = models.ForeignKey(
         Proposal, on_delete=models.CASCADE, related_name="coefficients", verbose_name=_("方案")
     )
@@ -528,16 +544,8 @@ class FloorCoefficient(models.Model):
     def __str__(self) -> str:
         return f"{self.floor}F × {self.coefficient}"
 
-    def save(self, *args, **kwargs) -> None:
-        _refuse_if_not_draft(self.proposal_id)
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        _refuse_if_not_draft(self.proposal_id)
-        return super().delete(*args, **kwargs)
-
-
-class Share(models.Model):
+class Share(PartOfDraft):
     proposal = models.ForeignKey(
         Proposal, on_delete=models.PROTECT, related_name="shares", verbose_name=_("方案")
     )
@@ -564,11 +572,3 @@ class Share(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} ¥{self.amount}"
-
-    def save(self, *args, **kwargs) -> None:
-        _refuse_if_not_draft(self.proposal_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        _refuse_if_not_draft(self.proposal_id)
-        return super().delete(*args, **kwargs)
