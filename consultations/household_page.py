@@ -70,7 +70,7 @@ def with_other_flats(household: Household, *, proposals: bool = False) -> list[O
         .order_by("household__unit__building__sort_order", "household__unit", "household__room")
     )
     for title in titles if persons else []:
-        place = f"{title.household.unit.building.name}{title.household.unit.name} {title.household.room}"
+        place = str(title.household)  # the unit as shown (building and unit) and the room
         if place not in places.setdefault(title.person_id, []):
             places[title.person_id].append(place)
     for owner in owners:
@@ -96,5 +96,5 @@ def maybe_same(household: Household, owners: list[Owner]) -> dict[int, list[str]
         if (first.pk in mine) == (second.pk in mine):
             continue
         owner, other = (first, second) if first.pk in mine else (second, first)
-        found.setdefault(owner.pk, []).append(f"{other.household.unit} {other.household.room}")
+        found.setdefault(owner.pk, []).append(str(other.household))
     return found

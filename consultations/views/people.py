@@ -37,11 +37,6 @@ def campaign_for(request: HttpRequest, slug: str) -> Campaign:
     return get_campaign_for(request.user, slug, PERMISSION, manage=True)
 
 
-def place(owner: Owner) -> str:
-    household = owner.household
-    return f"{household.unit.building.name}{household.unit.name} {household.room}"
-
-
 @dataclass
 class Group:
     """Owner entries of one name in several flats, not all linked as one yet."""
@@ -174,7 +169,7 @@ def link_owners(request: HttpRequest, slug: str) -> HttpResponse:
         except LinkRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            places = "、".join(place(o) for o in owners)
+            places = "、".join(str(o.household) for o in owners)
             messages.success(
                 request,
                 _("已合并为产权主体 %(pk)s：%(places)s。") % {"pk": person.pk, "places": places},
@@ -194,10 +189,14 @@ def split_owner(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         pk=pk,
     )
     if owner.person_id is None:
-        messages.info(request, _("%(place)s 的这位产权人没有关联。") % {"place": place(owner)})
+        messages.info(
+            request, _("%(place)s 的这位产权人没有关联。") % {"place": str(owner.household)}
+        )
     else:
         people.split(owner)
-        messages.success(request, _("已拆分：%(place)s 不再关联。") % {"place": place(owner)})
+        messages.success(
+            request, _("已拆分：%(place)s 不再关联。") % {"place": str(owner.household)}
+        )
     return redirect("consultations:people", slug=campaign.slug)
 
 
