@@ -48,6 +48,15 @@ class AreaSource(models.TextChoices):
     CONTRACT = "contract", _("购房合同")
 
 
+class Urgency(models.TextChoices):
+    """How much the household needs the new lift, as the worker judged it at the door."""
+
+    URGENT = "urgent", _("紧急")
+    HIGH = "high", _("较急")
+    NORMAL = "normal", _("一般")
+    NONE = "none", _("无需求（年轻家庭）")
+
+
 class HouseholdQuerySet(models.QuerySet):
     def for_user(self, user):
         """The households this user may see: a secretary's community, a worker's or lead's
@@ -101,7 +110,18 @@ class Household(models.Model):
         _("居住情况"), max_length=20, choices=Occupancy.choices, default=Occupancy.OWNER_OCCUPIED
     )
     elderly = models.BooleanField(_("有70岁以上老人"), default=False)
-    mobility_impaired = models.BooleanField(_("有行动不便者"), default=False)
+    mobility_impaired = models.BooleanField(_("有行动不便者（含轮椅）"), default=False)
+    lives_alone = models.BooleanField(_("独居"), default=False)
+    needs_outage_help = models.BooleanField(
+        _("停梯施工期间需要帮助"), default=False, help_text=_("例如：上下楼、送餐、就医")
+    )
+    urgency = models.CharField(
+        _("紧迫程度"),
+        max_length=20,
+        choices=Urgency.choices,
+        blank=True,
+        help_text=_("留空表示尚未了解"),
+    )
     needs_note = models.TextField(
         _("需求备注（仅工作人员可见）"), blank=True, validators=[refuse_control_characters_in_notes]
     )
