@@ -31,6 +31,10 @@ def spot_of(thing) -> Spot:
         return Spot(thing.pk)
     if isinstance(thing, Campaign):
         return Spot(thing.community_id)
+    if getattr(thing, "site_id", None):  # an inspection, an issue, a step of a works site
+        thing = thing.site
+    if getattr(thing, "elevator_id", None):  # a works site, a proposal
+        thing = thing.elevator
     if getattr(thing, "unit_id", None):  # a household, an elevator, a meeting of one unit
         thing = thing.unit
     if hasattr(thing, "building_id"):  # a unit

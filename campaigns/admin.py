@@ -7,14 +7,12 @@ from campaigns.models import (
     Campaign,
     Community,
     Elevator,
-    Inspection,
-    InspectionIssue,
     Meeting,
     MeetingDecision,
     Milestone,
+    Party,
     ProgressUpdate,
     Question,
-    Review,
     Unit,
     UpdatePhoto,
 )
@@ -133,35 +131,13 @@ class MeetingDecisionAdmin(ScopedAdmin, admin.ModelAdmin):
     list_filter = ["status", "is_commitment", "meeting__campaign"]
 
 
-class InspectionIssueInline(ScopedInline, admin.TabularInline):
-    model = InspectionIssue
-    extra = 1
-
-
-@admin.register(Inspection)
-class InspectionAdmin(ScopedAdmin, admin.ModelAdmin):
+@admin.register(Party)
+class PartyAdmin(ScopedAdmin, admin.ModelAdmin):
     community_path = "campaign__community"
 
-    list_display = ["__str__", "unit", "inspector", "inspected_at"]
-    list_filter = ["campaign"]
-    date_hierarchy = "inspected_at"
-    inlines = [InspectionIssueInline]
-
-
-@admin.register(InspectionIssue)
-class InspectionIssueAdmin(ScopedAdmin, admin.ModelAdmin):
-    community_path = "inspection__campaign__community"
-
-    list_display = ["__str__", "inspection", "status", "closed_at"]
-    list_filter = ["status"]
-
-
-@admin.register(Review)
-class ReviewAdmin(ScopedAdmin, admin.ModelAdmin):
-    community_path = "campaign__community"
-
-    list_display = ["kind", "campaign", "reviewer", "reviewed_on", "outcome"]
-    list_filter = ["kind", "outcome", "campaign"]
+    list_display = ["name", "kind", "campaign", "contact_name"]
+    list_filter = ["kind", "campaign"]
+    search_fields = ["name", "contact_name"]
 
 
 @admin.register(Question)

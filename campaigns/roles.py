@@ -10,7 +10,7 @@ from django.contrib.auth import get_permission_codename
 
 from campaigns.models import Role
 
-DOMAIN_APPS = ("campaigns", "households", "consultations")
+DOMAIN_APPS = ("campaigns", "households", "consultations", "works")
 
 # What everyone who knocks on doors may do: see their buildings, households, proposals and
 # signatures, and log and correct visits.
@@ -32,7 +32,22 @@ DOOR_KNOCKER_PERMISSIONS = [
     "consultations.view_share",
     "consultations.view_consent",
 ]
-BUILDING_LEAD_PERMISSIONS = DOOR_KNOCKER_PERMISSIONS
+# What everyone who inspects the works sites daily may do (grid workers and building leads):
+# see the sites and their schedules, record an inspection with its checklist and photos, and
+# open issues for the responsible party.
+INSPECTOR_PERMISSIONS = [
+    "campaigns.view_party",
+    "works.view_site",
+    "works.view_schedulestep",
+    "works.add_inspection",
+    "works.view_inspection",
+    "works.add_check",
+    "works.add_inspectionphoto",
+    "works.add_issue",
+    "works.view_issue",
+    "works.add_issuephoto",
+]
+BUILDING_LEAD_PERMISSIONS = [*DOOR_KNOCKER_PERMISSIONS, *INSPECTOR_PERMISSIONS]
 # Grid workers also trace absentee owners, keep household data right, take signatures, and
 # report progress and site inspections; they post progress updates with photos, record
 # meetings and their decisions, mark milestones reached and answer residents' questions
@@ -48,16 +63,39 @@ GRID_WORKER_PERMISSIONS = [
     "campaigns.change_meetingdecision",
     "campaigns.change_milestone",
     "campaigns.change_question",
-    "campaigns.add_inspection",
-    "campaigns.view_inspection",
-    "campaigns.add_inspectionissue",
-    "campaigns.view_inspectionissue",
+    *INSPECTOR_PERMISSIONS,
     "campaigns.view_question",
     "households.change_household",
     "households.change_owner",
     "households.add_traceattempt",
     "consultations.add_consent",
 ]
+# The lawyer and the sub-district reviewer read the campaign's units, proposals, tally and
+# frozen packets, and record their reviews; they never see a household's page.
+REVIEWER_PERMISSIONS = [
+    "campaigns.view_campaign",
+    "campaigns.view_unit",
+    "campaigns.view_elevator",
+    "campaigns.view_party",
+    "consultations.view_proposal",
+    "works.view_site",
+    "works.view_reviewpacket",
+    "works.view_review",
+    "works.add_review",
+    "works.add_reviewdocument",
+    "works.view_workscontract",
+]
+# A contractor's people see the sites and schedules their party works on and answer the
+# issues assigned to it, closing each with an "after" photo.
+CONTRACTOR_PERMISSIONS = [
+    "campaigns.view_campaign",
+    "works.view_site",
+    "works.view_schedulestep",
+    "works.view_issue",
+    "works.change_issue",
+    "works.add_issuephoto",
+]
+MAINTAINER_PERMISSIONS = ["campaigns.view_campaign", "works.view_site"]
 # Signed and said records are never deleted, not even by the secretary.
 NEVER_DELETED = {
     "consent",
@@ -67,6 +105,17 @@ NEVER_DELETED = {
     "meeting",
     "meetingdecision",
     "traceattempt",
+    "reviewpacket",
+    "review",
+    "reviewdocument",
+    "workscontract",
+    "standup",
+    "actionitem",
+    "inspection",
+    "check",
+    "issue",
+    "issuephoto",
+    "residentreport",
 }
 
 
@@ -99,13 +148,23 @@ def secretary_permission(name: str) -> bool:
 def role_permissions() -> dict[str, frozenset[str]]:
     """Each role's permission names (read once per process, after the apps are loaded)."""
     everything = domain_permissions()
-    named = {*GRID_WORKER_PERMISSIONS, *BUILDING_LEAD_PERMISSIONS}
+    named = {
+        *GRID_WORKER_PERMISSIONS,
+        *BUILDING_LEAD_PERMISSIONS,
+        *REVIEWER_PERMISSIONS,
+        *CONTRACTOR_PERMISSIONS,
+        *MAINTAINER_PERMISSIONS,
+    }
     if named - everything:
         raise LookupError(f"Unknown permissions for roles: {sorted(named - everything)}")
     return {
         Role.SECRETARY: frozenset(filter(secretary_permission, everything)),
         Role.GRID_WORKER: frozenset(GRID_WORKER_PERMISSIONS),
         Role.BUILDING_LEAD: frozenset(BUILDING_LEAD_PERMISSIONS),
+        Role.LAWYER: frozenset(REVIEWER_PERMISSIONS),
+        Role.REVIEWER: frozenset(REVIEWER_PERMISSIONS),
+        Role.CONTRACTOR: frozenset(CONTRACTOR_PERMISSIONS),
+        Role.MAINTAINER: frozenset(MAINTAINER_PERMISSIONS),
     }
 
 

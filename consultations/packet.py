@@ -5,7 +5,7 @@ Art. 278 tally of each matter put to the owners (from ``consultations.standing.v
 never recomputed here) with its rule and legal basis, and every household's answers; the
 proposal page with the cost breakdown and every household's share; one page per household with
 its consent form as signed (or a page saying it has not signed); and an appendix with the
-process record (visits, meetings and their decisions, reviews, changes of mind). A whole
+process record (visits, meetings and their decisions, changes of mind). A whole
 campaign's packet starts with a page listing its units and where each starts, then one such
 section per unit (units without a published proposal are listed as left out). Each section is
 numbered on its own (第 N 页 / 共 M 页) and carries the 草稿 mark on every page until every
@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models import Campaign, Meeting, Review, Unit
+from campaigns.models import Campaign, Meeting, Unit
 from consultations.models import Consent, Decision, Proposal, Share
 from consultations.standing import UnitVote, votes_by_unit
 from consultations.thresholds import AGREEMENT
@@ -158,7 +158,6 @@ class UnitSection:
     coefficients: list
     versions: list[Proposal]
     meetings: list[Meeting]
-    reviews: list[Review]
     changes: list[Change]
     anchor: str
 
@@ -278,7 +277,6 @@ def build_packet(
         .prefetch_related("decisions")
         .order_by("held_at", "pk")
     )
-    reviews = list(Review.objects.filter(campaign=campaign).order_by("reviewed_on", "pk"))
     versions = list(
         Proposal.objects.filter(elevator__unit__in=included)
         .exclude(status=Proposal.Status.DRAFT)
@@ -300,7 +298,6 @@ def build_packet(
                 coefficients=list(proposals[unit.pk].coefficients.all()),
                 versions=[v for v in versions if v.elevator_id == proposals[unit.pk].elevator_id],
                 meetings=[m for m in meetings if m.unit_id in (None, unit.pk)],
-                reviews=reviews,
                 changes=[c for c in changes if c.household.pk in ids],
                 anchor=f"unit-{unit.pk}",
             )

@@ -29,7 +29,6 @@ from campaigns.models import (
     Elevator,
     Meeting,
     MeetingDecision,
-    Review,
     Unit,
 )
 from consultations.models import (
@@ -63,7 +62,6 @@ def fingerprint(campaign: Campaign, base_url: str) -> str:
         Visit: {"household__unit__building__campaign": campaign},
         Meeting: {"campaign": campaign},
         MeetingDecision: {"meeting__campaign": campaign},
-        Review: {"campaign": campaign},
     }
     digest = hashlib.sha256()
     digest.update(f"{base_url}\n{templates_digest()}\n".encode())

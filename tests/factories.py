@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import (
+    PARTY_ROLES,
     Assignment,
     Building,
     Campaign,
@@ -18,6 +19,8 @@ from campaigns.models import (
     Meeting,
     MeetingDecision,
     Milestone,
+    Party,
+    PartyKind,
     ProgressUpdate,
     Question,
     Role,
@@ -32,6 +35,7 @@ from consultations.models import (
     refresh_door_status_of,
 )
 from households.models import Household, Owner, Person
+from works.models import Inspection, Issue, Site
 
 _numbers = itertools.count(1)
 PASSWORD = "test-password-123"
@@ -125,9 +129,15 @@ def make_matter(proposal, number: int, item: int, rule: str, title: str = "") ->
 
 
 def make_assignment(user=None, role: str = Role.GRID_WORKER, **kw) -> Assignment:
-    """A grid worker on a new unit unless told otherwise; the community follows the place."""
+    """A grid worker on a new unit unless told otherwise; the community follows the place
+    (for a party's people, the party's campaign; a contractor gets a new party)."""
     user = user or make_user()
-    if role == Role.SECRETARY:
+    if role in PARTY_ROLES and "party" not in kw:
+        kind = PartyKind.CONTRACTOR if role == Role.CONTRACTOR else PartyKind.MAINTAINER
+        kw["party"] = make_party(kind=kind)
+    if "party" in kw:
+        kw.setdefault("community", kw["party"].campaign.community)
+    if role in (Role.SECRETARY, Role.LAWYER, Role.REVIEWER) or role in PARTY_ROLES:
         kw.setdefault("community", make_community())
     elif "unit" not in kw and "building" not in kw:
         if role == Role.BUILDING_LEAD:
@@ -285,6 +295,45 @@ def make_decision(**kw) -> MeetingDecision:
     if "meeting" not in kw:
         kw["meeting"] = make_meeting()
     return MeetingDecision.objects.create(**{"text": "中午不施工。", **kw})
+
+
+def make_party(**kw) -> Party:
+    if "campaign" not in kw:
+        kw["campaign"] = make_campaign()
+    return Party.objects.create(
+        **{"kind": PartyKind.CONTRACTOR, "name": f"施工单位{_n()}", "contact_name": "王工", **kw}
+    )
+
+
+def make_site(**kw) -> Site:
+    """The works site of an elevator (a new one unless told)."""
+    if "elevator" not in kw:
+        kw["elevator"] = make_elevator(**({"unit": kw.pop("unit")} if "unit" in kw else {}))
+    return Site.objects.create(**kw)
+
+
+def make_inspection(**kw) -> Inspection:
+    if "site" not in kw:
+        kw["site"] = make_site()
+    if "inspector" not in kw:
+        kw["inspector"] = make_user()
+    return Inspection.objects.create(**{"inspected_on": timezone.localdate(), **kw})
+
+
+def make_issue(**kw) -> Issue:
+    """An open issue found in an inspection, due in three days."""
+    if "inspection" not in kw and "site" not in kw:
+        kw["inspection"] = make_inspection()
+    if "site" not in kw:
+        kw["site"] = kw["inspection"].site
+    kw.setdefault("opened_by", kw["inspection"].inspector if kw.get("inspection") else make_user())
+    return Issue.objects.create(
+        **{
+            "description": "围挡缺口未封闭",
+            "deadline": timezone.localdate() + timedelta(days=3),
+            **kw,
+        }
+    )
 
 
 def make_question(**kw) -> Question:

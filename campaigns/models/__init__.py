@@ -1,6 +1,8 @@
-from campaigns.models.deliberation import Meeting, MeetingDecision, Question, Review
+from campaigns.models.deliberation import Meeting, MeetingDecision, Question
+from campaigns.models.parties import Party, PartyKind
 from campaigns.models.places import Building, Campaign, Community, ConsentRule, Elevator, Unit
 from campaigns.models.roles import (
+    PARTY_ROLES,
     Assignment,
     Place,
     Role,
@@ -11,14 +13,13 @@ from campaigns.models.roles import (
 )
 from campaigns.models.timeline import (
     PHOTOS_PER_UPDATE,
-    Inspection,
-    InspectionIssue,
     Milestone,
     ProgressUpdate,
     UpdatePhoto,
 )
 
 __all__ = [
+    "PARTY_ROLES",
     "PHOTOS_PER_UPDATE",
     "Assignment",
     "Building",
@@ -26,15 +27,14 @@ __all__ = [
     "Community",
     "ConsentRule",
     "Elevator",
-    "Inspection",
-    "InspectionIssue",
     "Meeting",
     "MeetingDecision",
     "Milestone",
+    "Party",
+    "PartyKind",
     "Place",
     "ProgressUpdate",
     "Question",
-    "Review",
     "Role",
     "Unit",
     "UpdatePhoto",

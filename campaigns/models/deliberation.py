@@ -1,4 +1,4 @@
-"""What was said and decided: coordination meetings, reviews, and residents' questions."""
+"""What was said and decided: coordination meetings and residents' questions."""
 
 from django.conf import settings
 from django.db import models
@@ -57,6 +57,8 @@ class MeetingDecision(models.Model):
         OPEN = "open", _("待落实")
         IN_PROGRESS = "in_progress", _("落实中")
         DONE = "done", _("已落实")
+        # A commitment found broken on site (works.Inspection): back to 已落实 once fixed.
+        BREACHED = "breached", _("发现违反")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("协调会")
@@ -74,40 +76,6 @@ class MeetingDecision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
-
-
-class Review(models.Model):
-    class Kind(models.TextChoices):
-        LAWYER = "lawyer", _("律师审核合同")
-        SUBDISTRICT = "subdistrict", _("街道办审核程序")
-
-    class Outcome(models.TextChoices):
-        APPROVED = "approved", _("审核通过")
-        CHANGES_REQUESTED = "changes_requested", _("需修改")
-
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("项目")
-    )
-    kind = models.CharField(_("审核类型"), max_length=20, choices=Kind.choices)
-    reviewer = models.CharField(_("审核人"), max_length=100)
-    organisation = models.CharField(_("单位"), max_length=200, blank=True)
-    reviewed_on = models.DateField(_("审核日期"))
-    outcome = models.CharField(_("结论"), max_length=20, choices=Outcome.choices)
-    notes = models.TextField(_("意见"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("记录人"),
-    )
-
-    class Meta:
-        verbose_name = _("审核")
-        verbose_name_plural = _("审核")
-        ordering = ["-reviewed_on"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.reviewed_on}"
 
 
 PUBLIC_COPY = ("public_body", "public_answer", "public_search")

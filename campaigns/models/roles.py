@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models.parties import Party
 from campaigns.models.places import Building, Community, Unit
 
 
@@ -17,6 +18,15 @@ class Role(models.TextChoices):
     SECRETARY = "secretary", _("社区书记")
     GRID_WORKER = "grid_worker", _("网格员")
     BUILDING_LEAD = "building_lead", _("楼栋长/牵头人")
+    # The parties' people: they see their community's campaigns, never its households.
+    LAWYER = "lawyer", _("律师")
+    REVIEWER = "reviewer", _("街道审核人")
+    CONTRACTOR = "contractor", _("施工单位")
+    MAINTAINER = "maintainer", _("维保单位")
+
+
+# The roles that speak for a party (Assignment.party): they see what concerns that party only.
+PARTY_ROLES = (Role.CONTRACTOR, Role.MAINTAINER)
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,15 @@ class Assignment(models.Model):
         related_name="assignments",
         verbose_name=_("单元"),
     )
+    party = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        verbose_name=_("所属单位"),
+        help_text=_("施工单位、维保单位的账号必须选择其单位"),
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -130,7 +149,18 @@ class Assignment(models.Model):
                     | Q(role=Role.BUILDING_LEAD, building__isnull=False, unit__isnull=True)
                     | Q(role=Role.GRID_WORKER, building__isnull=False, unit__isnull=True)
                     | Q(role=Role.GRID_WORKER, building__isnull=True, unit__isnull=False)
+                    | Q(
+                        role__in=[Role.LAWYER, Role.REVIEWER],
+                        building__isnull=True,
+                        unit__isnull=True,
+                    )
+                    | Q(role__in=PARTY_ROLES, building__isnull=True, unit__isnull=True)
                 ),
+            ),
+            models.CheckConstraint(
+                name="assignment_party_fits_role",
+                condition=Q(role__in=PARTY_ROLES, party__isnull=False)
+                | (~Q(role__in=PARTY_ROLES) & Q(party__isnull=True)),
             ),
             models.UniqueConstraint(
                 fields=["user", "community"],
@@ -162,6 +192,8 @@ class Assignment(models.Model):
         building = self.unit.building if self.unit_id else self.building
         if building and building.campaign.community_id != self.community_id:
             raise ValidationError(_("楼栋或单元不属于所选社区。"))
+        if self.party_id and self.party.campaign.community_id != self.community_id:
+            raise ValidationError({"party": _("所选单位不属于该社区的项目。")})
 
 
 def assignment_changed(sender, instance, **kwargs) -> None:

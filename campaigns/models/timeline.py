@@ -1,4 +1,5 @@
-"""The work itself: reverse-scheduled milestones, published progress and daily site inspections."""
+"""The campaign's timeline: reverse-scheduled milestones and published progress. (The works of
+each elevator, its schedule and inspections, are in the works app.)"""
 
 import uuid
 from datetime import date, timedelta
@@ -9,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from campaigns.models.places import Campaign, Unit
+from campaigns.models.places import Campaign
 
 PHOTOS_PER_UPDATE = 6
 
@@ -134,61 +135,3 @@ class UpdatePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
-
-
-class Inspection(models.Model):
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="inspections", verbose_name=_("项目")
-    )
-    unit = models.ForeignKey(
-        Unit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="inspections",
-        verbose_name=_("单元"),
-    )
-    inspected_at = models.DateTimeField(_("巡查时间"))
-    inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="inspections",
-        verbose_name=_("巡查人"),
-    )
-    summary = models.TextField(_("巡查情况"), blank=True)
-
-    class Meta:
-        verbose_name = _("巡查记录")
-        verbose_name_plural = _("巡查记录")
-        ordering = ["-inspected_at"]
-
-    def __str__(self) -> str:
-        return f"{self.campaign} {self.inspected_at:%Y-%m-%d}"
-
-
-class InspectionIssue(models.Model):
-    class Status(models.TextChoices):
-        OPEN = "open", _("待处理")
-        CLOSED = "closed", _("已整改")
-
-    inspection = models.ForeignKey(
-        Inspection, on_delete=models.CASCADE, related_name="issues", verbose_name=_("巡查记录")
-    )
-    description = models.TextField(_("问题"))
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN)
-    closed_at = models.DateTimeField(_("整改时间"), null=True, blank=True)
-    resolution = models.TextField(_("整改情况"), blank=True)
-
-    class Meta:
-        verbose_name = _("巡查问题")
-        verbose_name_plural = _("巡查问题")
-        ordering = ["status", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                name="inspection_issue_closed_has_time",
-                condition=~Q(status="closed") | Q(closed_at__isnull=False),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.description[:40]

@@ -11,8 +11,6 @@ from campaigns.models import (
     Building,
     Community,
     Elevator,
-    Inspection,
-    InspectionIssue,
     Milestone,
     ProgressUpdate,
     Question,
@@ -24,20 +22,9 @@ from tests.factories import (
     make_community,
     make_elevator,
     make_unit,
-    make_user,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def make_issue(**kw) -> InspectionIssue:
-    campaign = make_campaign()
-    inspection = Inspection.objects.create(
-        campaign=campaign, inspected_at=timezone.now(), inspector=make_user()
-    )
-    return InspectionIssue.objects.create(
-        **{"inspection": inspection, "description": "围挡缺口", **kw}
-    )
 
 
 # Community, campaign, building, unit
@@ -186,15 +173,3 @@ def test_database_rejects_a_published_question_without_a_publishing_time():
         transaction.atomic(),
     ):
         Question.objects.filter(pk=question.pk).update(status="published", answer="免出资。")
-
-
-def test_database_rejects_a_closed_inspection_issue_without_a_closing_time():
-    with (
-        pytest.raises(IntegrityError, match="inspection_issue_closed_has_time"),
-        transaction.atomic(),
-    ):
-        make_issue(status="closed")
-
-
-def test_an_issue_closed_with_a_time_is_accepted():
-    assert make_issue(status="closed", closed_at=timezone.now()).pk

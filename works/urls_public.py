@@ -1,0 +1,3 @@
+"""The public pages' URLs (filled in by its own change)."""
+
+urlpatterns: list = []

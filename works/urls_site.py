@@ -1,0 +1,3 @@
+"""The site pages' URLs (filled in by its own change)."""
+
+urlpatterns: list = []
