@@ -25,7 +25,13 @@
   const LAST_FULL = PREFIX + "last-full-" + USER;
   const FULL_REFRESH_MS = 30 * 60 * 1000;  // refetch every kept page at most this often
   const RETRY_MS = 60 * 1000;
+  const LOGOUT_WAIT_MS = 8000;  // logging out sends what waits first, but not for ever
+  const WORKER_WAIT_MS = 10000;
   const supported = "serviceWorker" in navigator && "indexedDB" in window && "caches" in window;
+
+  function pause(ms) {
+    return new Promise(function (resolve) { setTimeout(resolve, ms); });
+  }
 
   function format(text, values) {
     return text.replace(/\{(\w+)\}/g, function (all, name) { return String(values[name]); });
@@ -273,12 +279,18 @@
     for (const item of await queued()) {
       if (item.status === "waiting" && await send(item, scope.csrf)) return;
     }
-    const registration = await navigator.serviceWorker.ready;
+    localStorage.setItem(LAST_SYNC, new Date().toISOString());
+    // no service worker (blocked, or a private window): the queue works, nothing is kept
+    if (!await navigator.serviceWorker.getRegistration()) return;
+    const active = await Promise.race([
+      navigator.serviceWorker.ready.then(function (registration) { return registration.active; }),
+      pause(WORKER_WAIT_MS),
+    ]);
+    if (!active) return;
     const full = Date.now() - Number(localStorage.getItem(LAST_FULL) || 0) > FULL_REFRESH_MS;
-    const result = await ask(registration.active, { type: "scope", scope: scope, full: full });
+    const result = await ask(active, { type: "scope", scope: scope, full: full });
     if (result.error) return;
     if (full) localStorage.setItem(LAST_FULL, String(Date.now()));
-    localStorage.setItem(LAST_SYNC, new Date().toISOString());
     root.dataset.kept = String(result.kept);
     root.dataset.ready = "true";
   }
@@ -290,7 +302,9 @@
       if (name.startsWith(PREFIX) || name === "portal-state") await caches.delete(name);
     }
     const registration = await navigator.serviceWorker.getRegistration();
-    if (registration && registration.active) await ask(registration.active, { type: "forget" });
+    if (registration && registration.active) {
+      await Promise.race([ask(registration.active, { type: "forget" }), pause(2000)]);
+    }
     localStorage.removeItem(LAST_SYNC);
     localStorage.removeItem(LAST_FULL);
   }
@@ -300,7 +314,7 @@
       const form = event.target;
       if (new URL(form.action, location.href).pathname !== say.logout || form.dataset.offlineCleared) return;
       event.preventDefault();
-      await sync();
+      await Promise.race([sync(), pause(LOGOUT_WAIT_MS)]);
       const left = (await queued()).length;
       if (left && !window.confirm(format(say.tLogoutWaiting, { n: left }))) return;
       await forgetAll();

@@ -81,7 +81,7 @@ async function refresh(next, full) {
       }
     }
   }
-  await Promise.all([worker(), worker(), worker()]);
+  await Promise.all([worker(), worker()]);  // two at a time: the server serves others too
   return { kept: kept, failed: failed, pages: wanted.size };
 }
 

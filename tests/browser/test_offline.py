@@ -16,6 +16,11 @@ from households.models import Household
 PASSWORD = "ningkang-demo"
 
 
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {**browser_context_args, "service_workers": "allow"}
+
+
 def log_visit_offline(page: Page, reached: str, notes: str):
     """Fill the open visit form and save it; the times just before and after the tap."""
     form = page.locator("#log form.visit-form")
