@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import BrowserContext, Page, expect
 
+from campaigns.models import Assignment
 from consultations.models import Visit
 from households.models import Household
 
@@ -88,3 +89,55 @@ def test_visits_logged_offline_reach_the_server_once_each_with_the_time_they_wer
         assert before <= visit.visited_at <= after  # when it was taken, on the tablet
         assert visit.created_at >= online_at  # when it arrived
         assert visit.visitor.username == "grid1"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visit_for_a_door_that_left_the_workers_scope_is_refused_in_words_and_logout_clears(
+    live_server, page: Page, context: BrowserContext
+):
+    call_command("seed_demo", stdout=StringIO())
+    worker = get_user_model().objects.get(username="grid1")
+    household = Household.objects.for_user(worker).order_by("pk").first()
+    visits = Visit.objects.count()
+
+    page.goto(live_server.url + "/accounts/login/")
+    page.locator("#id_username").fill("grid1")
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("button.primary").click()
+    expect(page.locator("#offline-status")).to_have_attribute("data-ready", "true", timeout=60_000)
+
+    context.set_offline(True)
+    page.goto(live_server.url + household.get_absolute_url() + "?log=1")
+    log_visit_offline(page, "无人在家", "敲门无人应答。")
+    Assignment.objects.filter(user=worker).delete()  # the assignment ended meanwhile
+    context.set_offline(False)
+
+    status = page.locator("#offline-status")
+    expect(status.locator("[data-offline-refused] li")).to_contain_text(
+        "这一户已不在您负责的范围内，这条离线记录没有保存。", timeout=20_000
+    )
+    expect(status).to_contain_text("没有待发送的记录")
+    assert Visit.objects.count() == visits
+
+    # the refused record is still on the tablet: logging out warns before it goes
+    warnings = []
+    page.once("dialog", lambda dialog: (warnings.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="退出（grid1）").click()
+    expect(page).to_have_url(live_server.url + "/")
+    assert warnings and "1 条离线记录没有发送" in warnings[0]
+    kept = page.evaluate(
+        """async () => {
+            const names = (await caches.keys()).filter((name) => name.startsWith("portal-"));
+            const db = await new Promise((resolve) => {
+                const request = indexedDB.open("portal-offline", 1);
+                request.onupgradeneeded = () => request.result.createObjectStore("queue", {keyPath: "key"});
+                request.onsuccess = () => resolve(request.result);
+            });
+            const count = await new Promise((resolve) => {
+                const request = db.transaction("queue").objectStore("queue").count();
+                request.onsuccess = () => resolve(request.result);
+            });
+            return {names, count};
+        }"""
+    )
+    assert kept == {"names": [], "count": 0}
