@@ -23,6 +23,7 @@
   const PREFIX = "portal-offline-";  // as in sw.js and portal/offline.py
   const LAST_SYNC = PREFIX + "last-sync-" + USER;
   const LAST_FULL = PREFIX + "last-full-" + USER;
+  const KEPT = PREFIX + "kept-" + USER;  // how many pages this user keeps (none: no status line)
   const FULL_REFRESH_MS = 30 * 60 * 1000;  // refetch every kept page at most this often
   const RETRY_MS = 60 * 1000;
   const LOGOUT_WAIT_MS = 8000;  // logging out sends what waits first, but not for ever
@@ -97,7 +98,7 @@
     }));
     root.dataset.waiting = String(waiting.length);
     root.dataset.refused = String(refused.length);
-    root.hidden = !(items.length || !navigator.onLine || localStorage.getItem(LAST_FULL));
+    root.hidden = !(items.length || !navigator.onLine || Number(localStorage.getItem(KEPT)) > 0);
   }
 
   root.addEventListener("click", async function (event) {
@@ -111,10 +112,17 @@
   function queueable(form) {
     return form.method === "post" && QUEUEABLE.test(new URL(form.action, location.href).pathname);
   }
+  /* A time as the form's field shows it: the site's local time (data-utc-offset, "+0800"),
+   * whatever time zone the tablet is set to. */
   function localInput(date) {
+    const offset = /^([+-])(\d\d)(\d\d)$/.exec(say.utcOffset || "");
+    const minutes = offset
+      ? (offset[1] === "-" ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3]))
+      : -date.getTimezoneOffset();
+    const local = new Date(date.getTime() + minutes * 60000);
     const pad = function (n) { return String(n).padStart(2, "0"); };
-    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) +
-      "T" + pad(date.getHours()) + ":" + pad(date.getMinutes());
+    return local.getUTCFullYear() + "-" + pad(local.getUTCMonth() + 1) + "-" + pad(local.getUTCDate()) +
+      "T" + pad(local.getUTCHours()) + ":" + pad(local.getUTCMinutes());
   }
   function freshen(form, renew) {
     const key = form.querySelector("input[name=idempotency_key]");
@@ -276,6 +284,7 @@
       return;
     }
     if (!scope || scope.user !== USER) return;
+    localStorage.setItem(KEPT, String(scope.urls.length));
     for (const item of await queued()) {
       if (item.status === "waiting" && await send(item, scope.csrf)) return;
     }
@@ -307,6 +316,7 @@
     }
     localStorage.removeItem(LAST_SYNC);
     localStorage.removeItem(LAST_FULL);
+    localStorage.removeItem(KEPT);
   }
 
   if (supported) {

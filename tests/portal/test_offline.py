@@ -147,3 +147,14 @@ def test_logging_out_tells_the_browser_to_drop_the_kept_pages_and_the_queue(clie
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_the_offline_list_runs_a_fixed_number_of_queries(client, django_assert_num_queries, size):
+    assignment = make_assignment()
+    make_households(assignment.unit, size)
+    client.force_login(assignment.user)
+    # the session and its user, the assignments, the unit ids, the households
+    with django_assert_num_queries(5):
+        urls = kept_urls(client)
+    assert len(household_pages(urls)) == 2 * size
