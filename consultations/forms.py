@@ -178,6 +178,11 @@ class VisitForm(RefuseControlCharacters, forms.ModelForm):
 
 
 class TraceAttemptForm(RefuseControlCharacters, forms.ModelForm):
+    # Hidden: a post sent again (a tablet replaying what it saved offline) carries the same
+    # key, and the time the attempt was made on the device (now when left out).
+    idempotency_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    attempted_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = TraceAttempt
         fields = ["method", "result", "note"]
@@ -188,6 +193,26 @@ class TraceAttemptForm(RefuseControlCharacters, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["result"].choices = OwnerTrace.choices
         self.fields["method"].choices = TraceAttempt.Method.choices
+        self.initial.setdefault("idempotency_key", uuid.uuid4())
+
+    def clean_attempted_at(self):
+        attempted_at = self.cleaned_data["attempted_at"]
+        if attempted_at and attempted_at > timezone.now() + CLOCK_SKEW:
+            raise forms.ValidationError(_("时间不能晚于现在。"))
+        if attempted_at and attempted_at.year < EARLIEST_YEAR:
+            raise forms.ValidationError(_("年份不对：请填写 2000 年以后的时间。"))
+        return attempted_at
+
+    def trace_fields(self) -> dict:
+        """What ``household.record_trace`` takes."""
+        data = self.cleaned_data
+        return {
+            "method": data["method"],
+            "result": data["result"],
+            "note": data["note"],
+            "at": data["attempted_at"],
+            "key": data["idempotency_key"],
+        }
 
 
 class ConsentForm(RefuseControlCharacters, forms.Form):

@@ -1,9 +1,11 @@
 """Households and their owners, the search for owners who live elsewhere, the audit trail."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
@@ -190,20 +192,35 @@ class Household(models.Model):
 
     OWNER_ELSEWHERE = (Occupancy.RENTED, Occupancy.ABSENTEE)
 
-    def record_trace(self, worker, *, method: str, result: str, note: str = "", at=None):
+    def record_trace(
+        self, worker, *, method: str, result: str, note: str = "", at=None, key=None
+    ) -> "TraceAttempt":
         """Record one try at finding or reaching the owner, and where the search now stands
-        (both kept in the history)."""
-        with transaction.atomic():
-            attempt = self.trace_attempts.create(
-                worker=worker,
-                attempted_at=at or timezone.now(),
-                method=method,
-                result=result,
-                note=note,
-            )
-            self.owner_trace = result
-            self.save(update_fields=["owner_trace"])
-        return attempt
+        (both kept in the history), once per idempotency key ``key`` (or a new one): a
+        replay, say a tablet sending again what it saved offline, returns the attempt saved
+        before and changes nothing. ``at`` is when it was made (on the device), now if not
+        given; the attempt also keeps when it arrived."""
+        key = key or uuid.uuid4()
+        try:
+            with transaction.atomic():
+                attempt = TraceAttempt(
+                    household=self,
+                    worker=worker,
+                    attempted_at=at or timezone.now(),
+                    method=method,
+                    result=result,
+                    note=note,
+                    idempotency_key=key,
+                )
+                attempt.save(force_insert=True)
+                self.owner_trace = result
+                self.save(update_fields=["owner_trace"])
+                return attempt
+        except IntegrityError:
+            saved = TraceAttempt.objects.filter(idempotency_key=key).first()
+            if saved is None:
+                raise
+            return saved
 
     @property
     def is_vulnerable(self) -> bool:
@@ -362,6 +379,13 @@ class TraceAttempt(models.Model):
     note = models.CharField(
         _("说明"), max_length=500, blank=True, validators=[refuse_control_characters]
     )
+    # A tablet that saved the attempt offline sends it again until it hears back: the key
+    # makes the second time a no-op, and ``received_at`` keeps when it reached the server
+    # (``attempted_at`` is when it was made).
+    idempotency_key = models.UUIDField(
+        _("提交编号"), default=uuid.uuid4, unique=True, editable=False
+    )
+    received_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     history = HistoricalRecords()
 

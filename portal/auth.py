@@ -1,7 +1,8 @@
-"""The login form, and what a locked-out login sees (django-axes calls ``locked_out`` instead
-of the login view)."""
+"""The login form, what a locked-out login sees (django-axes calls ``locked_out`` instead of the
+login view), and the logout that clears what the browser kept."""
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
@@ -24,3 +25,14 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         username = self.fields["username"]
         username.validators.append(MaxLengthValidator(username.max_length))
+
+
+class LogoutView(auth_views.LogoutView):
+    """The stock logout, which also tells the browser to drop what it kept of this site: the
+    pages a tablet kept for offline use, the queue of visits saved offline, the service
+    worker (static/js/offline.js has warned first if visits were still waiting)."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response

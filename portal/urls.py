@@ -5,8 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from consultations.views.verify import verify_consent
-from portal import audit, public, summary, views
-from portal.auth import LoginForm
+from portal import audit, offline, public, summary, views
+from portal.auth import LoginForm, LogoutView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +21,10 @@ urlpatterns = [
     path("manage/<slug:slug>/summary/", summary.summary, name="daily_summary"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("offline/", offline.offline_page, name="offline_page"),
+    path("offline/scope.json", offline.scope, name="offline_scope"),
     path("v/<str:code>/", verify_consent, name="verify_consent"),
     path(
         "accounts/login/",
@@ -29,7 +33,7 @@ urlpatterns = [
         ),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("", include("consultations.urls")),
     path("", include("campaigns.urls")),
     path("", include("works.urls")),

@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,7 +30,9 @@ def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the visit form (an HTMX fragment, or the household page with the form open).
     POST: save the visit once, then show the updated timeline or list row."""
     from_list = request.POST.get("return_to", request.GET.get("return_to")) == "list"
-    household = get_household_for(request.user, pk, write=True, perm=ADD_VISIT)
+    household = household_to_record_at(request, pk, ADD_VISIT)
+    if isinstance(household, HttpResponse):
+        return household
     if request.method in ("GET", "HEAD"):
         if not request.htmx:
             return redirect(household.get_absolute_url() + "?log=1#log")
@@ -47,6 +50,23 @@ def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(household.get_absolute_url() + "#visits")
     fresh = None if from_list else VisitForm()  # a saved list row shows no form
     return render_visit_slot(request, household, fresh, from_list, saved=visit)
+
+
+OFFLINE_REPLAY = "X-Offline-Replay"  # sent by static/js/offline.js with what it queued
+
+
+def household_to_record_at(request: HttpRequest, pk: int, perm: str) -> Household | HttpResponse:
+    """The household a visit or trace is recorded at (``get_household_for``). A tablet
+    sending what it saved offline, for a household that has left the worker's scope since
+    (an assignment ended) or that they may no longer record at, hears why in a sentence it
+    shows the worker, with 403: nothing is saved."""
+    try:
+        return get_household_for(request.user, pk, write=True, perm=perm)
+    except (Http404, PermissionDenied):
+        if not request.headers.get(OFFLINE_REPLAY):
+            raise
+    message = _("这一户已不在您负责的范围内，这条离线记录没有保存。请与社区书记核对分工。")
+    return HttpResponse(message, status=403, content_type="text/plain; charset=utf-8")
 
 
 def render_visit_slot(
@@ -92,10 +112,12 @@ def edit_visit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def log_trace(request: HttpRequest, pk: int) -> HttpResponse:
     """Record one try at finding or reaching an owner who lives elsewhere."""
-    household = get_household_for(request.user, pk, write=True, perm=ADD_TRACE)
+    household = household_to_record_at(request, pk, ADD_TRACE)
+    if isinstance(household, HttpResponse):
+        return household
     form = TraceAttemptForm(request.POST)
     if form.is_valid():
-        household.record_trace(request.user, **form.cleaned_data)
+        household.record_trace(request.user, **form.trace_fields())
         if not request.htmx:
             messages.success(request, _("已记录寻找产权人的情况。"))
             return redirect(household.get_absolute_url() + "#trace")

@@ -38,7 +38,14 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict) -> dict:
-    return {**browser_context_args, "viewport": TABLET, "locale": "zh-CN"}
+    # The journeys run as a browser without a service worker (the portal as it works online,
+    # and without one); test_offline.py lets it run, to keep pages and save visits offline.
+    return {
+        **browser_context_args,
+        "viewport": TABLET,
+        "locale": "zh-CN",
+        "service_workers": "block",
+    }
 
 
 CSP_LISTENER = """

@@ -652,3 +652,13 @@ def test_two_workers_signing_a_multi_flat_owner_at_two_doors_at_once_leave_one_s
     consents = Consent.objects.filter(proposal=proposal)
     assert consents.count() == 3
     assert len(set(consents.values_list("decision", flat=True))) == 1  # all one signature
+
+
+def test_the_sign_page_says_that_signing_needs_a_connection_when_there_is_none(client, door):
+    household, _proposal, _worker = door
+    page = client.get(reverse("consultations:sign", args=[household.pk])).text
+    notice = re.search(
+        r'<p class="error" role="alert" data-offline-notice hidden>([^<]*)</p>', page
+    )
+    assert notice, "offline.js shows this notice while the tablet is offline"
+    assert "签字需要联网" in notice[1]

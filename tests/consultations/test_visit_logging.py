@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.access import may
-from campaigns.models import Role
+from campaigns.models import Assignment, Role
 from consultations.models import Proposal, Visit
+from consultations.views.household import OFFLINE_REPLAY
 from households.models import Household, OwnerTrace
 from tests.factories import (
     make_assignment,
@@ -381,3 +382,30 @@ def test_a_visit_saved_before_any_proposal_is_published_offers_no_signature(clie
     household, _worker = door
     response = post_visit(client, household, visit_form(), htmx=True)
     assert reverse("consultations:sign", args=[household.pk]) not in response.text
+
+
+def test_a_visit_sent_from_the_offline_queue_keeps_the_second_it_was_taken(client, door):
+    household, _worker = door
+    taken = timezone.now().replace(microsecond=250000) - timedelta(minutes=40)
+    data = visit_form(visited_at=taken.isoformat().replace("+00:00", "Z"))
+    response = post_visit(client, household, data, htmx=True)
+    assert response.status_code == 200
+    visit = Visit.objects.get()
+    assert visit.visited_at == taken
+    assert visit.created_at > taken + timedelta(minutes=39)
+
+
+def test_an_offline_visit_for_a_household_that_left_the_workers_scope_is_refused_in_words(
+    client, door
+):
+    household, worker = door
+    Assignment.objects.filter(user=worker).delete()  # the assignment ended meanwhile
+    url = reverse("consultations:log_visit", args=[household.pk])
+    headers = {"HX-Request": "true", OFFLINE_REPLAY: "1"}
+    response = client.post(url, {**visit_form(), "return_to": "household"}, headers=headers)
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/plain")
+    assert "这一户已不在您负责的范围内，这条离线记录没有保存" in response.text
+    assert not Visit.objects.exists()
+    # a page's own post (not the offline queue) still gets the plain 404
+    assert post_visit(client, household, visit_form(), htmx=True).status_code == 404

@@ -1,5 +1,7 @@
 """Households, owners and assignments: constraints, and who sees what."""
 
+import uuid
+from datetime import timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -8,9 +10,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone
 
 from campaigns.models import Assignment, Role
-from households.models import Household
+from households.models import Household, OwnerTrace, TraceAttempt
 from tests.factories import (
     make_assignment,
     make_building,
@@ -272,3 +275,25 @@ def test_the_admin_refuses_control_characters_in_a_room_a_note_or_an_owners_name
 def test_a_needs_note_keeps_its_line_breaks():
     household = make_household(needs_note="第一行\r\n\t第二行")
     household.full_clean()
+
+
+def test_a_trace_recorded_twice_with_one_key_is_one_attempt_and_the_replay_changes_nothing():
+    household = make_household(occupancy="absentee")
+    worker = make_user()
+    key = uuid.uuid4()
+    first = household.record_trace(worker, method="phone", result="contact_found", key=key)
+    again = household.record_trace(worker, method="phone", result="reached", key=key)
+    assert again.pk == first.pk
+    assert TraceAttempt.objects.count() == 1
+    assert Household.objects.get(pk=household.pk).owner_trace == OwnerTrace.CONTACT_FOUND
+
+
+def test_each_trace_attempt_keeps_a_key_of_its_own_and_when_it_arrived():
+    household = make_household(occupancy="absentee")
+    worker = make_user()
+    made = timezone.now() - timedelta(days=1)
+    one = household.record_trace(worker, method="phone", result="contact_found", at=made)
+    two = household.record_trace(worker, method="wechat", result="reached")
+    assert one.idempotency_key != two.idempotency_key
+    assert one.attempted_at == made
+    assert one.received_at > made + timedelta(hours=23)

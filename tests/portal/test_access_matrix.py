@@ -52,6 +52,12 @@ MATRIX = {
     "set_language": (302, 302, 302, 302, 302, 302, 302),
     "login": (200, 302, 302, 302, 302, 302, 302),  # the logged-in go to their start page
     "logout": (302, 302, 302, 302, 302, 302, 302),
+    # the installable app: its worker and manifest are public (nothing personal in them)
+    "service_worker": (200, 200, 200, 200, 200, 200, 200),
+    "manifest": (200, 200, 200, 200, 200, 200, 200),
+    # what a tablet keeps offline: each user's own list (empty for those assigned nowhere)
+    "offline_scope": (LOGIN, 200, 200, 200, 200, 200, 200),
+    "offline_page": (LOGIN, 200, 200, 200, 200, 200, 200),
     # start pages and lists of one's own work (empty for those assigned nowhere)
     "start": (LOGIN, 403, 302, 302, 302, 302, 302),
     "consultations:my_doors": (LOGIN, 200, 200, 200, 200, 200, 200),
