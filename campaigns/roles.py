@@ -10,7 +10,7 @@ from django.contrib.auth import get_permission_codename
 
 from campaigns.models import Role
 
-DOMAIN_APPS = ("campaigns", "households", "consultations")
+DOMAIN_APPS = ("campaigns", "households", "consultations", "money")
 
 # What everyone who knocks on doors may do: see their buildings, households, proposals and
 # signatures, and log and correct visits.
@@ -57,6 +57,13 @@ GRID_WORKER_PERMISSIONS = [
     "households.change_owner",
     "households.add_traceattempt",
     "consultations.add_consent",
+    # Money: they see their households' balances, receipts, the fund application and the
+    # settlement, to answer residents at the door; only the secretary records or changes money
+    # (one accountable person handles it). Building leads, volunteers among the neighbours, see
+    # no one's money.
+    "money.view_fundapplication",
+    "money.view_entry",
+    "money.view_settlement",
 ]
 # Signed and said records are never deleted, not even by the secretary.
 NEVER_DELETED = {
@@ -67,6 +74,10 @@ NEVER_DELETED = {
     "meeting",
     "meetingdecision",
     "traceattempt",
+    "entry",
+    "fundapplication",
+    "settlement",
+    "settledshare",
 }
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "campaigns",
     "households",
     "consultations",
+    "money",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("consultations.urls")),
     path("", include("campaigns.urls")),
+    path("", include("money.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("portal.baseline")),  # /bench/baseline/ only with BENCH_BASELINE on
