@@ -81,6 +81,8 @@ def parse_accounts(text: str, households: list[Household]) -> tuple[dict, list[s
         cells = [cell.strip() for cell in row]
         if not any(cells):
             continue
+        if len(cells) == 2:  # a blank balance at the end of the line
+            cells.append("")
         if len(cells) != 3:
             errors.append(_("第 %(line)s 行：应为“房号,首次交存额,余额”三项。") % {"line": number})
             continue

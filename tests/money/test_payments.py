@@ -36,7 +36,7 @@ def pay(household, amount, **kw):
 
 def test_receipts_are_numbered_one_after_another_per_campaign(voted):
     first, second = pay(voted.households[0], "100.00"), pay(voted.households[1], "200.00")
-    other_unit, others, _proposal = make_voted_unit(["agree"])
+    _unit, others, _proposal = make_voted_unit(["agree"])
     elsewhere = pay(others[0], "50.00")
     assert (first.receipt_number, second.receipt_number) == (1, 2)
     assert elsewhere.receipt_number == 1  # another campaign counts on its own
