@@ -65,8 +65,8 @@ class TestRecomputation(TestCase):
 
 
 def test_a_fixed_amount_rule_is_scaled_in_proportion_to_the_signed_amounts(db):
-    unit, households, proposal = make_voted_unit(["agree"] * 3)
-    proposal.__class__.objects.filter(pk=proposal.pk).update(rule=Proposal.Rule.FIXED)
+    _unit, _households, proposal = make_voted_unit(["agree"] * 3)
+    Proposal.objects.filter(pk=proposal.pk).update(rule=Proposal.Rule.FIXED)
     proposal.refresh_from_db()
     lines = reallocate(proposal, proposal.self_funded * 2)
     assert [line.final for line in lines] == [line.planned * 2 for line in lines]
