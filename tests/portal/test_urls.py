@@ -1,6 +1,7 @@
 """Every URL in the URL conf answers without a server error for the role allowed to use it."""
 
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -252,7 +253,7 @@ def site_url(name: str, site) -> str:
 
 
 def money_url_kwargs(name: str, site) -> dict:
-    """The household's unit with its fund notice running (a contract attached), an entry with
+    """The household's unit with its fund notice over (a contract attached), an entry with
     a scanned proof, and a final cost entered with its document (not published)."""
     household = site["household"]
     proposal = Proposal.objects.published().get(elevator__unit=household.unit_id)
@@ -261,7 +262,7 @@ def money_url_kwargs(name: str, site) -> dict:
         proposal=proposal, defaults={"created_by": secretary, "contract": blank_pdf()}
     )
     if application.notice_start is None:
-        application.post_notice(timezone.localdate(), 7)
+        application.post_notice(timezone.localdate() - timedelta(days=8), 7)
     entry = Entry.objects.filter(household=household, kind="payment").first()
     if entry is None:
         entry = Entry.objects.record(
