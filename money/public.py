@@ -37,7 +37,9 @@ def public_money(campaign) -> dict:
     )
     rows: dict[int, list] = {a.proposal_id: [] for a in applications}
     shares = (
-        Share.objects.filter(proposal__in=list(rows))
+        []
+        if not rows
+        else Share.objects.filter(proposal__in=list(rows))
         .order_by("household__floor", "household__room", "household__pk")
         .values_list("proposal", "household__room", "fund_amount")
     )

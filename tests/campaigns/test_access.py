@@ -12,6 +12,7 @@ from campaigns.access import Spot, covers, may
 from campaigns.models import Place, Role
 from campaigns.roles import (
     BUILDING_LEAD_PERMISSIONS,
+    DOMAIN_APPS,
     GRID_WORKER_PERMISSIONS,
     domain_permissions,
     role_gives,
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 def test_every_permission_a_role_names_is_a_real_permission_of_the_domain_apps():
     stored = Permission.objects.filter(
-        content_type__app_label__in=["campaigns", "households", "consultations"]
+        content_type__app_label__in=DOMAIN_APPS
     ).values_list("content_type__app_label", "codename")
     assert domain_permissions() == {f"{app}.{codename}" for app, codename in stored}
     assert set(GRID_WORKER_PERMISSIONS) | set(BUILDING_LEAD_PERMISSIONS) <= domain_permissions()
