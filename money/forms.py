@@ -1,7 +1,6 @@
 """The money forms: the campaign's settings, the fund application's steps, a ledger entry, the
 final settlement. Every amount is a Decimal of whole cents; files are checked by content."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
@@ -105,11 +104,7 @@ class ApprovalForm(forms.Form):
     def clean_approved_on(self):
         value = self.cleaned_data["approved_on"]
         application = self.application
-        if (
-            application is not None
-            and application.notice_end
-            and value < application.notice_end - timedelta(days=1)
-        ):
+        if application is not None and application.notice_end and value <= application.notice_end:
             raise forms.ValidationError(_("批准日期不能早于公示期满。"))
         return value
 

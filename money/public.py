@@ -28,7 +28,7 @@ def public_money(campaign) -> dict:
             proposal__elevator__unit__building__campaign=campaign,
             proposal__status="published",
             notice_start__lte=today,
-            notice_end__gt=today,
+            notice_end__gte=today,
         )
         .select_related("proposal__elevator__unit__building")
         .order_by(

