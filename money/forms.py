@@ -14,7 +14,7 @@ from money.models import Books, Entry
 
 MAX_AMOUNT = Decimal("9999999999.99")
 PDF_LIMIT = 20 * 2**20
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def amount_field(label, **kw) -> forms.DecimalField:
