@@ -28,9 +28,9 @@ def seed_money_demo(campaign, unit, by=None) -> Settlement:
         books = Books.of(campaign)
         money = unit_accounts([unit])[0]
         for i, each in enumerate(money.households):
-            first = (each.household.area * Decimal("60.00")).quantize(Decimal("0.01"))
+            first = (each.household.area * Decimal("120.00")).quantize(Decimal("0.01"))
             # the third household's account has been drawn before: it must top up
-            balance = first * (Decimal("0.35") if i == 2 else Decimal("0.95"))
+            balance = first * (Decimal("0.45") if i == 2 else Decimal("0.90"))
             FundAccount.objects.update_or_create(
                 household=each.household,
                 defaults={

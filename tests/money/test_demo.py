@@ -7,7 +7,8 @@ import pytest
 from campaigns.models import Unit
 from money.accounts import unit_accounts
 from money.demo import seed_money_demo
-from money.models import Entry, FundApplication
+from money.fund import fund_lines
+from money.models import Books, Entry, FundApplication
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,9 @@ def test_the_demo_unit_draws_the_fund_after_a_notice_is_paid_up_and_settled_with
     settlement = seed_money_demo(demo.campaign, unit)
 
     application = FundApplication.objects.get(proposal=settlement.proposal)
-    assert application.notice_end <= application.approved_on
+    assert application.notice_end < application.approved_on
+    lines = fund_lines(settlement.proposal, Books.of(demo.campaign))
+    assert sum(line.needs_top_up for line in lines) == 1  # one account must be topped up
     assert settlement.is_published
     assert settlement.final_cost < settlement.proposal.total_cost
     money = unit_accounts([unit])[0]
