@@ -182,3 +182,20 @@ def test_the_outstanding_page_answers_in_the_same_number_of_queries_at_two_sizes
     with django_assert_num_queries(9) as large:
         assert voted.secretary.get(url).status_code == 200
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_the_secretary_reverses_a_mistaken_entry_from_the_ledger_page(voted):
+    household = voted.households[0]
+    entry = pay(household, "300.00")
+    url = reverse("money:reverse_entry", args=[entry.pk])
+    assert voted.worker.post(url, {"note": "重复登记"}).status_code == 403
+    assert voted.secretary.post(url, {"note": ""}).status_code == 422
+    assert voted.secretary.post(url, {"note": "重复登记"}).status_code == 302
+    reversal = Entry.objects.get(reverses=entry)
+    assert (reversal.amount, reversal.note, reversal.receipt_number) == (
+        D("-300.00"),
+        "重复登记",
+        2,
+    )
+    page = voted.secretary.get(reverse("money:household", args=[household.pk])).content.decode()
+    assert "已冲正" in page and 'id="reverse-note-' not in page  # nothing left to reverse
