@@ -10,7 +10,7 @@ from django.contrib.auth import get_permission_codename
 
 from campaigns.models import Role
 
-DOMAIN_APPS = ("campaigns", "households", "consultations", "works")
+DOMAIN_APPS = ("campaigns", "households", "consultations", "works", "money")
 
 # What everyone who knocks on doors may do: see their buildings, households, proposals and
 # signatures, and log and correct visits.
@@ -69,6 +69,13 @@ GRID_WORKER_PERMISSIONS = [
     "households.change_owner",
     "households.add_traceattempt",
     "consultations.add_consent",
+    # Money: they see their households' balances, receipts, the fund application and the
+    # settlement, to answer residents at the door; only the secretary records or changes money
+    # (one accountable person handles it). Building leads, volunteers among the neighbours, see
+    # no one's money.
+    "money.view_fundapplication",
+    "money.view_entry",
+    "money.view_settlement",
 ]
 # The lawyer and the sub-district reviewer read the campaign's units, proposals, tally and
 # frozen packets, and record their reviews; they never see a household's page.
@@ -116,6 +123,10 @@ NEVER_DELETED = {
     "issue",
     "issuephoto",
     "residentreport",
+    "entry",
+    "fundapplication",
+    "settlement",
+    "settledshare",
 }
 
 

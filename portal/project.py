@@ -18,6 +18,7 @@ from consultations.progress import with_progress
 from consultations.standing import votes_by_unit
 from core.redaction import Redactor
 from households.models import Household
+from money.public import public_money
 
 CENT = Decimal("0.01")
 LATEST_UPDATES = 5
@@ -218,5 +219,6 @@ def project_page(campaign) -> dict:
         "commitments": commitments,
         "questions": questions,
         "vulnerable_count": Household.objects.in_campaign(campaign).vulnerable().count(),
+        "money": public_money(campaign),
         "today": timezone.localdate(),
     }

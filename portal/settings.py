@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "households",
     "consultations",
     "works",
+    "money",
 ]
 
 MIDDLEWARE = [

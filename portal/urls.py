@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("consultations.urls")),
     path("", include("campaigns.urls")),
     path("", include("works.urls")),
+    path("", include("money.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("portal.baseline")),  # /bench/baseline/ only with BENCH_BASELINE on

@@ -18,6 +18,7 @@ SOURCES = [
     "households",
     "consultations",
     "works",
+    "money",
     "templates",
 ]
 

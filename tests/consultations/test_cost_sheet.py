@@ -201,6 +201,6 @@ def test_the_query_count_does_not_grow_with_the_unit(client, count, django_asser
     household = unit.households.last()
     client.force_login(worker)
     # session, user, roles for the context; the household, the proposal, the owners;
-    # the unit's households, the coefficients, the recorded share
-    with django_assert_max_num_queries(10):  # and the units the user works on
+    # the unit's households, the coefficients, the recorded share; the settled share
+    with django_assert_max_num_queries(11):  # and the units the user works on
         assert client.get(url(household)).status_code == 200

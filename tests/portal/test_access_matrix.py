@@ -132,6 +132,26 @@ MATRIX = {
     "campaigns:answer_question": (LOGIN, 404, 422, 422, 403, 404, 422),
     "campaigns:moderate_question": (LOGIN, 404, 403, 403, 403, 404, 302),
     "daily_summary": (LOGIN, 404, 200, 200, 403, 404, 200),
+    # money: the secretary keeps the campaign's money (settings, outstanding list, the fund
+    # application, payments, the settlement); the unit's grid workers see its fund notice,
+    # its households' balances and receipts and its settlement; building leads see no money
+    "money:campaign": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "money:outstanding": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "money:fund": (LOGIN, 404, 404, 200, 403, 404, 200),
+    "money:fund_accounts": (LOGIN, 404, 404, 403, 403, 404, 422),
+    "money:post_notice": (LOGIN, 404, 404, 403, 403, 404, 422),
+    "money:notice_pdf": (LOGIN, 404, 404, 200, 403, 404, 200),
+    "money:fund_packet": (LOGIN, 404, 404, 403, 403, 404, 200),
+    "money:contract": (LOGIN, 404, 404, 403, 403, 404, 200),
+    "money:record_approval": (LOGIN, 404, 404, 403, 403, 404, 422),
+    "money:household": (LOGIN, 404, 404, 200, 403, 404, 200),
+    "money:record_entry": (LOGIN, 404, 404, 403, 403, 404, 422),
+    "money:reverse_entry": (LOGIN, 404, 404, 403, 403, 404, 422),
+    "money:receipt": (LOGIN, 404, 404, 200, 403, 404, 200),
+    "money:proof": (LOGIN, 404, 404, 200, 403, 404, 200),
+    "money:settlement": (LOGIN, 404, 404, 200, 403, 404, 200),
+    "money:publish_settlement": (LOGIN, 404, 404, 403, 403, 404, 302),
+    "money:settlement_document": (LOGIN, 404, 404, 200, 403, 404, 200),
 }
 
 

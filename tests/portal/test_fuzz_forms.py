@@ -709,6 +709,14 @@ EXPECTED_FORMS = {
     "post campaigns:moderate_question",
     "post dashboard:import",
     "post dashboard:import#confirm",
+    "post money:campaign",
+    "post money:fund_accounts",
+    "post money:post_notice",
+    "post money:record_approval",
+    "post money:record_entry",
+    "post money:reverse_entry",
+    "post money:settlement",
+    "post money:publish_settlement",
 }
 
 

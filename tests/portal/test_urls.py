@@ -1,17 +1,23 @@
 """Every URL in the URL conf answers without a server error for the role allowed to use it."""
 
+import io
+from datetime import timedelta
+from decimal import Decimal
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from campaigns.models import MeetingDecision, ProgressUpdate, Question
 from consultations.models import Consent, PacketFile, Proposal
 from consultations.packet import verification_code
 from consultations.signing import other_titles, record_consent
 from households.models import Household, Person
+from money.models import Entry, FundApplication, Settlement
 from tests.factories import PNG_1PX
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +102,23 @@ SITE_URLS = {
     "campaigns:questions": "grid1",
     "campaigns:answer_question": "grid1",
     "campaigns:moderate_question": "secretary",
+    "money:campaign": "secretary",
+    "money:outstanding": "secretary",
+    "money:fund": "secretary",
+    "money:fund_accounts": "secretary",
+    "money:post_notice": "secretary",
+    "money:notice_pdf": "grid1",
+    "money:fund_packet": "secretary",
+    "money:contract": "secretary",
+    "money:record_approval": "secretary",
+    "money:household": "secretary",
+    "money:record_entry": "secretary",
+    "money:reverse_entry": "secretary",
+    "money:receipt": "grid1",
+    "money:proof": "grid1",
+    "money:settlement": "secretary",
+    "money:publish_settlement": "secretary",
+    "money:settlement_document": "grid1",
 }
 POSTED = {
     "logout",
@@ -118,6 +141,12 @@ POSTED = {
     "campaigns:set_target",
     "campaigns:answer_question",
     "campaigns:moderate_question",
+    "money:fund_accounts",
+    "money:post_notice",
+    "money:record_approval",
+    "money:record_entry",
+    "money:reverse_entry",
+    "money:publish_settlement",
 }
 
 
@@ -222,7 +251,51 @@ def site_url(name: str, site) -> str:
         kwargs = {"slug": site["campaign"].slug}
     if name.startswith("campaigns:") or name in {"public_questions", "ask", "daily_summary"}:
         kwargs = campaign_url_kwargs(name, site["campaign"])
+    if name.startswith("money:"):
+        kwargs = money_url_kwargs(name, site)
     return reverse(name, kwargs=kwargs)
+
+
+def money_url_kwargs(name: str, site) -> dict:
+    """The household's unit with its fund notice over (a contract attached), an entry with
+    a scanned proof, and a final cost entered with its document (not published)."""
+    household = site["household"]
+    proposal = Proposal.objects.published().get(elevator__unit=household.unit_id)
+    secretary = site["users"]["secretary"]
+    application, _created = FundApplication.objects.get_or_create(
+        proposal=proposal, defaults={"created_by": secretary, "contract": blank_pdf()}
+    )
+    if application.notice_start is None:
+        application.post_notice(timezone.localdate() - timedelta(days=8), 7)
+    entry = Entry.objects.filter(household=household, kind="payment").first()
+    if entry is None:
+        entry = Entry.objects.record(
+            household=household,
+            by=secretary,
+            amount=Decimal("100.00"),
+            paid_on=timezone.localdate(),
+            method="cash",
+            proof=PNG_1PX,
+            proof_type="image/png",
+        )
+    if not Settlement.objects.filter(proposal=proposal).exists():
+        settlement = Settlement(proposal=proposal, entered_by=secretary, document=blank_pdf())
+        settlement.set_final_cost(proposal.total_cost - Decimal("500.00"))
+        settlement.save()
+    if name in {"money:campaign", "money:outstanding"}:
+        return {"slug": site["campaign"].slug}
+    if name == "money:household" or name == "money:record_entry":
+        return {"pk": household.pk}
+    if name in {"money:reverse_entry", "money:receipt", "money:proof"}:
+        return {"pk": entry.pk}
+    return {"pk": household.unit_id}
+
+
+def blank_pdf() -> bytes:
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(200, 200)
+    writer.write(out)
+    return out.getvalue()
 
 
 def agent_consent(household) -> Consent:
