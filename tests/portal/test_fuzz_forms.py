@@ -709,6 +709,13 @@ EXPECTED_FORMS = {
     "post campaigns:moderate_question",
     "post dashboard:import",
     "post dashboard:import#confirm",
+    "post works:record_inspection",
+    "post works:record_registration",
+    "post works:record_opening",
+    "post works:record_handover",
+    "post works:report_fault",
+    "post works:answer_ticket",
+    "post works:fix_ticket",
 }
 
 

@@ -12,7 +12,9 @@ from consultations.models import Consent, PacketFile, Proposal
 from consultations.packet import verification_code
 from consultations.signing import other_titles, record_consent
 from households.models import Household, Person
-from tests.factories import PNG_1PX
+from tests.factories import PNG_1PX, make_in_service
+from works import completion
+from works.models import FaultReport, Site
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +94,18 @@ SITE_URLS = {
     "campaigns:questions": "grid1",
     "campaigns:answer_question": "grid1",
     "campaigns:moderate_question": "secretary",
+    "works:completion": "secretary",
+    "works:site_completion": "secretary",
+    "works:record_inspection": "secretary",
+    "works:record_registration": "secretary",
+    "works:record_opening": "secretary",
+    "works:record_handover": "secretary",
+    "works:inspection_report": "secretary",
+    "works:report_fault": "anonymous",
+    "works:my_tickets": "secretary",
+    "works:ticket": "secretary",
+    "works:answer_ticket": "secretary",
+    "works:fix_ticket": "secretary",
 }
 POSTED = {
     "logout",
@@ -114,6 +128,13 @@ POSTED = {
     "campaigns:set_target",
     "campaigns:answer_question",
     "campaigns:moderate_question",
+    "works:record_inspection",
+    "works:record_registration",
+    "works:record_opening",
+    "works:record_handover",
+    "works:report_fault",
+    "works:answer_ticket",
+    "works:fix_ticket",
 }
 
 
@@ -218,7 +239,49 @@ def site_url(name: str, site) -> str:
         kwargs = {"slug": site["campaign"].slug}
     if name.startswith("campaigns:") or name in {"public_questions", "ask", "daily_summary"}:
         kwargs = campaign_url_kwargs(name, site["campaign"])
+    if name in COMPLETION_URLS:
+        kwargs = completion_url_kwargs(name, site)
     return reverse(name, kwargs=kwargs)
+
+
+COMPLETION_URLS = {
+    "works:completion",
+    "works:site_completion",
+    "works:record_inspection",
+    "works:record_registration",
+    "works:record_opening",
+    "works:record_handover",
+    "works:inspection_report",
+    "works:report_fault",
+    "works:ticket",
+    "works:answer_ticket",
+    "works:fix_ticket",
+}
+
+
+def completion_url_kwargs(name: str, site) -> dict:
+    """The works site of the household's elevator, in service and handed over to a
+    maintenance company (made here when the demo has none), and a fault reported on it."""
+    works_site = in_service_site(site)
+    campaign = site["campaign"]
+    if name in {"works:completion", "works:report_fault"}:
+        return {"slug": campaign.slug}
+    if name == "works:inspection_report":
+        inspection = works_site.acceptance_inspections.first()
+        return {"slug": campaign.slug, "pk": inspection.pk}
+    if name in {"works:ticket", "works:answer_ticket", "works:fix_ticket"}:
+        fault = FaultReport.objects.filter(site=works_site).first()
+        fault = fault or completion.report_fault(campaign, works_site, body="电梯有异响")
+        return {"pk": fault.pk}
+    return {"slug": campaign.slug, "pk": works_site.pk}
+
+
+def in_service_site(site) -> Site:
+    elevator = site["household"].unit.elevator
+    works_site, _created = Site.objects.get_or_create(elevator=elevator)
+    if not completion.standing(works_site).in_service:
+        make_in_service(works_site, by=site["users"]["secretary"])
+    return works_site
 
 
 def agent_consent(household) -> Consent:
