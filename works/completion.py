@@ -358,12 +358,13 @@ class AfterSales:
 
 
 def public_after_sales(campaign: Campaign) -> dict:
-    """The context of templates/works/public/_after_sales.html, in six queries: per elevator
-    in service or handed over, since when it runs, who maintains it, the emergency number, the
-    warranty, and how fast its faults were answered and fixed."""
+    """The context of templates/works/public/_after_sales.html, in six queries (one while the
+    campaign has no works site): per elevator in service or handed over, since when it runs,
+    who maintains it, the emergency number, the warranty, and how fast its faults were
+    answered and fixed."""
     rows = [s for s in standings(campaign_sites(campaign)) if s.in_service or s.handover]
     faults: dict[int, list] = {}
-    reported = FaultReport.objects.filter(campaign=campaign).order_by()
+    reported = FaultReport.objects.filter(site__in=[row.site.pk for row in rows]).order_by()
     for site_id, *times in reported.values_list("site", "reported_at", "answered_at", "fixed_at"):
         faults.setdefault(site_id, []).append(times)
     elevators = [

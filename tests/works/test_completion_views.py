@@ -14,6 +14,7 @@ from tests.factories import (
     make_party,
     make_pdf,
     make_site,
+    make_unit,
 )
 from works import completion
 from works.models import AcceptanceInspection, Handover, UseRegistration
@@ -165,3 +166,17 @@ def test_the_public_page_shows_the_after_sales_without_anything_personal(client)
     assert reverse("works:report_fault", args=[campaign.slug]) in page
     for personal in ["王秀英", "1-302", "13912345678", "异响"]:
         assert personal not in page
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_public_after_sales_runs_a_fixed_number_of_queries(django_assert_num_queries, size):
+    first = make_in_service()
+    building = first.elevator.unit.building
+    for _ in range(size - 1):
+        other = make_in_service(make_site(unit=make_unit(building=building)))
+        for body in ("异响", "停梯"):
+            completion.report_fault(building.campaign, other, body=body)
+    # the sites, the current inspections, registrations, openings and handovers, the faults
+    with django_assert_num_queries(6):
+        shown = completion.public_after_sales(building.campaign)
+    assert len(shown["after_sales"]) == size
