@@ -2,6 +2,7 @@
 resident's fault report, and the maintenance company's answer."""
 
 import re
+import unicodedata
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,9 @@ from works.models import AcceptanceInspection
 FAULT_LIMIT = 1000
 NOTE_LIMIT = 1000
 # A switchboard or hotline: digits, with the separators people write; an extension after 转.
-PHONE = re.compile(r"^[0-9０-９][0-9０-９ \-()（）转]{2,28}$")
+PHONE = re.compile(r"^[0-9０-９(（][0-9０-９ \-()（）转]{2,28}$")
+# A mainland mobile number is a person's: it never goes on the public page.
+MOBILE = re.compile(r"^(?:86)?1[3-9]\d{9}$")
 
 
 def date_field(label) -> forms.DateField:
@@ -89,6 +92,12 @@ class HandoverForm(RefuseControlCharacters, forms.Form):
         phone = self.cleaned_data["emergency_phone"].strip()
         if not PHONE.match(phone):
             raise forms.ValidationError(_("请填写电话号码，例如 027-84001234 或 400-800-1234。"))
+        if MOBILE.match(re.sub(r"\D", "", unicodedata.normalize("NFKC", phone))):
+            raise forms.ValidationError(
+                _(
+                    "这个号码会公开，请填写维保单位的座机或热线（如 96333、400 电话），不要填写个人手机号。"
+                )
+            )
         return phone
 
     def clean(self):
