@@ -102,7 +102,15 @@ CONTRACTOR_PERMISSIONS = [
     "works.change_issue",
     "works.add_issuephoto",
 ]
-MAINTAINER_PERMISSIONS = ["campaigns.view_campaign", "works.view_site"]
+# A maintenance company's people see the elevators handed over to it and answer the fault
+# tickets residents send it, marking each fixed (works.completion.tickets_for scopes them).
+MAINTAINER_PERMISSIONS = [
+    "campaigns.view_campaign",
+    "works.view_site",
+    "works.view_handover",
+    "works.view_faultreport",
+    "works.change_faultreport",
+]
 # Signed and said records are never deleted, not even by the secretary.
 NEVER_DELETED = {
     "consent",
@@ -127,6 +135,11 @@ NEVER_DELETED = {
     "fundapplication",
     "settlement",
     "settledshare",
+    "acceptanceinspection",
+    "useregistration",
+    "opening",
+    "handover",
+    "faultreport",
 }
 
 

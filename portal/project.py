@@ -19,6 +19,7 @@ from consultations.standing import votes_by_unit
 from core.redaction import Redactor
 from households.models import Household
 from money.public import public_money
+from works.completion import public_after_sales
 
 CENT = Decimal("0.01")
 LATEST_UPDATES = 5
@@ -221,4 +222,5 @@ def project_page(campaign) -> dict:
         "vulnerable_count": Household.objects.in_campaign(campaign).vulnerable().count(),
         "money": public_money(campaign),
         "today": timezone.localdate(),
+        **public_after_sales(campaign),  # acceptance, maintenance, faults answered and fixed
     }

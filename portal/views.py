@@ -29,6 +29,8 @@ def start(request: HttpRequest) -> HttpResponse:
         return redirect("secretary")
     if roles & {Role.GRID_WORKER, Role.BUILDING_LEAD}:
         return redirect("consultations:my_doors")
+    if Role.MAINTAINER in roles:
+        return redirect("works:my_tickets")
     return render(request, "portal/no_role.html", status=403)
 
 

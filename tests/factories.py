@@ -1,13 +1,16 @@
 """Small hand-written factories: each makes one valid object, with anything overridable."""
 
+import io
 import itertools
 import re
 from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from campaigns.models import (
     PARTY_ROLES,
@@ -35,6 +38,7 @@ from consultations.models import (
     refresh_door_status_of,
 )
 from households.models import Household, Owner, Person
+from works import completion
 from works.models import Inspection, Issue, Site
 
 _numbers = itertools.count(1)
@@ -349,3 +353,49 @@ def make_question(**kw) -> Question:
 def listed_doors(response) -> set[int]:
     """The households a door list shows (its rows are ``id="door-<pk>"``)."""
     return {int(pk) for pk in re.findall(r'id="door-(\d+)"', response.text)}
+
+
+def make_pdf(pages: int = 1) -> bytes:
+    """A plain PDF document of blank A4 pages, as a scanner would give one."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def make_in_service(site=None, *, by=None, day=None, maintainer=None):
+    """A site inspected (passed), registered and opened on ``day`` (today unless told), and
+    handed over to a maintenance company (a new one unless told)."""
+    site = site or make_site()
+    by = by or make_user()
+    day = day or timezone.localdate()
+    report = SimpleUploadedFile("report.pdf", make_pdf(), content_type="application/pdf")
+    completion.record_inspection(
+        site,
+        by=by,
+        result="passed",
+        inspected_on=day,
+        inspecting_body="市特种设备检验研究院",
+        report_number=f"JY-{_n()}",
+        report=report,
+    )
+    completion.record_registration(
+        site, by=by, certificate_number=f"梯登-{_n()}", registered_on=day
+    )
+    completion.record_opening(site, by=by, opened_on=day)
+    campaign = site.elevator.unit.building.campaign
+    maintainer = maintainer or make_party(
+        campaign=campaign, kind=PartyKind.MAINTAINER, name=f"维保公司{_n()}"
+    )
+    completion.record_handover(
+        site,
+        by=by,
+        maintainer=maintainer,
+        contract_start=day,
+        contract_end=day + timedelta(days=365),
+        emergency_phone="027-84001234",
+        warranty_end=day + timedelta(days=730),
+    )
+    return site

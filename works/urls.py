@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("works.urls_schedule")),
     path("", include("works.urls_site")),
     path("", include("works.urls_public")),
+    path("", include("works.urls_completion")),
 ]

@@ -17,10 +17,11 @@ from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from campaigns.models import Community, Role
-from tests.factories import make_assignment, make_user
+from campaigns.models import Community, PartyKind, Role
+from tests.factories import make_assignment, make_party, make_user
 from tests.portal import test_urls
-from tests.portal.test_urls import POSTED, named_patterns, site_url
+from tests.portal.test_urls import POSTED, in_service_site, named_patterns, site_url
+from works import completion
 
 pytestmark = pytest.mark.django_db
 site = test_urls.site  # the demo: its users, a household of 1栋1单元, a kept packet file
@@ -152,7 +153,53 @@ MATRIX = {
     "money:settlement": (LOGIN, 404, 404, 200, 403, 404, 200),
     "money:publish_settlement": (LOGIN, 404, 404, 403, 403, 404, 302),
     "money:settlement_document": (LOGIN, 404, 404, 200, 403, 404, 200),
+    # acceptance and handover: the secretary records them
+    "works:completion": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "works:site_completion": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "works:record_inspection": (LOGIN, 404, 403, 403, 403, 404, 422),
+    "works:record_registration": (LOGIN, 404, 403, 403, 403, 404, 422),
+    "works:record_opening": (LOGIN, 404, 403, 403, 403, 404, 422),
+    "works:record_handover": (LOGIN, 404, 403, 403, 403, 404, 422),
+    "works:inspection_report": (LOGIN, 404, 403, 403, 403, 404, 200),
+    # residents report faults without an account; the tickets go to the maintenance company
+    # (MAINTAINER_ANSWERS) and the secretary; everyone else's list is empty
+    "works:report_fault": (422, 422, 422, 422, 422, 422, 422),
+    "works:my_tickets": (LOGIN, 200, 200, 200, 200, 200, 200),
+    "works:ticket": (LOGIN, 404, 404, 404, 404, 404, 200),
+    "works:answer_ticket": (LOGIN, 404, 404, 404, 404, 404, 422),
+    "works:fix_ticket": (LOGIN, 404, 404, 404, 404, 404, 422),
 }
+
+
+# The maintenance company of the elevator the fault was reported on: its tickets, none of the
+# secretary's records.
+MAINTAINER_ANSWERS = {
+    "start": 302,
+    "works:completion": 403,
+    "works:site_completion": 403,
+    "works:record_inspection": 403,
+    "works:record_registration": 403,
+    "works:record_opening": 403,
+    "works:record_handover": 403,
+    "works:inspection_report": 403,
+    "works:report_fault": 422,
+    "works:my_tickets": 200,
+    "works:ticket": 200,
+    "works:answer_ticket": 422,
+    "works:fix_ticket": 422,
+}
+
+
+def test_the_maintenance_company_gets_its_tickets_and_nothing_of_the_secretarys(site):
+    urls = {name: site_url(name, site) for name in MAINTAINER_ANSWERS}
+    company = completion.standing(in_service_site(site)).handover.maintainer
+    client = Client()
+    client.force_login(make_assignment(role=Role.MAINTAINER, party=company).user)
+    got = {name: answer(client, name, url) for name, url in urls.items()}
+    assert got == MAINTAINER_ANSWERS
+    elsewhere = make_assignment(role=Role.MAINTAINER, party=make_party(kind=PartyKind.MAINTAINER))
+    client.force_login(elsewhere.user)
+    assert answer(client, "works:ticket", urls["works:ticket"]) == 404
 
 
 @pytest.fixture

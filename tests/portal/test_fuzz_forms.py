@@ -717,6 +717,13 @@ EXPECTED_FORMS = {
     "post money:reverse_entry",
     "post money:settlement",
     "post money:publish_settlement",
+    "post works:record_inspection",
+    "post works:record_registration",
+    "post works:record_opening",
+    "post works:record_handover",
+    "post works:report_fault",
+    "post works:answer_ticket",
+    "post works:fix_ticket",
 }
 
 

@@ -18,7 +18,9 @@ from consultations.packet import verification_code
 from consultations.signing import other_titles, record_consent
 from households.models import Household, Person
 from money.models import Entry, FundApplication, Settlement
-from tests.factories import PNG_1PX
+from tests.factories import PNG_1PX, make_in_service
+from works import completion
+from works.models import FaultReport, Site
 
 pytestmark = pytest.mark.django_db
 
@@ -119,6 +121,18 @@ SITE_URLS = {
     "money:settlement": "secretary",
     "money:publish_settlement": "secretary",
     "money:settlement_document": "grid1",
+    "works:completion": "secretary",
+    "works:site_completion": "secretary",
+    "works:record_inspection": "secretary",
+    "works:record_registration": "secretary",
+    "works:record_opening": "secretary",
+    "works:record_handover": "secretary",
+    "works:inspection_report": "secretary",
+    "works:report_fault": "anonymous",
+    "works:my_tickets": "secretary",
+    "works:ticket": "secretary",
+    "works:answer_ticket": "secretary",
+    "works:fix_ticket": "secretary",
 }
 POSTED = {
     "logout",
@@ -147,6 +161,13 @@ POSTED = {
     "money:record_entry",
     "money:reverse_entry",
     "money:publish_settlement",
+    "works:record_inspection",
+    "works:record_registration",
+    "works:record_opening",
+    "works:record_handover",
+    "works:report_fault",
+    "works:answer_ticket",
+    "works:fix_ticket",
 }
 
 
@@ -253,6 +274,8 @@ def site_url(name: str, site) -> str:
         kwargs = campaign_url_kwargs(name, site["campaign"])
     if name.startswith("money:"):
         kwargs = money_url_kwargs(name, site)
+    if name in COMPLETION_URLS:
+        kwargs = completion_url_kwargs(name, site)
     return reverse(name, kwargs=kwargs)
 
 
@@ -296,6 +319,46 @@ def blank_pdf() -> bytes:
     writer.add_blank_page(200, 200)
     writer.write(out)
     return out.getvalue()
+
+
+COMPLETION_URLS = {
+    "works:completion",
+    "works:site_completion",
+    "works:record_inspection",
+    "works:record_registration",
+    "works:record_opening",
+    "works:record_handover",
+    "works:inspection_report",
+    "works:report_fault",
+    "works:ticket",
+    "works:answer_ticket",
+    "works:fix_ticket",
+}
+
+
+def completion_url_kwargs(name: str, site) -> dict:
+    """The works site of the household's elevator, in service and handed over to a
+    maintenance company (made here when the demo has none), and a fault reported on it."""
+    works_site = in_service_site(site)
+    campaign = site["campaign"]
+    if name in {"works:completion", "works:report_fault"}:
+        return {"slug": campaign.slug}
+    if name == "works:inspection_report":
+        inspection = works_site.acceptance_inspections.first()
+        return {"slug": campaign.slug, "pk": inspection.pk}
+    if name in {"works:ticket", "works:answer_ticket", "works:fix_ticket"}:
+        fault = FaultReport.objects.filter(site=works_site).first()
+        fault = fault or completion.report_fault(campaign, works_site, body="电梯有异响")
+        return {"pk": fault.pk}
+    return {"slug": campaign.slug, "pk": works_site.pk}
+
+
+def in_service_site(site) -> Site:
+    elevator = site["household"].unit.elevator
+    works_site, _created = Site.objects.get_or_create(elevator=elevator)
+    if not completion.standing(works_site).in_service:
+        make_in_service(works_site, by=site["users"]["secretary"])
+    return works_site
 
 
 def agent_consent(household) -> Consent:

@@ -1,3 +1,10 @@
+from works.models.completion import (
+    AcceptanceInspection,
+    FaultReport,
+    Handover,
+    Opening,
+    UseRegistration,
+)
 from works.models.daily import ActionItem, StandUp
 from works.models.inspections import (
     Check,
@@ -13,12 +20,16 @@ from works.models.sites import START_STEP, ScheduleStep, Site, StepKind, StepSta
 
 __all__ = [
     "START_STEP",
+    "AcceptanceInspection",
     "ActionItem",
     "Check",
+    "FaultReport",
+    "Handover",
     "Inspection",
     "InspectionPhoto",
     "Issue",
     "IssuePhoto",
+    "Opening",
     "ResidentReport",
     "Review",
     "ReviewDocument",
@@ -29,5 +40,6 @@ __all__ = [
     "StandingItem",
     "StepKind",
     "StepState",
+    "UseRegistration",
     "WorksContract",
 ]
