@@ -18,6 +18,7 @@ from consultations.progress import with_progress
 from consultations.standing import votes_by_unit
 from core.redaction import Redactor
 from households.models import Household
+from works.scheduling import public_timeline
 
 CENT = Decimal("0.01")
 LATEST_UPDATES = 5
@@ -219,4 +220,5 @@ def project_page(campaign) -> dict:
         "questions": questions,
         "vulnerable_count": Household.objects.in_campaign(campaign).vulnerable().count(),
         "today": timezone.localdate(),
+        "works_timeline": public_timeline(campaign),
     }
