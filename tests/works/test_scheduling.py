@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the fixtures imported from tests.works.schedule_people)
 """Each elevator's schedule in the database: made from the template, with a responsible party
 per step, marked, moved with the opening date, and held at the gate."""
 
@@ -9,7 +10,15 @@ from django.core.files.base import ContentFile
 
 from campaigns.models import PartyKind
 from tests.factories import make_party, make_site
-from tests.works.conftest import OPENING
+from tests.works.schedule_people import (  # noqa: F401
+    OPENING,
+    campaign,
+    elevator,
+    parties,
+    secretary,
+    unit,
+    voted,
+)
 from works import gate, scheduling
 from works.models import (
     START_STEP,
@@ -96,11 +105,8 @@ def test_marks_in_the_future_or_out_of_order_are_refused(elevator, secretary):
 
 
 def open_gate(site, unit, proposal, user, *, without=""):
-    """Meet every condition of the gate for ``site`` but ``without``."""
-    if without == "vote":
-        household = unit.households.first()
-        household.consents.update(decision="disagree")
-        unit.households.exclude(pk=household.pk).first().consents.update(decision="disagree")
+    """Meet every condition of the gate for ``site`` but ``without`` (the vote is the unit's:
+    a unit whose vote passed or not)."""
     if without != "packet":
         packet = ReviewPacket.objects.create(
             unit=unit,
@@ -184,7 +190,7 @@ def test_the_public_timeline_names_parties_not_people(elevator, parties, secreta
     scheduling.create_schedule(elevator, OPENING, secretary)
     [site] = scheduling.public_timeline(campaign, TODAY)
     assert site.name == str(elevator.unit)
-    assert [s.name for s in site.steps][0] == "勘察设计"
+    assert site.steps[0].name == "勘察设计"
     assert {s.party for s in site.steps} == {p.name for p in parties.values()}
     assert site.current.name == "勘察设计"
     assert "王工" not in repr(site)  # the parties' contact person

@@ -140,6 +140,7 @@ def mark_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     today = timezone.localdate()
     form = mark_form(step, today, request.POST)
     refused = None
+    saved = False
     if form.is_valid():
         try:
             scheduling.mark(
@@ -155,8 +156,9 @@ def mark_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             if not wants_fragment(request):
                 messages.success(request, _("“%(step)s”的实际日期已保存。") % {"step": step})
                 return redirect("works:site_schedule", campaign.slug, step.site_id)
+            saved = True
             form = mark_form(step, today)
-    status = 200 if form.is_valid() and not refused else 422
+    status = 200 if saved else 422
     if wants_fragment(request):
         step.state = step.state_on(today)
         step.mark_form = form

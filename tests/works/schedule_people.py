@@ -1,4 +1,5 @@
-"""The people and places of the works tests: a campaign with a voted unit and its elevator,
+"""The people and places of the schedule and stand-up tests (imported by them, not a conftest,
+so the other works tests keep their own): a campaign with a voted unit and its elevator,
 the campaign's parties, its secretary, a grid worker of the unit, a grid worker elsewhere."""
 
 from datetime import date
