@@ -271,26 +271,22 @@ def schedules_for(campaign, count, secretary, today):
         scheduling.create_schedule(elevator, today + timedelta(days=40), secretary)
 
 
-@pytest.mark.parametrize("name", ["schedules", "timeline_print"])
-def test_the_timeline_costs_the_same_queries_for_3_or_30_sites(
-    client, campaign, secretary, today, django_assert_num_queries, name
-):
-    client.force_login(secretary)
-    counts = []
-    for size in (3, 30):
-        schedules_for(campaign, size - ((counts and 3) or 0), secretary, today)
-        client.get(url(name, campaign))  # warm the session
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
+# The page's queries whatever the number of sites: the session and the user, the
+# user's assignments, the campaign, the sites, their steps (one prefetch) and, on the page,
+# the elevators not scheduled yet (the start form).
+TIMELINE_QUERIES = {"schedules": 7, "timeline_print": 6}
 
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url(name, campaign))
-        assert response.status_code == 200
-        assert response.content.decode().count('class="timeline-row"') == size
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
-    with django_assert_num_queries(counts[1]):
-        client.get(url(name, campaign))
+
+@pytest.mark.parametrize("name", ["schedules", "timeline_print"])
+@pytest.mark.parametrize("size", [3, 30])
+def test_the_timeline_costs_the_same_queries_for_3_or_30_sites(
+    client, campaign, secretary, today, django_assert_num_queries, name, size
+):
+    schedules_for(campaign, size, secretary, today)
+    client.force_login(secretary)
+    with django_assert_num_queries(TIMELINE_QUERIES[name]):
+        response = client.get(url(name, campaign))
+    assert response.content.decode().count('class="timeline-row"') == size
 
 
 def test_the_public_partial_shows_planned_against_actual_without_people(
