@@ -1,5 +1,7 @@
 """Every URL in the URL conf answers without a server error for the role allowed to use it."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -7,12 +9,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
-from campaigns.models import MeetingDecision, ProgressUpdate, Question
+from campaigns.models import Elevator, MeetingDecision, ProgressUpdate, Question
 from consultations.models import Consent, PacketFile, Proposal
 from consultations.packet import verification_code
 from consultations.signing import other_titles, record_consent
 from households.models import Household, Person
 from tests.factories import PNG_1PX
+from works.models import START_STEP, ActionItem, StandUp
+from works.scheduling import create_schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +96,17 @@ SITE_URLS = {
     "campaigns:questions": "grid1",
     "campaigns:answer_question": "grid1",
     "campaigns:moderate_question": "secretary",
+    "works:schedules": "grid1",
+    "works:timeline_print": "secretary",
+    "works:start_schedule": "secretary",
+    "works:site_schedule": "grid1",
+    "works:move_opening": "secretary",
+    "works:edit_step": "secretary",
+    "works:mark_step": "secretary",
+    "works:standups": "grid1",
+    "works:new_standup": "grid1",
+    "works:standup": "grid1",
+    "works:close_action": "grid1",
 }
 POSTED = {
     "logout",
@@ -114,6 +129,10 @@ POSTED = {
     "campaigns:set_target",
     "campaigns:answer_question",
     "campaigns:moderate_question",
+    "works:start_schedule",
+    "works:move_opening",
+    "works:mark_step",
+    "works:close_action",
 }
 
 
@@ -218,7 +237,34 @@ def site_url(name: str, site) -> str:
         kwargs = {"slug": site["campaign"].slug}
     if name.startswith("campaigns:") or name in {"public_questions", "ask", "daily_summary"}:
         kwargs = campaign_url_kwargs(name, site["campaign"])
+    if name.startswith("works:"):
+        kwargs = schedule_url_kwargs(name, site)
     return reverse(name, kwargs=kwargs)
+
+
+def schedule_url_kwargs(name: str, site) -> dict:
+    """The schedule of the household's elevator (made now if the demo has none), its start
+    step, and yesterday's stand-up with an open action."""
+    campaign, household = site["campaign"], site["household"]
+    elevator = Elevator.objects.filter(unit=household.unit_id).first()
+    secretary = site["users"]["secretary"]
+    works_site = create_schedule(elevator, timezone.localdate() + timedelta(days=90), secretary)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    stand_up, _new = StandUp.objects.get_or_create(
+        campaign=campaign, held_on=yesterday, defaults={"recorded_by": secretary}
+    )
+    action, _new = ActionItem.objects.get_or_create(
+        stand_up=stand_up, text="清运建筑垃圾", defaults={"due_on": yesterday}
+    )
+    pk = {
+        "works:site_schedule": works_site.pk,
+        "works:move_opening": works_site.pk,
+        "works:edit_step": works_site.steps.get(kind=START_STEP).pk,
+        "works:mark_step": works_site.steps.get(kind=START_STEP).pk,
+        "works:standup": stand_up.pk,
+        "works:close_action": action.pk,
+    }.get(name)
+    return {"slug": campaign.slug} | ({"pk": pk} if pk else {})
 
 
 def agent_consent(household) -> Consent:
