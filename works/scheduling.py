@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from campaigns.access import may
@@ -263,31 +263,29 @@ class PublicSite:
 
 def public_timeline(campaign, today: date | None = None) -> list[PublicSite]:
     """Each elevator's schedule as residents see it, planned against actual: step names,
-    dates, states and the responsible party's name, never a person. Two queries."""
+    dates, states and the responsible party's name, never a person. One query."""
     today = today or timezone.localdate()
-    sites = sites_of(campaign).filter(~Q(steps=None)).distinct()
-    sites = sites.prefetch_related(
-        Prefetch("steps", ScheduleStep.objects.select_related("responsible").order_by("order"))
+    steps = (
+        ScheduleStep.objects.filter(site__elevator__unit__building__campaign=campaign)
+        .select_related("site__elevator__unit__building", "responsible")
+        .order_by(*[f"site__{key}" for key in Site._meta.ordering], "site", "order")
     )
-    return [
-        PublicSite(
-            str(site),
-            site.target_open_date,
-            [
-                PublicStep(
-                    step.get_kind_display(),
-                    step.planned_start,
-                    step.planned_end,
-                    step.actual_start,
-                    step.actual_end,
-                    step.state_on(today),
-                    step.responsible.name if step.responsible else "",
-                )
-                for step in site.steps.all()
-            ],
+    sites: dict[int, PublicSite] = {}
+    for step in steps:
+        if step.site_id not in sites:
+            sites[step.site_id] = PublicSite(str(step.site), step.site.target_open_date, [])
+        sites[step.site_id].steps.append(
+            PublicStep(
+                step.get_kind_display(),
+                step.planned_start,
+                step.planned_end,
+                step.actual_start,
+                step.actual_end,
+                step.state_on(today),
+                step.responsible.name if step.responsible else "",
+            )
         )
-        for site in sites
-    ]
+    return list(sites.values())
 
 
 def late_work(user, campaign, today: date) -> dict:
