@@ -108,11 +108,11 @@ def move_opening(site: Site, target: date, user) -> int:
 
 
 def starts_works(step: ScheduleStep, actual_start: date | None, actual_end: date | None) -> bool:
-    """Whether marking ``step`` so would start the works: the start step marked started or
-    done where it was neither."""
-    was = step.actual_start is not None or step.actual_end is not None
-    will = actual_start is not None or actual_end is not None
-    return step.kind == START_STEP and will and not was
+    """Whether marking ``step`` so needs the gate open: the start step marked started or done
+    with dates it does not have yet (clearing a mark made by mistake needs nothing)."""
+    marked = actual_start is not None or actual_end is not None
+    changed = (actual_start, actual_end) != (step.actual_start, step.actual_end)
+    return step.kind == START_STEP and marked and changed
 
 
 @transaction.atomic

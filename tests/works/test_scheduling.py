@@ -194,3 +194,17 @@ def test_the_public_timeline_names_parties_not_people(elevator, parties, secreta
     assert {s.party for s in site.steps} == {p.name for p in parties.values()}
     assert site.current.name == "勘察设计"
     assert "王工" not in repr(site)  # the parties' contact person
+
+
+def test_the_start_step_is_not_marked_done_while_the_gate_is_closed_even_once_started(
+    voted, elevator, secretary
+):
+    unit, _households, proposal = voted
+    site = scheduling.create_schedule(elevator, OPENING, secretary)
+    start = step(site, START_STEP)
+    start.actual_start = TODAY  # started while the gate was open; a review returned since
+    start.save()
+    with pytest.raises(gate.GateClosed):
+        scheduling.mark(start, TODAY, TODAY, secretary, TODAY)
+    cleared = scheduling.mark(start, None, None, secretary, TODAY)  # a mistake may be undone
+    assert cleared.actual_start is None
