@@ -207,14 +207,17 @@ class Timeline:
         return [(day, self.scale.x(day)) for day in self.scale.months()] if self.scale else []
 
 
-def timeline(sites, today: date) -> Timeline:
+def timeline(sites, today: date, shown=None) -> Timeline:
     """Every site's steps as bars on one scale: planned above, actual (to today while in
-    progress) below; two queries for any number of sites (``sites`` unevaluated)."""
-    sites = list(
-        sites.prefetch_related(
+    progress) below; two queries for any number of sites (``sites`` unevaluated). ``shown``,
+    if given, says which sites to draw (those the user may see)."""
+    sites = [
+        site
+        for site in sites.prefetch_related(
             Prefetch("steps", ScheduleStep.objects.select_related("responsible").order_by("order"))
         )
-    )
+        if shown is None or shown(site)
+    ]
     days = [today]
     for site in sites:
         for step in site.steps.all():

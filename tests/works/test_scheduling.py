@@ -197,9 +197,8 @@ def test_the_public_timeline_names_parties_not_people(elevator, parties, secreta
 
 
 def test_the_start_step_is_not_marked_done_while_the_gate_is_closed_even_once_started(
-    voted, elevator, secretary
+    elevator, secretary
 ):
-    unit, _households, proposal = voted
     site = scheduling.create_schedule(elevator, OPENING, secretary)
     start = step(site, START_STEP)
     start.actual_start = TODAY  # started while the gate was open; a review returned since

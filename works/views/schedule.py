@@ -59,8 +59,7 @@ def schedules(request: HttpRequest, slug: str) -> HttpResponse:
 def schedules_page(request, campaign, *, form=None, status=200) -> HttpResponse:
     today = timezone.localdate()
     sites = scheduling.sites_of(campaign)
-    chart = scheduling.timeline(sites, today)
-    chart.rows = [row for row in chart.rows if may(request.user, VIEW, row.site)]
+    chart = scheduling.timeline(sites, today, shown=lambda site: may(request.user, VIEW, site))
     perms = PermsAt(request.user, campaign)
     if form is None and perms["works"]["add_schedulestep"]:
         form = StartScheduleForm(campaign=campaign)
