@@ -76,6 +76,11 @@ GRID_WORKER_PERMISSIONS = [
     "money.view_fundapplication",
     "money.view_entry",
     "money.view_settlement",
+    # and record the daily stand-up of the works, closing the actions it carries over
+    "works.add_standup",
+    "works.view_standup",
+    "works.add_actionitem",
+    "works.change_actionitem",
 ]
 # The lawyer and the sub-district reviewer read the campaign's units, proposals, tally and
 # frozen packets, and record their reviews; they never see a household's page.

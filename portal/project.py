@@ -20,6 +20,7 @@ from core.redaction import Redactor
 from households.models import Household
 from money.public import public_money
 from works.completion import public_after_sales
+from works.scheduling import public_timeline
 
 CENT = Decimal("0.01")
 LATEST_UPDATES = 5
@@ -223,4 +224,5 @@ def project_page(campaign) -> dict:
         "money": public_money(campaign),
         "today": timezone.localdate(),
         **public_after_sales(campaign),  # acceptance, maintenance, faults answered and fixed
+        "works_timeline": public_timeline(campaign),
     }

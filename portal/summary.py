@@ -18,6 +18,7 @@ from campaigns.access import PermsAt, get_campaign_for
 from campaigns.models import Meeting, MeetingDecision, ProgressUpdate, Question
 from core.redaction import Redactor
 from portal.project import unit_progress
+from works.scheduling import late_work
 
 
 def daily_summary(campaign, day: date, page_url: str) -> str:
@@ -122,5 +123,6 @@ def summary(request: HttpRequest, slug: str) -> HttpResponse:
         "perms": PermsAt(request.user, campaign),
         "day": day,
         "text": text,
+        **late_work(request.user, campaign, day),
     }
     return render(request, "portal/summary.html", context)

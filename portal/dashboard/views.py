@@ -31,6 +31,7 @@ from portal.dashboard.figures import (
     units_of,
     work,
 )
+from works.scheduling import late_work
 
 
 @require_safe
@@ -58,6 +59,7 @@ def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "concerns": ranked_concerns(households),
         "may_manage": campaign.is_managed_by(request.user),
         **work(households, timezone.localdate()),
+        **late_work(request.user, campaign, timezone.localdate()),
     }
     return render(request, "portal/dashboard/campaign.html", context)
 

@@ -168,6 +168,20 @@ MATRIX = {
     "works:ticket": (LOGIN, 404, 404, 404, 404, 404, 200),
     "works:answer_ticket": (LOGIN, 404, 404, 404, 404, 404, 422),
     "works:fix_ticket": (LOGIN, 404, 404, 404, 404, 404, 422),
+    # each elevator's schedule: the secretary plans and marks it; the workers and leads of
+    # its unit read it; the printable timeline of every elevator is the secretary's
+    "works:schedules": (LOGIN, 404, 200, 200, 200, 404, 200),
+    "works:timeline_print": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "works:start_schedule": (LOGIN, 404, 403, 403, 403, 404, 422),
+    "works:site_schedule": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "works:move_opening": (LOGIN, 404, 404, 403, 403, 404, 422),
+    "works:edit_step": (LOGIN, 404, 404, 403, 403, 404, 200),
+    "works:mark_step": (LOGIN, 404, 404, 403, 403, 404, 302),  # an empty mark clears it
+    # the daily stand-up: the secretary and the campaign's grid workers, not building leads
+    "works:standups": (LOGIN, 404, 200, 200, 403, 404, 200),
+    "works:new_standup": (LOGIN, 404, 200, 200, 403, 404, 200),
+    "works:standup": (LOGIN, 404, 200, 200, 403, 404, 200),
+    "works:close_action": (LOGIN, 404, 422, 422, 403, 404, 422),
 }
 
 

@@ -87,6 +87,8 @@ EXTRA_PAGES = [
     ("campaigns:milestones", "secretary", ""),
     ("consultations:household", "grid1", "?log=1"),
     ("absentee household", "grid1", ""),  # owners living elsewhere are traced
+    ("works:schedules", "secretary", ""),  # starting a schedule
+    ("works:site_schedule", "secretary", ""),  # marking steps, moving the opening date
 ]
 
 # Forms no page shows as seeded: URL name → (method, role, {field name: kind or options}).
@@ -724,6 +726,12 @@ EXPECTED_FORMS = {
     "post works:report_fault",
     "post works:answer_ticket",
     "post works:fix_ticket",
+    "post works:start_schedule",
+    "post works:mark_step",
+    "post works:move_opening",
+    "post works:edit_step",
+    "post works:new_standup",
+    "post works:close_action",
 }
 
 

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from campaigns.models import MeetingDecision, ProgressUpdate, Question
+from campaigns.models import Elevator, MeetingDecision, ProgressUpdate, Question
 from consultations.models import Consent, PacketFile, Proposal
 from consultations.packet import verification_code
 from consultations.signing import other_titles, record_consent
@@ -20,7 +20,8 @@ from households.models import Household, Person
 from money.models import Entry, FundApplication, Settlement
 from tests.factories import PNG_1PX, make_in_service
 from works import completion
-from works.models import FaultReport, Site
+from works.models import START_STEP, ActionItem, FaultReport, Site, StandUp
+from works.scheduling import create_schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +134,17 @@ SITE_URLS = {
     "works:ticket": "secretary",
     "works:answer_ticket": "secretary",
     "works:fix_ticket": "secretary",
+    "works:schedules": "grid1",
+    "works:timeline_print": "secretary",
+    "works:start_schedule": "secretary",
+    "works:site_schedule": "grid1",
+    "works:move_opening": "secretary",
+    "works:edit_step": "secretary",
+    "works:mark_step": "secretary",
+    "works:standups": "grid1",
+    "works:new_standup": "grid1",
+    "works:standup": "grid1",
+    "works:close_action": "grid1",
 }
 POSTED = {
     "logout",
@@ -168,6 +180,10 @@ POSTED = {
     "works:report_fault",
     "works:answer_ticket",
     "works:fix_ticket",
+    "works:start_schedule",
+    "works:move_opening",
+    "works:mark_step",
+    "works:close_action",
 }
 
 
@@ -276,6 +292,8 @@ def site_url(name: str, site) -> str:
         kwargs = money_url_kwargs(name, site)
     if name in COMPLETION_URLS:
         kwargs = completion_url_kwargs(name, site)
+    elif name.startswith("works:"):
+        kwargs = schedule_url_kwargs(name, site)
     return reverse(name, kwargs=kwargs)
 
 
@@ -359,6 +377,31 @@ def in_service_site(site) -> Site:
     if not completion.standing(works_site).in_service:
         make_in_service(works_site, by=site["users"]["secretary"])
     return works_site
+
+
+def schedule_url_kwargs(name: str, site) -> dict:
+    """The schedule of the household's elevator (made now if the demo has none), its start
+    step, and yesterday's stand-up with an open action."""
+    campaign, household = site["campaign"], site["household"]
+    elevator = Elevator.objects.filter(unit=household.unit_id).first()
+    secretary = site["users"]["secretary"]
+    works_site = create_schedule(elevator, timezone.localdate() + timedelta(days=90), secretary)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    stand_up, _new = StandUp.objects.get_or_create(
+        campaign=campaign, held_on=yesterday, defaults={"recorded_by": secretary}
+    )
+    action, _new = ActionItem.objects.get_or_create(
+        stand_up=stand_up, text="清运建筑垃圾", defaults={"due_on": yesterday}
+    )
+    pk = {
+        "works:site_schedule": works_site.pk,
+        "works:move_opening": works_site.pk,
+        "works:edit_step": works_site.steps.get(kind=START_STEP).pk,
+        "works:mark_step": works_site.steps.get(kind=START_STEP).pk,
+        "works:standup": stand_up.pk,
+        "works:close_action": action.pk,
+    }.get(name)
+    return {"slug": campaign.slug} | ({"pk": pk} if pk else {})
 
 
 def agent_consent(household) -> Consent:
