@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -29,6 +30,13 @@ def start(request: HttpRequest) -> HttpResponse:
         return redirect("secretary")
     if roles & {Role.GRID_WORKER, Role.BUILDING_LEAD}:
         return redirect("consultations:my_doors")
+    if Role.CONTRACTOR in roles and not roles & {Role.LAWYER, Role.REVIEWER}:
+        try:  # the site team's issue list, where there is one
+            return redirect(reverse("works:my_issues"))
+        except NoReverseMatch:
+            return redirect("works:review_home")
+    if roles & {Role.LAWYER, Role.REVIEWER, Role.MAINTAINER}:
+        return redirect("works:review_home")
     return render(request, "portal/no_role.html", status=403)
 
 
