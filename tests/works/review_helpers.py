@@ -15,7 +15,7 @@ from works.models import Review, ReviewPacket, WorksContract
 
 def passed_unit(decisions=("agree", "agree", "agree")):
     """A unit of a new campaign (majority rule) whose vote passed, with its site."""
-    unit, households, proposal = make_voted_unit(list(decisions))
+    unit, _households, proposal = make_voted_unit(list(decisions))
     site = make_site(elevator=proposal.elevator)
     return unit, site, proposal
 

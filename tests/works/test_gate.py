@@ -18,20 +18,20 @@ def codes(site) -> list[str]:
 
 
 def test_a_site_whose_vote_passed_with_both_approvals_and_a_contract_may_start():
-    unit, site, proposal = passed_unit()
+    _unit, site, proposal = passed_unit()
     ready(site, proposal)
     assert gate.missing(site) == []
 
 
 def test_a_vote_that_has_not_passed_is_reported_with_its_message():
-    unit, site, proposal = passed_unit(["agree", "disagree", "disagree"])
+    _unit, site, proposal = passed_unit(["agree", "disagree", "disagree"])
     ready(site, proposal)
     assert gate.missing(site) == [gate.VOTE]
     assert str(gate.VOTE.message) == "本单元的业主表决尚未通过。"
 
 
 def test_no_frozen_packet_is_reported_and_no_review_can_count_without_one():
-    unit, site, proposal = passed_unit()
+    _unit, site, _proposal = passed_unit()
     contracted(site)
     assert codes(site) == ["packet", "lawyer", "subdistrict"]
     assert str(gate.PACKET.message) == "表决通过后的签字材料尚未封存送审。"
@@ -74,7 +74,7 @@ def test_approval_with_conditions_opens_the_gate_like_an_approval():
 
 
 def test_a_returned_review_after_an_approval_closes_the_gate_again():
-    unit, site, proposal = passed_unit()
+    _unit, site, proposal = passed_unit()
     packet = ready(site, proposal)
     reviewed(packet, LAWYER, RETURNED)
     assert gate.missing(site) == [gate.LAWYER]

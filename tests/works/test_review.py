@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_freezing_keeps_the_units_packet_pdf_with_its_sha256():
-    unit, site, proposal = passed_unit()
+    unit, _site, proposal = passed_unit()
     people = people_of(unit.building.campaign)
     packet = freeze_packet(unit, people["secretary"])
     data = packet.file.read()
@@ -43,7 +43,7 @@ def test_freezing_keeps_the_units_packet_pdf_with_its_sha256():
 
 
 def test_freezing_is_refused_while_the_vote_has_not_passed():
-    unit, site, proposal = passed_unit(["agree", "disagree", "disagree"])
+    unit, _site, _proposal = passed_unit(["agree", "disagree", "disagree"])
     people = people_of(unit.building.campaign)
     with pytest.raises(NotReady, match="表决尚未通过"):
         freeze_packet(unit, people["secretary"])
@@ -51,7 +51,7 @@ def test_freezing_is_refused_while_the_vote_has_not_passed():
 
 
 def test_freezing_again_is_refused_while_the_packet_is_under_review():
-    unit, site, proposal = passed_unit()
+    unit, _site, proposal = passed_unit()
     packet = frozen(unit, proposal)
     reviewed(packet, Review.Kind.LAWYER)
     with pytest.raises(NotReady, match="只有审核退回后才能重新封存"):
@@ -59,7 +59,7 @@ def test_freezing_again_is_refused_while_the_packet_is_under_review():
 
 
 def test_freezing_again_is_allowed_once_a_review_returned_the_packet():
-    unit, site, proposal = passed_unit()
+    unit, _site, proposal = passed_unit()
     old = frozen(unit, proposal)
     reviewed(old, Review.Kind.SUBDISTRICT, Review.Outcome.RETURNED)
     new = freeze_packet(unit, old.frozen_by)
@@ -67,7 +67,7 @@ def test_freezing_again_is_allowed_once_a_review_returned_the_packet():
 
 
 def test_the_lawyer_records_lawyers_reviews_the_reviewer_sub_district_ones_the_secretary_both():
-    unit, site, proposal = passed_unit()
+    unit, _site, _proposal = passed_unit()
     campaign = unit.building.campaign
     people = people_of(campaign)
     assert kinds_for(people["lawyer"], campaign) == ["lawyer"]
@@ -78,7 +78,7 @@ def test_the_lawyer_records_lawyers_reviews_the_reviewer_sub_district_ones_the_s
 
 
 def test_a_lawyer_of_another_community_records_nothing_here():
-    unit, site, proposal = passed_unit()
+    unit, _site, _proposal = passed_unit()
     elsewhere, _s, _p = passed_unit()
     lawyer = people_of(elsewhere.building.campaign)["lawyer"]
     assert kinds_for(lawyer, unit.building.campaign) == []
