@@ -13,6 +13,7 @@ from consultations.packet import verification_code
 from consultations.signing import other_titles, record_consent
 from households.models import Household, Person
 from tests.factories import PNG_1PX
+from tests.works.review_helpers import REVIEW_URLS, review_url_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,22 @@ SITE_URLS = {
     "campaigns:questions": "grid1",
     "campaigns:answer_question": "grid1",
     "campaigns:moderate_question": "secretary",
+    # the review pages (the secretary may use them all; the matrix has the reviewers')
+    "works:parties": "secretary",
+    "works:new_party": "secretary",
+    "works:edit_party": "secretary",
+    "works:accounts": "secretary",
+    "works:new_account": "secretary",
+    "works:reset_password": "secretary",
+    "works:review_overview": "secretary",
+    "works:review_home": "secretary",
+    "works:review_unit": "secretary",
+    "works:freeze_packet": "secretary",
+    "works:add_review": "secretary",
+    "works:record_contract": "secretary",
+    "works:packet_file": "secretary",
+    "works:review_document": "secretary",
+    "works:contract_file": "secretary",
 }
 POSTED = {
     "logout",
@@ -114,6 +131,9 @@ POSTED = {
     "campaigns:set_target",
     "campaigns:answer_question",
     "campaigns:moderate_question",
+    "works:new_account",
+    "works:reset_password",
+    "works:freeze_packet",
 }
 
 
@@ -218,6 +238,8 @@ def site_url(name: str, site) -> str:
         kwargs = {"slug": site["campaign"].slug}
     if name.startswith("campaigns:") or name in {"public_questions", "ask", "daily_summary"}:
         kwargs = campaign_url_kwargs(name, site["campaign"])
+    if name in REVIEW_URLS:
+        kwargs = review_url_kwargs(name, household.unit)
     return reverse(name, kwargs=kwargs)
 
 

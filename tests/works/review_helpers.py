@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
-from campaigns.models import PartyKind, Role
+from campaigns.models import Assignment, PartyKind, Role
 from tests.core.test_uploaded_pdf import pdf
 from tests.factories import make_assignment, make_party, make_site, make_user, make_voted_unit
-from works.models import Review, ReviewPacket, WorksContract
+from works.models import Review, ReviewDocument, ReviewPacket, Site, WorksContract
 
 
 def passed_unit(decisions=("agree", "agree", "agree")):
@@ -80,3 +80,82 @@ def people_of(campaign):
             role=Role.GRID_WORKER, unit=campaign.buildings.first().units.first()
         ).user,
     }
+
+
+# --- the review pages' URLs on the demo (tests/portal/test_urls.py) --------------------------
+
+REVIEW_UNIT_URLS = {
+    "works:review_unit",
+    "works:freeze_packet",
+    "works:add_review",
+    "works:record_contract",
+}
+
+
+# The review pages' URLs that take kwargs (works:review_home takes none).
+REVIEW_URLS = REVIEW_UNIT_URLS | {
+    "works:parties",
+    "works:new_party",
+    "works:edit_party",
+    "works:accounts",
+    "works:new_account",
+    "works:reset_password",
+    "works:review_overview",
+    "works:packet_file",
+    "works:review_document",
+    "works:contract_file",
+}
+
+
+def demo_review_records(unit) -> dict:
+    """A frozen packet of the demo unit, a lawyer's review with its opinion, a contract and a
+    lawyer's login: the first of each, made when the demo has none."""
+    campaign = unit.building.campaign
+    packet = unit.review_packets.first()
+    if packet is None:
+        packet = frozen(unit, unit.elevator.proposals.filter(status="published").first())
+    document = ReviewDocument.objects.filter(review__unit=unit).first()
+    if document is None:
+        review = reviewed(packet, Review.Kind.LAWYER)
+        data = pdf()
+        document = ReviewDocument.objects.create(
+            review=review,
+            kind=ReviewDocument.Kind.OPINION,
+            file=ContentFile(data, name="opinion.pdf"),
+            content_type="application/pdf",
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+    site = Site.objects.get_or_create(elevator=unit.elevator)[0]
+    contract = site.contracts.exclude(file="").first()
+    if contract is None:
+        contract = contracted(site)
+        data = pdf()
+        contract.file = ContentFile(data, name="contract.pdf")
+        contract.content_type, contract.sha256 = "application/pdf", hashlib.sha256(data).hexdigest()
+        contract.save()
+    account = Assignment.objects.filter(community=campaign.community, role=Role.LAWYER).first()
+    if account is None:
+        account = make_assignment(role=Role.LAWYER, community=campaign.community)
+    return {"packet": packet, "document": document, "contract": contract, "account": account}
+
+
+def review_url_kwargs(name: str, unit) -> dict:
+    """The kwargs of a review page's URL ``name`` on the demo unit."""
+    campaign = unit.building.campaign
+    slug = {"slug": campaign.slug}
+    if name in {"works:parties", "works:new_party", "works:accounts", "works:new_account"}:
+        return slug
+    if name == "works:review_overview":
+        return slug
+    if name == "works:edit_party":
+        party = campaign.parties.first() or make_party(campaign=campaign)
+        return slug | {"pk": party.pk}
+    if name in REVIEW_UNIT_URLS:
+        return {"pk": unit.pk}
+    records = demo_review_records(unit)
+    return {
+        "works:reset_password": slug | {"pk": records["account"].pk},
+        "works:packet_file": {"pk": records["packet"].pk},
+        "works:review_document": {"pk": records["document"].pk},
+        "works:contract_file": {"pk": records["contract"].pk},
+    }.get(name, {})
