@@ -709,6 +709,13 @@ EXPECTED_FORMS = {
     "post campaigns:moderate_question",
     "post dashboard:import",
     "post dashboard:import#confirm",
+    "post works:new_party",
+    "post works:edit_party",
+    "post works:new_account",
+    "post works:reset_password",
+    "post works:freeze_packet",
+    "post works:add_review",
+    "post works:record_contract",
 }
 
 
