@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Elevator, Party, PartyKind, Role
-from core.text import RefuseControlCharacters
+from core.text import RefuseControlCharacters, without_control_characters
 from works.models import Review, ReviewDocument, WorksContract
 from works.review import ACCOUNT_ROLES, keep_document
 
@@ -151,7 +151,8 @@ class ReviewForm(RefuseControlCharacters, forms.ModelForm):
             upload = cleaned.get(name)
             if upload:
                 try:
-                    self.kept.append((kind, upload.name[:200], keep_document(upload)))
+                    title = without_control_characters(upload.name or "")[:200]
+                    self.kept.append((kind, title, keep_document(upload)))
                 except ValueError as error:
                     self.add_error(name, str(error))
         return cleaned
