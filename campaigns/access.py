@@ -48,8 +48,10 @@ def spot_of(thing) -> Spot:
 def covers(place: Place, spot: Spot) -> bool:
     """Whether an assignment reaches the spot: a secretary's whole community; a worker's or
     lead's building or unit (and, for what belongs to a campaign, not to a door, their
-    community)."""
-    if place.role == Role.SECRETARY:
+    community). The lawyer and the sub-district reviewer read every unit of their community:
+    their roles give only what they may read and their reviews (campaigns.roles), never a
+    household."""
+    if place.role in (Role.SECRETARY, Role.LAWYER, Role.REVIEWER):
         return place.community == spot.community
     if spot.unit is not None:
         return place.unit == spot.unit or (

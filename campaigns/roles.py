@@ -90,6 +90,7 @@ REVIEWER_PERMISSIONS = [
     "campaigns.view_elevator",
     "campaigns.view_party",
     "consultations.view_proposal",
+    "consultations.view_share",
     "works.view_site",
     "works.view_reviewpacket",
     "works.view_review",

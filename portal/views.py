@@ -5,6 +5,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -31,6 +32,13 @@ def start(request: HttpRequest) -> HttpResponse:
         return redirect("consultations:my_doors")
     if Role.MAINTAINER in roles:
         return redirect("works:my_tickets")
+    if Role.CONTRACTOR in roles and not roles & {Role.LAWYER, Role.REVIEWER}:
+        try:  # the site team's issue list, where there is one
+            return redirect(reverse("works:my_issues"))
+        except NoReverseMatch:
+            return redirect("works:review_home")
+    if roles & {Role.LAWYER, Role.REVIEWER}:
+        return redirect("works:review_home")
     return render(request, "portal/no_role.html", status=403)
 
 

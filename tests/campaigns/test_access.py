@@ -24,6 +24,7 @@ from tests.factories import (
     make_building,
     make_campaign,
     make_household,
+    make_party,
     make_unit,
     make_user,
 )
@@ -144,11 +145,31 @@ def test_an_assignment_never_covers_a_spot_in_another_community(role, place, spo
     where = Spot(*spot)
     if covers(assignment, where) and where.building is None and where.unit is None:
         assert where.community == community
-    if role == Role.SECRETARY:
+    if role in (Role.SECRETARY, Role.LAWYER, Role.REVIEWER):  # their whole community
         assert covers(assignment, where) == (where.community == community)
     elif where.unit is not None:  # a worker's door: their unit, or a unit of their building
         expected = unit == where.unit or (building is not None and building == where.building)
         assert covers(assignment, where) == expected
+
+
+@pytest.mark.django_db
+def test_the_lawyer_reads_every_unit_of_their_community_but_no_household_and_nothing_elsewhere():
+    here, elsewhere = make_household(), make_household()
+    unit = here.unit
+    lawyer = make_assignment(role=Role.LAWYER, community=unit.building.campaign.community).user
+    assert may(lawyer, "works.view_reviewpacket", unit)
+    assert may(lawyer, "works.add_review", unit)
+    assert not may(lawyer, "households.view_household", here)
+    assert not may(lawyer, "consultations.add_visit", here)
+    assert not may(lawyer, "works.view_reviewpacket", elsewhere.unit)
+
+
+@pytest.mark.django_db
+def test_a_contractors_person_covers_no_unit_through_the_community():
+    unit = make_household().unit
+    campaign = unit.building.campaign
+    person = make_assignment(role=Role.CONTRACTOR, party=make_party(campaign=campaign)).user
+    assert not may(person, "works.view_site", unit)
 
 
 def test_the_migration_deletes_the_role_groups_and_their_memberships_only():

@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from campaigns.models import Community, PartyKind, Role
+from households.models import Owner
 from tests.factories import make_assignment, make_party, make_user
 from tests.portal import test_urls
 from tests.portal.test_urls import POSTED, in_service_site, named_patterns, site_url
@@ -182,6 +183,24 @@ MATRIX = {
     "works:new_standup": (LOGIN, 404, 200, 200, 403, 404, 200),
     "works:standup": (LOGIN, 404, 200, 200, 403, 404, 200),
     "works:close_action": (LOGIN, 404, 422, 422, 403, 404, 422),
+    # the parties: everyone on the works reads the list (phones masked), the secretary keeps it
+    "works:parties": (LOGIN, 404, 200, 200, 200, 404, 200),
+    "works:new_party": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "works:edit_party": (LOGIN, 404, 403, 403, 403, 404, 200),
+    # the parties' people's logins: the community's secretary only
+    "works:accounts": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "works:new_account": (LOGIN, 404, 403, 403, 403, 404, 422),
+    "works:reset_password": (LOGIN, 404, 403, 403, 403, 404, 200),
+    # review and approval: the secretary, the lawyer and the sub-district reviewer
+    "works:review_home": (LOGIN, 200, 200, 200, 200, 200, 302),  # one's own, maybe empty
+    "works:review_overview": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "works:review_unit": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "works:freeze_packet": (LOGIN, 404, 403, 403, 403, 404, 302),  # refused: under review
+    "works:add_review": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "works:record_contract": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "works:packet_file": (LOGIN, 404, 404, 404, 404, 404, 200),
+    "works:review_document": (LOGIN, 404, 404, 404, 404, 404, 200),
+    "works:contract_file": (LOGIN, 404, 404, 404, 404, 404, 200),
 }
 
 
@@ -254,6 +273,158 @@ def test_every_visitor_gets_the_expected_answer_from_every_url(site, visitors):
                 v: (e, g) for v, e, g in zip(VISITORS, expected, got, strict=True) if e != g
             }
     assert wrong == {}, "expected vs got: " + repr(wrong)
+
+
+# The parties' people, each of 宁康园社区 (their roles are community-wide): a lawyer, a
+# sub-district reviewer, a contractor's person. They read what review needs and record their
+# reviews; none of them reaches a household, a visit, a signature, the register or the
+# packets that name owners. A new URL needs a row here too.
+PARTY_VISITORS = ["lawyer", "reviewer", "contractor"]
+PARTY_MATRIX = {
+    "home": (200, 200, 200),
+    "healthz": (200, 200, 200),
+    "favicon": (302, 302, 302),
+    "public_campaign": (200, 200, 200),
+    "public_questions": (200, 200, 200),
+    "ask": (422, 422, 422),
+    "verify_consent": (200, 200, 200),
+    "display": (302, 302, 302),
+    "set_language": (302, 302, 302),
+    "login": (302, 302, 302),
+    "start": (302, 302, 302),
+    "consultations:my_doors": (200, 200, 200),
+    "consultations:follow_ups": (200, 200, 200),
+    "consultations:activity": (200, 200, 200),
+    "dashboard:index": (302, 302, 302),
+    "campaigns:list": (302, 302, 302),
+    "secretary": (403, 403, 403),
+    "audit_trail": (403, 403, 403),
+    "consultations:household": (404, 404, 404),
+    "consultations:log_visit": (404, 404, 404),
+    "consultations:edit_visit": (404, 404, 404),
+    "consultations:log_trace": (404, 404, 404),
+    "consultations:sign": (404, 404, 404),
+    "consultations:signature_file": (404, 404, 404),
+    "consultations:attorney_letter_file": (404, 404, 404),
+    "consultations:cost_sheet": (404, 404, 404),
+    "consultations:consent_form": (404, 404, 404),
+    "consultations:owner_phone": (404, 404, 404),
+    "consultations:export_household_data": (404, 404, 404),
+    "consultations:erase_household_data": (404, 404, 404),
+    "consultations:people": (403, 403, 403),
+    "consultations:link_owners": (403, 403, 403),
+    "consultations:split_owner": (403, 403, 403),
+    "consultations:person_kind": (403, 403, 403),
+    "consultations:unit_consent": (404, 404, 404),
+    "consultations:unit_walk_sheet": (404, 404, 404),
+    "consultations:building_walk_sheet": (404, 404, 404),
+    "consultations:unit_proposals": (404, 404, 404),
+    "consultations:proposal": (404, 404, 404),
+    "consultations:new_proposal": (404, 404, 404),
+    "consultations:edit_proposal": (404, 404, 404),
+    "consultations:publish_proposal": (404, 404, 404),
+    "consultations:add_matter": (404, 404, 404),
+    "consultations:edit_matter": (404, 404, 404),
+    "consultations:remove_matter": (404, 404, 404),
+    "consultations:unit_packet": (404, 404, 404),
+    "consultations:campaign_packet": (404, 404, 404),
+    "consultations:packet_page": (404, 404, 404),
+    "consultations:request_packet": (404, 404, 404),
+    "consultations:packet_status": (404, 404, 404),
+    "consultations:packet_download": (404, 404, 404),
+    "dashboard:campaign": (200, 200, 200),  # with no household in it (no unit of theirs)
+    "dashboard:grid": (200, 200, 200),
+    "dashboard:export_xlsx": (403, 403, 403),
+    "dashboard:export_csv": (403, 403, 403),
+    "dashboard:import": (403, 403, 403),
+    "campaigns:hub": (200, 200, 200),
+    "campaigns:updates": (403, 403, 403),
+    "campaigns:new_update": (403, 403, 403),
+    "campaigns:edit_update": (403, 403, 403),
+    "campaigns:publish_update": (403, 403, 403),
+    "campaigns:meetings": (403, 403, 403),
+    "campaigns:new_meeting": (403, 403, 403),
+    "campaigns:edit_meeting": (403, 403, 403),
+    "campaigns:decision_status": (403, 403, 403),
+    "campaigns:milestones": (403, 403, 403),
+    "campaigns:add_milestone": (403, 403, 403),
+    "campaigns:edit_milestone": (403, 403, 403),
+    "campaigns:set_target": (403, 403, 403),
+    "campaigns:questions": (403, 403, 403),
+    "campaigns:answer_question": (403, 403, 403),
+    "campaigns:moderate_question": (403, 403, 403),
+    "daily_summary": (403, 403, 403),
+    "works:parties": (200, 200, 403),
+    "works:new_party": (403, 403, 403),
+    "works:edit_party": (403, 403, 403),
+    "works:accounts": (403, 403, 403),
+    "works:new_account": (403, 403, 403),
+    "works:reset_password": (403, 403, 403),
+    "works:review_home": (302, 302, 200),  # to the one campaign's review; the party's sites
+    "works:review_overview": (200, 200, 403),
+    "works:review_unit": (200, 200, 403),
+    "works:freeze_packet": (403, 403, 403),
+    "works:add_review": (200, 200, 403),
+    "works:record_contract": (403, 403, 403),
+    "works:packet_file": (200, 200, 404),
+    "works:review_document": (200, 200, 404),
+    "works:contract_file": (200, 200, 404),
+    "logout": (302, 302, 302),
+}
+
+
+@pytest.fixture
+def party_visitors(site):
+    campaign = site["campaign"]
+    users = {
+        "lawyer": make_assignment(role=Role.LAWYER, community=campaign.community).user,
+        "reviewer": make_assignment(role=Role.REVIEWER, community=campaign.community).user,
+        "contractor": make_assignment(
+            role=Role.CONTRACTOR, party=make_party(campaign=campaign)
+        ).user,
+    }
+    clients = {}
+    for visitor, user in users.items():
+        clients[visitor] = Client()
+        clients[visitor].force_login(user)
+    return clients
+
+
+def test_every_url_has_a_row_for_the_parties_people():
+    assert set(PARTY_MATRIX) == named_patterns(get_resolver().url_patterns)
+    assert all(len(row) == len(PARTY_VISITORS) for row in PARTY_MATRIX.values())
+
+
+def test_the_parties_people_get_the_expected_answer_from_every_url(site, party_visitors):
+    urls = {name: site_url(name, site) for name in PARTY_MATRIX}
+    wrong = {}
+    for name, expected in sorted(PARTY_MATRIX.items(), key=lambda item: item[0] == "logout"):
+        got = tuple(answer(party_visitors[v], name, urls[name]) for v in PARTY_VISITORS)
+        if got != expected:
+            wrong[name] = {
+                v: (e, g) for v, e, g in zip(PARTY_VISITORS, expected, got, strict=True) if e != g
+            }
+    assert wrong == {}, "expected vs got: " + repr(wrong)
+
+
+def test_no_page_the_parties_people_reach_names_an_owner_or_shows_a_phone(site, party_visitors):
+    owners = Owner.objects.filter(household__unit__building__campaign=site["campaign"])
+    names = {name for name in owners.values_list("name", flat=True) if len(name) > 1}
+    phones = {phone for phone in owners.values_list("phone", flat=True) if phone}
+    assert names and phones
+    leaks = {}
+    for name, row in PARTY_MATRIX.items():
+        if name == "logout":
+            continue
+        url = site_url(name, site)
+        for visitor, expected in zip(PARTY_VISITORS, row, strict=True):
+            if expected != 200:
+                continue
+            page = party_visitors[visitor].get(url).content.decode(errors="replace")
+            found = {n for n in names | phones if n in page}
+            if found:
+                leaks[(name, visitor)] = found
+    assert leaks == {}
 
 
 def test_anonymous_visitors_are_sent_to_log_in_and_come_back(site, visitors):

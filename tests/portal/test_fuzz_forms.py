@@ -732,6 +732,13 @@ EXPECTED_FORMS = {
     "post works:edit_step",
     "post works:new_standup",
     "post works:close_action",
+    "post works:new_party",
+    "post works:edit_party",
+    "post works:new_account",
+    "post works:reset_password",
+    "post works:freeze_packet",
+    "post works:add_review",
+    "post works:record_contract",
 }
 
 

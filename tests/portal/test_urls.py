@@ -19,6 +19,7 @@ from consultations.signing import other_titles, record_consent
 from households.models import Household, Person
 from money.models import Entry, FundApplication, Settlement
 from tests.factories import PNG_1PX, make_in_service
+from tests.works.review_helpers import REVIEW_URLS, review_url_kwargs
 from works import completion
 from works.models import START_STEP, ActionItem, FaultReport, Site, StandUp
 from works.scheduling import create_schedule
@@ -145,6 +146,22 @@ SITE_URLS = {
     "works:new_standup": "grid1",
     "works:standup": "grid1",
     "works:close_action": "grid1",
+    # the review pages (the secretary may use them all; the matrix has the reviewers')
+    "works:parties": "secretary",
+    "works:new_party": "secretary",
+    "works:edit_party": "secretary",
+    "works:accounts": "secretary",
+    "works:new_account": "secretary",
+    "works:reset_password": "secretary",
+    "works:review_overview": "secretary",
+    "works:review_home": "secretary",
+    "works:review_unit": "secretary",
+    "works:freeze_packet": "secretary",
+    "works:add_review": "secretary",
+    "works:record_contract": "secretary",
+    "works:packet_file": "secretary",
+    "works:review_document": "secretary",
+    "works:contract_file": "secretary",
 }
 POSTED = {
     "logout",
@@ -184,6 +201,9 @@ POSTED = {
     "works:move_opening",
     "works:mark_step",
     "works:close_action",
+    "works:new_account",
+    "works:reset_password",
+    "works:freeze_packet",
 }
 
 
@@ -292,6 +312,8 @@ def site_url(name: str, site) -> str:
         kwargs = money_url_kwargs(name, site)
     if name in COMPLETION_URLS:
         kwargs = completion_url_kwargs(name, site)
+    elif name in REVIEW_URLS:
+        kwargs = review_url_kwargs(name, household.unit)
     elif name.startswith("works:"):
         kwargs = schedule_url_kwargs(name, site)
     return reverse(name, kwargs=kwargs)
