@@ -32,7 +32,11 @@ DOOR_KNOCKER_PERMISSIONS = [
     "consultations.view_share",
     "consultations.view_consent",
 ]
-BUILDING_LEAD_PERMISSIONS = DOOR_KNOCKER_PERMISSIONS
+# Leads also write down what they hear of a household's needs (elderly, mobility, who needs
+# help while the lift is out): the only household facts a lead's pages let them change
+# (consultations.forms.NeedsForm); area, occupancy and owners stay the worker's and secretary's.
+RECORD_NEEDS = "households.change_household"
+BUILDING_LEAD_PERMISSIONS = [*DOOR_KNOCKER_PERMISSIONS, RECORD_NEEDS]
 # Grid workers also trace absentee owners, keep household data right, take signatures, and
 # report progress and site inspections; they post progress updates with photos, record
 # meetings and their decisions, mark milestones reached and answer residents' questions
@@ -53,7 +57,7 @@ GRID_WORKER_PERMISSIONS = [
     "campaigns.add_inspectionissue",
     "campaigns.view_inspectionissue",
     "campaigns.view_question",
-    "households.change_household",
+    RECORD_NEEDS,
     "households.change_owner",
     "households.add_traceattempt",
     "consultations.add_consent",

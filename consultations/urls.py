@@ -20,6 +20,7 @@ urlpatterns = [
     path("households/<id:pk>/", household.household_page, name="household"),
     path("households/<id:pk>/visits/", household.log_visit, name="log_visit"),
     path("households/<id:pk>/trace/", household.log_trace, name="log_trace"),
+    path("households/<id:pk>/needs/", household.record_needs, name="record_needs"),
     path(
         "households/<id:pk>/owners/<id:owner_pk>/phone/",
         personal_data.owner_phone,
