@@ -1,5 +1,6 @@
 import re
 import threading
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -30,6 +31,7 @@ from tests.factories import (
     make_proposal,
     make_share,
     make_unit,
+    make_visit,
     same_person,
 )
 
@@ -652,3 +654,18 @@ def test_two_workers_signing_a_multi_flat_owner_at_two_doors_at_once_leave_one_s
     consents = Consent.objects.filter(proposal=proposal)
     assert consents.count() == 3
     assert len(set(consents.values_list("decision", flat=True))) == 1  # all one signature
+
+
+def test_signing_closes_the_open_follow_up_and_says_so_in_the_signing_section(client, door):
+    household, _proposal, worker = door
+    due = timezone.localdate() + timedelta(days=1)
+    make_visit(household=household, visitor=worker, next_step="带明细再来", next_step_on=due)
+    sign(client, household)
+    household.refresh_from_db()
+    assert household.follow_up_on is None
+    html = client.get(household.get_absolute_url()).text
+    section = html.split('id="consent"')[1]
+    assert "已记录 501 的签字意见。" in section and "跟进（带明细再来）已随签字关闭" in section
+    assert "签字意见" not in html.split('id="consent"')[0]  # not twice, not out of sight
+    follow_ups = client.get(reverse("consultations:follow_ups")).text
+    assert household.get_absolute_url() not in follow_ups
