@@ -69,9 +69,7 @@ urlpatterns = [
     path("packets/<id:pk>/status/", packet_files.packet_status, name="packet_status"),
     path("packets/<id:pk>/download/", packet_files.packet_download, name="packet_download"),
     path("campaigns/<slug:slug>/outage-help/", outage.outage_help, name="outage_help"),
-    path(
-        "campaigns/<slug:slug>/outage-help.pdf", outage.outage_help_pdf, name="outage_help_pdf"
-    ),
+    path("campaigns/<slug:slug>/outage-help.pdf", outage.outage_help_pdf, name="outage_help_pdf"),
     path("campaigns/<slug:slug>/owners/", people.people_page, name="people"),
     path("campaigns/<slug:slug>/owners/link/", people.link_owners, name="link_owners"),
     path("campaigns/<slug:slug>/owners/<id:pk>/split/", people.split_owner, name="split_owner"),

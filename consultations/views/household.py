@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from consultations.doors import door_counts, door_rows
 from campaigns.roles import RECORD_NEEDS
+from consultations.doors import door_counts, door_rows
 from consultations.forms import NeedsForm, TraceAttemptForm, VisitForm
 from consultations.household_page import (
     ADD_TRACE,

@@ -40,7 +40,7 @@ def campaign():
 
 
 def test_the_secretary_sees_everyone_who_needs_help_with_masked_phones(client, campaign):
-    campaign, rooms = campaign
+    campaign, _rooms = campaign
     client.force_login(make_assignment(role=Role.SECRETARY, community=campaign.community).user)
     response = client.get(outage_url(campaign))
     assert response.status_code == 200
@@ -100,7 +100,7 @@ def test_the_list_runs_a_fixed_number_of_queries(client, django_assert_max_num_q
 
 
 def test_the_dashboard_counts_the_needs_per_unit(client, campaign):
-    campaign, rooms = campaign
+    campaign, _rooms = campaign
     client.force_login(make_assignment(role=Role.SECRETARY, community=campaign.community).user)
     html = client.get(reverse("dashboard:campaign", args=[campaign.slug])).text
     needs = html.split('id="needs"')[1].split("</section>")[0]
