@@ -31,9 +31,10 @@ def signed_since_latest_visit() -> Exists:
     """Whether the household an outer queryset is on has a consent in force recorded after its
     latest visit was: the signature closes the follow-up that visit set (a follow-up set by a
     visit recorded after the signature stays open)."""
+    latest = Visit.objects.filter(household=OuterRef(OuterRef("pk"))).order_by(*LATEST_FIRST)
     return Exists(
         Consent.objects.in_force().filter(
-            household=OuterRef("pk"), created_at__gte=latest_visit("created_at")
+            household=OuterRef("pk"), created_at__gte=Subquery(latest.values("created_at")[:1])
         )
     )
 

@@ -334,6 +334,7 @@ def test_after_any_sequence_of_changes_the_stored_status_matches_the_records(db,
 
 
 def test_a_signature_closes_the_follow_up_an_earlier_visit_set():
+    make_consent()  # another household's: the ids of consents and households differ
     household = make_household()
     make_visit(household=household, next_step="带分摊明细再来", next_step_on=TODAY() + timedelta(2))
     assert household.follow_up_on == TODAY() + timedelta(2)
@@ -344,6 +345,7 @@ def test_a_signature_closes_the_follow_up_an_earlier_visit_set():
 
 
 def test_a_follow_up_set_after_the_signature_stays_open():
+    make_consent()
     household = make_household()
     make_consent(household=household, proposal=make_proposal_for(household))
     make_visit(household=household, next_step="回访", next_step_on=TODAY() + timedelta(3))
