@@ -46,6 +46,7 @@ def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
     form = VisitForm(request.POST, household=household)
     needs = needs_fold(request.user, household, request.POST)  # the 需求 fold, if posted
     if not form.is_valid() or (needs is not None and not needs.is_valid()):
+        household.refresh_from_db(fields=NeedsForm.Meta.fields)  # shown as on record
         return render_visit_slot(
             request, household, form, from_list, open_form=True, status=422, needs=needs
         )
@@ -105,6 +106,7 @@ def record_needs(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(household.get_absolute_url() + "#needs")
         context = household_context(request, household, needs_saved=True)
         return render(request, "consultations/household.html#needs", context)
+    household.refresh_from_db(fields=NeedsForm.Meta.fields)  # shown as on record, not as typed
     context = household_context(request, household, needs_form=form)
     if not request.htmx:
         return render(request, "consultations/household.html", context, status=422)

@@ -151,3 +151,10 @@ def test_leads_in_another_building_of_the_same_campaign_see_nothing(client, lead
         unit=make_unit(building=make_building(campaign=household.unit.building.campaign))
     )
     assert client.get(other.get_absolute_url()).status_code == 404
+
+
+def test_a_refused_needs_form_shows_the_needs_on_record_beside_what_was_typed(client, lead):
+    household, _user = lead
+    response = post_needs(client, household, {**NEEDS, "urgency": "very"})
+    section = response.text.split('id="needs"')[1].split("<details")[0]
+    assert "尚未记录需求" in section  # nothing was saved, and the page does not pretend it was
