@@ -47,7 +47,11 @@ INSPECTOR_PERMISSIONS = [
     "works.view_issue",
     "works.add_issuephoto",
 ]
-BUILDING_LEAD_PERMISSIONS = [*DOOR_KNOCKER_PERMISSIONS, *INSPECTOR_PERMISSIONS]
+# Leads also write down what they hear of a household's needs (elderly, mobility, who needs
+# help while the lift is out): the only household facts a lead's pages let them change
+# (consultations.forms.NeedsForm); area, occupancy and owners stay the worker's and secretary's.
+RECORD_NEEDS = "households.change_household"
+BUILDING_LEAD_PERMISSIONS = [*DOOR_KNOCKER_PERMISSIONS, RECORD_NEEDS, *INSPECTOR_PERMISSIONS]
 # Grid workers also trace absentee owners, keep household data right, take signatures, and
 # report progress and site inspections; they post progress updates with photos, record
 # meetings and their decisions, mark milestones reached and answer residents' questions
@@ -65,7 +69,7 @@ GRID_WORKER_PERMISSIONS = [
     "campaigns.change_question",
     *INSPECTOR_PERMISSIONS,
     "campaigns.view_question",
-    "households.change_household",
+    RECORD_NEEDS,
     "households.change_owner",
     "households.add_traceattempt",
     "consultations.add_consent",

@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,7 @@ from consultations.models import Concern, Consent, Decision, Visit
 from consultations.models.consents import Capacity
 from consultations.signing import SignatureError, scan_from_upload, signature_from_data_url
 from core.text import RefuseControlCharacters
-from households.models import OwnerTrace, TraceAttempt
+from households.models import Household, OwnerTrace, TraceAttempt, Urgency
 
 NOTE_LIMIT = 5000
 CLOCK_SKEW = timedelta(minutes=5)
@@ -175,6 +176,52 @@ class VisitForm(RefuseControlCharacters, forms.ModelForm):
         fields = self.visit_fields()
         del fields["idempotency_key"]
         return fields
+
+
+class NeedsForm(RefuseControlCharacters, forms.ModelForm):
+    """What a worker or lead hears at the door about a household's needs. Drawn on the
+    household page and, with the prefix ``needs``, folded into the visit form; ``present``
+    says the fold was in the post (a post without it leaves the needs as they are)."""
+
+    PREFIX = "needs"
+    present = forms.BooleanField(widget=forms.HiddenInput, initial=True, required=False)
+
+    class Meta:
+        model = Household
+        fields = [
+            "elderly",
+            "mobility_impaired",
+            "lives_alone",
+            "needs_outage_help",
+            "urgency",
+            "needs_note",
+        ]
+        widgets = {
+            "urgency": PillRadioSelect,
+            "needs_note": forms.Textarea(attrs={"rows": 2, "maxlength": NOTE_LIMIT}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["urgency"].choices = [("", _("尚未了解")), *Urgency.choices]
+        self.fields["needs_note"].label = _("需求备注")
+        self.fields["needs_note"].validators.append(MaxLengthValidator(NOTE_LIMIT))
+
+    @classmethod
+    def posted(cls, data, household: Household) -> "NeedsForm | None":
+        """The needs fold of a posted visit form, or None when the post carried none."""
+        if not data.get(f"{cls.PREFIX}-present"):
+            return None
+        return cls(data, instance=household, prefix=cls.PREFIX)
+
+    def save_needs(self) -> bool:
+        """Save the needs only (never the household's other columns, which a visit or a
+        signature may have changed since the page was read); whether anything changed."""
+        changed = [name for name in self.changed_data if name in self._meta.fields]
+        if changed:
+            self.instance.save(update_fields=changed)
+        return bool(changed)
 
 
 class TraceAttemptForm(RefuseControlCharacters, forms.ModelForm):

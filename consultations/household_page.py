@@ -3,9 +3,10 @@
 from django.http import HttpRequest
 
 from campaigns.access import PermsAt, may
+from campaigns.roles import RECORD_NEEDS
 from consultations.costs import explain_share
 from consultations.doors import door_status
-from consultations.forms import TraceAttemptForm, VisitForm
+from consultations.forms import NeedsForm, TraceAttemptForm, VisitForm
 from consultations.models import Consent, Proposal, Share
 from households.access import works_on
 from households.models import Household, Owner
@@ -15,6 +16,15 @@ ADD_VISIT = "consultations.add_visit"
 CHANGE_VISIT = "consultations.change_visit"
 ADD_TRACE = "households.add_traceattempt"
 LINK_OWNERS = "households.change_person"  # the people screen's permission
+
+
+def needs_fold(user, household: Household, data=None) -> NeedsForm | None:
+    """The 需求 fold of the visit form, for whoever may record needs at this door."""
+    if not may(user, RECORD_NEEDS, household):
+        return None
+    if data is not None:
+        return NeedsForm.posted(data, household)
+    return NeedsForm(instance=household, prefix=NeedsForm.PREFIX)
 
 
 def household_context(request: HttpRequest, household: Household, **extra) -> dict:
@@ -44,6 +54,9 @@ def household_context(request: HttpRequest, household: Household, **extra) -> di
         "trace_attempts": household.trace_attempts.select_related("worker")[:20],
         "may_log": may(request.user, ADD_VISIT, household),
         "may_trace": may(request.user, ADD_TRACE, household),
+        "may_record_needs": may(request.user, RECORD_NEEDS, household),
+        "needs_form": NeedsForm(instance=household),
+        "needs_fold": needs_fold(request.user, household),
         "perms": PermsAt(request.user, household),  # the role held at this door
         "form": VisitForm(),
         "trace_form": TraceAttemptForm(),

@@ -112,6 +112,17 @@ def plain(record, exclude=frozenset()) -> dict:
     return values
 
 
+# What a household's needs become on erasure, in its record and its history alike.
+ERASED_NEEDS = {
+    "elderly": False,
+    "mobility_impaired": False,
+    "lives_alone": False,
+    "needs_outage_help": False,
+    "urgency": "",
+    "needs_note": "",
+}
+
+
 def erase_household(household: Household, actor, reason: str) -> None:
     """Erase the household's personal data, in its records and their history, at once:
     all of it or, when a consent would no longer verify, none of it."""
@@ -133,15 +144,15 @@ def _erase(household: Household, actor, reason: str) -> None:
     for owner in household.owners.all():
         owner.name, owner.phone, owner.id_tail = ERASED_NAME, "", ""
         owner.save()
-    household.elderly = household.mobility_impaired = False
-    household.needs_note = ""
+    for name, value in ERASED_NEEDS.items():
+        setattr(household, name, value)
     household.save()
     Visit.objects.filter(household=pk).update(notes="", next_step="")
     refresh_door_status_of(household)  # the next step shown on the door lists went too
     TraceAttempt.objects.filter(household=pk).update(note="")
     # what the audit history kept of the same data
     Owner.history.filter(household_id=pk).update(name=ERASED_NAME, phone="", id_tail="")
-    Household.history.filter(id=pk).update(needs_note="", elderly=False, mobility_impaired=False)
+    Household.history.filter(id=pk).update(**ERASED_NEEDS)
     Visit.history.filter(household_id=pk).update(notes="", next_step="")
     TraceAttempt.history.filter(household_id=pk).update(note="")
     Consent.history.filter(household_id=pk).update(

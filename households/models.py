@@ -59,6 +59,15 @@ class Urgency(models.TextChoices):
     NONE = "none", _("无需求（年轻家庭）")
 
 
+# Each need recorded at the door, in one word, as walk sheets and lists show it.
+NEED_WORDS = [
+    ("elderly", _("高龄")),
+    ("mobility_impaired", _("行动不便")),
+    ("lives_alone", _("独居")),
+    ("needs_outage_help", _("停梯需帮助")),
+]
+
+
 class HouseholdQuerySet(models.QuerySet):
     def for_user(self, user):
         """The households this user may see: a secretary's community, a worker's or lead's
@@ -76,6 +85,10 @@ class HouseholdQuerySet(models.QuerySet):
 
     def vulnerable(self):
         return self.filter(Q(elderly=True) | Q(mobility_impaired=True))
+
+    def needing_outage_help(self):
+        """Who needs help while the lift is out (stairs, meals, doctor visits)."""
+        return self.filter(needs_outage_help=True)
 
     def owner_elsewhere(self):
         """Rented flats and absentee owners (人户分离): the owner must be found and reached."""
@@ -225,6 +238,15 @@ class Household(models.Model):
     @property
     def is_vulnerable(self) -> bool:
         return self.elderly or self.mobility_impaired
+
+    @property
+    def need_labels(self) -> list[str]:
+        """The needs recorded at the door, in a word each (高龄、行动不便、独居、停梯需帮助),
+        and the urgency when it is urgent or high: for walk sheets and lists."""
+        words = [str(word) for name, word in NEED_WORDS if getattr(self, name)]
+        if self.urgency in (Urgency.URGENT, Urgency.HIGH):
+            words.append(str(self.get_urgency_display()))
+        return words
 
     @property
     def owner_lives_elsewhere(self) -> bool:

@@ -19,11 +19,18 @@ def listed() -> dict[str, str]:
 
 
 def vendored() -> list[Path]:
+    """Every vendored file but the licences, at the top or in a library's folder
+    (``axe-core/``, used by the tests only)."""
     return sorted(
         path
-        for path in VENDOR.iterdir()
+        for path in VENDOR.rglob("*")
         if path.is_file() and path.name != "README.md" and path.suffix != ".LICENSE"
     )
+
+
+def name_of(path: Path) -> str:
+    """How the README names a file: its path under static/vendor/."""
+    return path.relative_to(VENDOR).as_posix()
 
 
 def sha256(path: Path) -> str:
@@ -34,17 +41,17 @@ def test_there_is_something_vendored():
     assert vendored()
 
 
-@pytest.mark.parametrize("path", vendored(), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", vendored(), ids=name_of)
 def test_each_vendored_file_is_listed_with_its_sha256(path):
-    assert path.name in listed(), f"list {path.name} in static/vendor/README.md"
-    assert listed()[path.name] == sha256(path), f"the SHA-256 of {path.name} has changed"
+    assert name_of(path) in listed(), f"list {name_of(path)} in static/vendor/README.md"
+    assert listed()[name_of(path)] == sha256(path), f"the SHA-256 of {path.name} has changed"
 
 
-@pytest.mark.parametrize("path", vendored(), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", vendored(), ids=name_of)
 def test_each_vendored_file_has_its_version_in_its_name_and_its_licence_beside_it(path):
     versioned = VERSIONED.match(path.name)
     assert versioned, f"{path.name} should be named <name>-<version>.<ext>"
-    licence = VENDOR / f"{versioned['base']}.LICENSE"
+    licence = path.parent / f"{versioned['base']}.LICENSE"
     assert licence.is_file(), f"{licence.name} is missing"
     assert licence.read_text(encoding="utf-8").strip()
 

@@ -5,12 +5,13 @@ its visits (the latest one, how many, whether anyone was ever reached) and its c
 decision in force). ``refresh_door_status`` writes it into the household's columns (see
 ``households.models.DOOR_STATUS_FIELDS``) in one UPDATE; the domain methods that record a visit,
 correct one, record or supersede a consent, erase personal data or publish a proposal call it
-for the households they touched, inside their own transaction. ``computed_door_status`` puts
-the computation next to the stored columns, for ``manage.py recompute_door_status``.
+for the households they touched, inside their own transaction. A follow-up (the latest
+visit's next step) is closed by a signature recorded after that visit. ``computed_door_status``
+puts the computation next to the stored columns, for ``manage.py recompute_door_status``.
 """
 
 from django.db import models, transaction
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Case, Count, Exists, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from consultations.models.consents import Consent
@@ -24,6 +25,18 @@ def latest_visit(field: str) -> Subquery:
     """A field of the latest visit of the household an outer queryset is on (or NULL)."""
     latest = Visit.objects.filter(household=OuterRef("pk")).order_by(*LATEST_FIRST)
     return Subquery(latest.values(field)[:1])
+
+
+def signed_since_latest_visit() -> Exists:
+    """Whether the household an outer queryset is on has a consent in force recorded after its
+    latest visit was: the signature closes the follow-up that visit set (a follow-up set by a
+    visit recorded after the signature stays open)."""
+    latest = Visit.objects.filter(household=OuterRef(OuterRef("pk"))).order_by(*LATEST_FIRST)
+    return Exists(
+        Consent.objects.in_force().filter(
+            household=OuterRef("pk"), created_at__gte=Subquery(latest.values("created_at")[:1])
+        )
+    )
 
 
 def door_state() -> dict:
@@ -40,8 +53,14 @@ def door_state() -> dict:
         "last_visit_at": latest_visit("visited_at"),
         "last_reached": Coalesce(latest_visit("reached"), Value("")),
         "last_attitude": Coalesce(latest_visit("attitude"), Value("")),
-        "follow_up_on": latest_visit("next_step_on"),
-        "follow_up_step": Coalesce(latest_visit("next_step"), Value("")),
+        "follow_up_on": Case(
+            When(signed_since_latest_visit(), then=Value(None)),
+            default=latest_visit("next_step_on"),
+        ),
+        "follow_up_step": Case(
+            When(signed_since_latest_visit(), then=Value("")),
+            default=Coalesce(latest_visit("next_step"), Value("")),
+        ),
         "visit_count": Coalesce(
             Subquery(visit_count, output_field=models.IntegerField()), Value(0)
         ),

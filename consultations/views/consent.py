@@ -23,6 +23,9 @@ ADD_CONSENT = "consultations.add_consent"
 SCAN_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
+SIGNED = "signed"  # the tag of the confirmation the household page shows by its 签字 section
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
@@ -61,6 +64,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
         if not owners:
             form.add_error(None, _("本户还没有登记产权人，请先登记产权人再签字。"))
         elif form.is_valid():
+            follow_up = (household.follow_up_on, household.follow_up_step)
             try:
                 consent = record_consent(
                     household=household,
@@ -82,9 +86,15 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
                     household.room,
                     *(t.household.room for t in titles[consent.signer_owner_id]),
                 ]
-                messages.success(
-                    request, _("已记录 %(room)s 的签字意见。") % {"room": "、".join(rooms)}
-                )
+                confirmation = _("已记录 %(room)s 的签字意见。") % {"room": "、".join(rooms)}
+                household.refresh_from_db(fields=["follow_up_on"])
+                if follow_up[0] and not household.follow_up_on:
+                    confirmation += " " + _("原定 %(date)s 的跟进（%(step)s）已随签字关闭。") % {
+                        "date": follow_up[0].strftime("%m-%d"),
+                        "step": follow_up[1] or _("未写明事项"),
+                    }
+                # shown in the 签字 section the page opens at (templates/consultations/household.html)
+                messages.success(request, confirmation, extra_tags=SIGNED)
                 return redirect(household.get_absolute_url() + "#consent")
         status = 422
     context = {

@@ -3,15 +3,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from campaigns.roles import RECORD_NEEDS
 from consultations.doors import door_counts, door_rows
-from consultations.forms import TraceAttemptForm, VisitForm
-from consultations.household_page import ADD_TRACE, ADD_VISIT, CHANGE_VISIT, household_context
+from consultations.forms import NeedsForm, TraceAttemptForm, VisitForm
+from consultations.household_page import (
+    ADD_TRACE,
+    ADD_VISIT,
+    CHANGE_VISIT,
+    household_context,
+    needs_fold,
+)
 from consultations.models import Visit
 from households.access import get_household_for
 from households.models import Household
@@ -39,11 +47,18 @@ def log_visit(request: HttpRequest, pk: int) -> HttpResponse:
         return render_visit_slot(request, household, VisitForm(), from_list, open_form=True)
 
     form = VisitForm(request.POST, household=household)
-    if not form.is_valid():
-        return render_visit_slot(request, household, form, from_list, open_form=True, status=422)
-    visit, created = Visit.objects.record(household, request.user, **form.visit_fields())
-    if visit.household_id != household.pk:
-        return HttpResponse(_("这个表单已经提交给了另一户，请刷新页面后重新填写。"), status=409)
+    needs = needs_fold(request.user, household, request.POST)  # the 需求 fold, if posted
+    if not form.is_valid() or (needs is not None and not needs.is_valid()):
+        household.refresh_from_db(fields=NeedsForm.Meta.fields)  # shown as on record
+        return render_visit_slot(
+            request, household, form, from_list, open_form=True, status=422, needs=needs
+        )
+    with transaction.atomic():
+        visit, created = Visit.objects.record(household, request.user, **form.visit_fields())
+        if visit.household_id != household.pk:
+            return HttpResponse(_("这个表单已经提交给了另一户，请刷新页面后重新填写。"), status=409)
+        if created and needs is not None:
+            needs.save_needs()
     if not request.htmx:
         if created:
             messages.success(request, _("已保存 %(room)s 的走访记录。") % {"room": household.room})
@@ -70,23 +85,52 @@ def household_to_record_at(request: HttpRequest, pk: int, perm: str) -> Househol
 
 
 def render_visit_slot(
-    request, household, form, from_list, *, open_form=False, saved=None, status=200
+    request, household, form, from_list, *, open_form=False, saved=None, status=200, needs=None
 ) -> HttpResponse:
     """The part of the page that holds the visit form: the list row (with the list's counts
     once saved) or the visits panel."""
+    needs = needs or needs_fold(request.user, household)
     if from_list:
         door_rows([household], request.user)  # stored: the visit just saved shows
         context = {
             "household": household,
             "form": form,
+            "needs_fold": needs,
             "open_form": open_form,
             "saved": saved,
             "counts": door_counts(Household.objects.for_user(request.user)) if saved else None,
             "today": timezone.localdate(),
         }
         return render(request, "consultations/my_doors.html#door-row", context, status=status)
-    context = household_context(request, household, form=form, open_form=open_form, saved=saved)
+    context = household_context(
+        request, household, form=form, open_form=open_form, saved=saved, needs_fold=needs
+    )
     return render(request, "consultations/household.html#visits", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def record_needs(request: HttpRequest, pk: int) -> HttpResponse:
+    """The household's needs as heard at the door: over 70, limited mobility, living alone,
+    help needed while the lift is out, how urgent, a note. GET without HTMX: the household
+    page with the form open."""
+    household = get_household_for(request.user, pk, write=True, perm=RECORD_NEEDS)
+    if request.method in ("GET", "HEAD"):
+        return redirect(household.get_absolute_url() + "?needs=1#needs")
+    form = NeedsForm(request.POST, instance=household)
+    if form.is_valid():
+        changed = form.save_needs()
+        if not request.htmx:
+            if changed:
+                messages.success(request, _("已更新本户的需求。"))
+            return redirect(household.get_absolute_url() + "#needs")
+        context = household_context(request, household, needs_saved=True)
+        return render(request, "consultations/household.html#needs", context)
+    household.refresh_from_db(fields=NeedsForm.Meta.fields)  # shown as on record, not as typed
+    context = household_context(request, household, needs_form=form)
+    if not request.htmx:
+        return render(request, "consultations/household.html", context, status=422)
+    return render(request, "consultations/household.html#needs", context, status=422)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

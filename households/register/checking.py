@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Unit
 from core.text import has_control_characters
-from households.models import AreaSource, Household, Owner, phone_validator
+from households.models import AreaSource, Household, Owner, Urgency, phone_validator
 from households.privacy import mask_phone
 from households.register.columns import (
     HEADER_ROWS,
     HEADERS,
     LABELS,
+    NEED_FLAGS,
+    NEEDS,
     Header,
     find_header,
     half_width,
@@ -28,6 +30,8 @@ from households.register.columns import (
 from households.register.reading import MAX_ROWS, Formula, RegisterError
 
 MAX_FLOOR = 200
+NOTE_LIMIT = 500
+AS_WRITTEN = ("owners", "needs_note")  # read as written: full-width punctuation is Chinese
 PHONE_LENGTH = Owner._meta.get_field("phone").max_length
 SEPARATORS = re.compile(r"[、,，;；/]")
 AREA_UNIT = re.compile(r"\s*(㎡|m²|m2|平方米|平米|平方)$", re.IGNORECASE)
@@ -44,6 +48,7 @@ class Row:
     area: Decimal | None = None
     occupancy: str = ""
     area_source: str = ""  # blank: not given (kept as on record) or not recorded
+    needs: dict = field(default_factory=dict)  # the needs the file gives (blank cells: none)
     owners: list[tuple[str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     household: Household | None = None
@@ -188,7 +193,7 @@ def _parse_row(number: int, cells: list, columns: dict[int, str]) -> Row:
     row = Row(number)
     raw = {name: cells[index] if index < len(cells) else None for index, name in columns.items()}
     text = {
-        name: _text(raw.get(name), LABELS[name], row.problems, limit, as_written=name == "owners")
+        name: _text(raw.get(name), LABELS[name], row.problems, limit, as_written=name in AS_WRITTEN)
         for name, limit in (
             ("building", 50),
             ("unit", 50),
@@ -199,6 +204,8 @@ def _parse_row(number: int, cells: list, columns: dict[int, str]) -> Row:
             ("phones", 200),
             ("occupancy", 20),
             ("area_source", 20),
+            ("urgency", 20),
+            ("needs_note", NOTE_LIMIT),
         )
     }
     for name in ("building", "unit", "room"):
@@ -212,7 +219,53 @@ def _parse_row(number: int, cells: list, columns: dict[int, str]) -> Row:
     row.occupancy = _occupancy(text["occupancy"] or "", row.problems)
     row.area_source = _area_source(text["area_source"] or "", row.problems)
     row.owners = _owners(text["owners"] or "", text["phones"] or "", row.problems)
+    row.needs = _needs(raw, text, row.problems)
     return row
+
+
+YES = frozenset(["是", "有", "√", "✓", "✔", "☑", "y", "yes", "true", "1"])
+NO = frozenset(["否", "×", "✗", "☐", "n", "no", "false", "0"])
+UNKNOWN_URGENCY = frozenset(["尚未了解", "未了解", "不详", "未知"])
+
+
+def _needs(raw: dict, text: dict, problems: list[str]) -> dict:
+    """The needs a row gives: a flag written 是 or 否 (√, ×, a dash…), the urgency by its
+    label, a note. A blank cell gives nothing: what is on record stays."""
+    needs: dict = {}
+    for name in NEED_FLAGS:
+        value = raw.get(name)
+        if isinstance(value, bool):
+            needs[name] = value
+            continue
+        cell = _text(value, LABELS[name], problems, 10)
+        if cell is None or (cell == "" and not is_placeholder(str(value or ""))):
+            continue
+        word = cell.lower()
+        if word in YES:
+            needs[name] = True
+        elif word in NO or word == "":  # 否, or a dash or 无 written for "no"
+            needs[name] = False
+        else:
+            problems.append(
+                _("%(column)s“%(value)s”应为“是”或“否”，或留空。")
+                % {"column": NEEDS[name], "value": cell}
+            )
+    urgency = text.get("urgency")
+    if urgency:
+        choices = {half_width(str(label)): value for value, label in Urgency.choices}
+        choices |= {str(label): value for value, label in Urgency.choices}
+        choices |= {value: value for value in Urgency.values}
+        choices |= dict.fromkeys(UNKNOWN_URGENCY, "")
+        if urgency in choices:
+            needs["urgency"] = choices[urgency]
+        else:
+            problems.append(
+                _("紧迫程度“%(value)s”应为：%(choices)s，或留空。")
+                % {"value": urgency, "choices": "、".join(str(c) for c in Urgency.labels)}
+            )
+    if text.get("needs_note"):
+        needs["needs_note"] = text["needs_note"]
+    return needs
 
 
 def _floor(text: str, problems: list[str]) -> int | None:
@@ -438,6 +491,9 @@ def _changes(row: Row) -> list[str]:
                 "new": Household.Occupancy(row.occupancy).label,
             }
         )
+    needs = [NEEDS[name] for name, value in row.needs.items() if getattr(household, name) != value]
+    if needs:
+        changes.append(_("需求：%(columns)s") % {"columns": "、".join(needs)})
     if row.owners != [(o.name, o.phone) for o in household.owners.all()]:
         changes.append(
             _("产权人 %(old)s → %(new)s")

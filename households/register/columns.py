@@ -30,7 +30,18 @@ HEADERS = {
 }
 # Read when a register has it, never written by the export: where each area comes from.
 OPTIONAL = {"area_source": "面积依据"}
-LABELS = {**HEADERS, **OPTIONAL}  # every column's name in problems
+# The needs recorded at the door: read when a register has them (a blank cell keeps what is on
+# record), and written by the export after its status columns, so they import again.
+NEEDS = {
+    "elderly": "70岁以上",
+    "mobility_impaired": "行动不便",
+    "lives_alone": "独居",
+    "needs_outage_help": "停梯需帮助",
+    "urgency": "紧迫程度",
+    "needs_note": "需求备注",
+}
+NEED_FLAGS = ("elderly", "mobility_impaired", "lives_alone", "needs_outage_help")
+LABELS = {**HEADERS, **OPTIONAL, **NEEDS}  # every column's name in problems
 REQUIRED = ("building", "unit", "floor", "room", "area", "owners")
 SYNONYMS = {
     "building": ("楼栋", "楼栋号", "栋", "栋号", "楼号", "幢", "幢号", "楼宇", "楼宇名称"),
@@ -42,6 +53,12 @@ SYNONYMS = {
     "phones": ("电话", "联系电话", "手机", "手机号", "手机号码", "电话号码", "联系方式"),
     "occupancy": ("居住情况", "居住状态", "居住性质"),
     "area_source": ("面积依据", "面积来源", "面积数据来源", "面积出处"),
+    "elderly": ("70岁以上", "70岁以上老人", "有70岁以上老人", "高龄", "高龄老人"),
+    "mobility_impaired": ("行动不便", "行动不便（含轮椅）", "有行动不便者", "轮椅"),
+    "lives_alone": ("独居", "独居老人", "是否独居"),
+    "needs_outage_help": ("停梯需帮助", "停梯期间需要帮助", "停梯需要帮助", "施工期间需帮助"),
+    "urgency": ("紧迫程度", "紧急程度", "需求紧迫程度"),
+    "needs_note": ("需求备注", "需求说明", "特殊需求"),
 }
 
 # Full-width ASCII (U+FF01–FF5E) and the ideographic space, as ASCII.

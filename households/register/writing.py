@@ -8,6 +8,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from campaigns.models import Building, Question, Unit
 from households.models import Household, Owner
 from households.register.checking import Check
+from households.register.columns import NEEDS
 
 DIGITS = re.compile(r"\d+")
 
@@ -53,6 +54,7 @@ def commit(checked: Check, user=None) -> dict[str, int]:
                 area=row.area,
                 area_source=row.area_source,
                 occupancy=row.occupancy,
+                **row.needs,
             )
             for row in checked.new
         ],
@@ -63,10 +65,12 @@ def commit(checked: Check, user=None) -> dict[str, int]:
     for row in updated:
         row.household.floor, row.household.area = row.floor, row.area
         row.household.occupancy, row.household.area_source = row.occupancy, row.area_source
+        for name, value in row.needs.items():
+            setattr(row.household, name, value)
     bulk_update_with_history(
         [row.household for row in updated],
         Household,
-        ["floor", "area", "area_source", "occupancy"],
+        ["floor", "area", "area_source", "occupancy", *NEEDS],
         batch_size=500,
         **history,
     )

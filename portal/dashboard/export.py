@@ -18,6 +18,7 @@ from consultations.models import Consent, Decision, Proposal, Visit
 from core.text import without_control_characters
 from households.models import OwnerTrace
 from households.register import FORMULA_STARTS, HEADERS
+from households.register.columns import NEED_FLAGS, NEEDS
 from portal.dashboard.figures import GRID_STATE
 
 STATUS_HEADERS = [
@@ -34,7 +35,14 @@ STATUS_HEADERS = [
 
 
 def headers() -> list[str]:
-    return [*HEADERS.values(), *STATUS_HEADERS]
+    return [*HEADERS.values(), *STATUS_HEADERS, *NEEDS.values()]
+
+
+def needs_cells(household) -> list[str]:
+    """The needs recorded at the door as the import reads them: 是 or 否, the urgency's
+    label (blank: not known yet), the note."""
+    flags = ["是" if getattr(household, name) else "否" for name in NEED_FLAGS]  # as headers
+    return [*flags, household.get_urgency_display(), household.needs_note]
 
 
 def answers_text(answers: dict[str, str]) -> str:
@@ -85,6 +93,7 @@ def register_rows(households, campaign) -> Iterator[list]:
             else "",
             str(Visit.Attitude(household.last_attitude).label) if household.last_attitude else "",
             str(OwnerTrace(household.owner_trace).label) if household.owner_lives_elsewhere else "",
+            *needs_cells(household),
         ]
 
 
@@ -117,7 +126,9 @@ def as_xlsx(rows, title: str) -> bytes:
     sheet = book.create_sheet(_("住户台账"))
     sheet.freeze_panes = "A2"
     for column, width in zip(
-        "ABCDEFGHIJKLMNOP", (10, 10, 6, 8, 12, 18, 16, 10, 14, 18, 12, 8, 8, 12, 8, 16), strict=True
+        "ABCDEFGHIJKLMNOPQRSTUV",
+        (10, 10, 6, 8, 12, 18, 16, 10, 14, 18, 12, 8, 8, 12, 8, 16, 9, 9, 6, 10, 10, 30),
+        strict=True,
     ):
         sheet.column_dimensions[column].width = width
     header_cells = [WriteOnlyCell(sheet, value=header) for header in headers()]

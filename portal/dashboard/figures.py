@@ -21,7 +21,7 @@ from consultations.models import Concern, Visit, VisitConcern
 from consultations.models.door_state import latest_visit
 from consultations.progress import AGREEMENT, with_progress
 from consultations.standing import votes_by_unit
-from households.models import Household
+from households.models import Household, Urgency
 
 
 class GridState(models.TextChoices):
@@ -186,6 +186,32 @@ def ranked_concerns(households: QuerySet) -> list[dict]:
         .order_by("-households", "concern")
     )
     return [{**row, "label": Concern(row["concern"]).label} for row in rows]
+
+
+# Needs recorded at the door, counted per unit.
+
+NEEDS_COUNTED = {
+    "elderly": Q(elderly=True),
+    "mobility_impaired": Q(mobility_impaired=True),
+    "lives_alone": Q(lives_alone=True),
+    "outage_help": Q(needs_outage_help=True),
+    "urgent": Q(urgency__in=[Urgency.URGENT, Urgency.HIGH]),
+    "unknown": Q(urgency=""),
+}
+
+
+def needs_by_unit(households: QuerySet, units: list) -> tuple[Counter, list[tuple]]:
+    """Per unit of ``units``, how many households have each need recorded at the door (and
+    how many are urgent, and whose urgency is not known yet), and the sums. One query."""
+    rows = (
+        households.order_by()
+        .values("unit")
+        .annotate(**{name: Count("pk", filter=q) for name, q in NEEDS_COUNTED.items()})
+    )
+    counts = {row.pop("unit"): Counter(row) for row in rows}
+    per_unit = [(unit, counts.get(unit.pk, Counter())) for unit in units]
+    total = sum((row for _unit, row in per_unit), Counter())
+    return total, per_unit
 
 
 # Work: who knocks, who owes a follow-up, whose owner is still not found.

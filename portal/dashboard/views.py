@@ -25,6 +25,7 @@ from portal.dashboard import export, uploads
 from portal.dashboard.figures import (
     funnels,
     grids,
+    needs_by_unit,
     overview,
     ranked_concerns,
     scope_of,
@@ -51,7 +52,10 @@ def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     households = scope_of(request.user, campaign)
     units = overview(request.user, campaign)
     funnel, unit_funnels = funnels(households, units)
+    needs_total, unit_needs = needs_by_unit(households, units)
     context = {
+        "needs_total": needs_total,
+        "unit_needs": unit_needs,
         "campaign": campaign,
         "units": units,
         "funnel": funnel,

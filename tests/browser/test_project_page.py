@@ -124,3 +124,41 @@ def test_an_elderly_reader_in_large_type_on_a_phone_sees_the_vote_contents_and_w
     icon = page.request.get(live_server.url + "/favicon.ico")
     assert icon.status == 200 and icon.headers["content-type"].startswith("image/")
     assert not_found == []
+
+
+# Every table cell on screen: none may cut its text off.
+ALL_CELLS = """() => [...document.querySelectorAll('td, th')]
+  .filter((el) => el.getClientRects().length)
+  .map((el) => ({text: el.textContent.trim(), scroll: el.scrollWidth, client: el.clientWidth}))"""
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_in_large_type_the_contents_are_on_the_first_phone_screen_and_no_cell_is_clipped(
+    live_server, page: Page, language
+):
+    cache.clear()
+    call_command("seed_demo", stdout=StringIO())
+    campaign = Campaign.objects.get()
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + campaign.get_absolute_url())
+    if language == "en":
+        page.locator("a[lang=en]").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.locator("a.text-size").click()
+    expect(page.locator("html")).to_have_class("text-large")
+
+    name = "On this page" if language == "en" else "本页目录"
+    contents = page.get_by_role("navigation", name=name)
+    expect(contents).to_be_in_viewport(ratio=1)
+    assert page.evaluate("window.scrollY") == 0  # the first screen, as the page opens
+
+    cells = page.evaluate(ALL_CELLS)
+    assert cells, "the page has tables"
+    clipped = [cell for cell in cells if cell["scroll"] > cell["client"]]
+    assert clipped == []
+    wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > 391)
+      .map((el) => el.tagName + '.' + el.className + ' ' + el.textContent.trim().slice(0, 40))""")
+    assert wide == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

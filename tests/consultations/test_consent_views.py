@@ -1,5 +1,6 @@
 import re
 import threading
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -30,6 +31,7 @@ from tests.factories import (
     make_proposal,
     make_share,
     make_unit,
+    make_visit,
     same_person,
 )
 
@@ -662,3 +664,18 @@ def test_the_sign_page_says_that_signing_needs_a_connection_when_there_is_none(c
     )
     assert notice, "offline.js shows this notice while the tablet is offline"
     assert "签字需要联网" in notice[1]
+
+
+def test_signing_closes_the_open_follow_up_and_says_so_in_the_signing_section(client, door):
+    household, _proposal, worker = door
+    due = timezone.localdate() + timedelta(days=1)
+    make_visit(household=household, visitor=worker, next_step="带明细再来", next_step_on=due)
+    sign(client, household)
+    household.refresh_from_db()
+    assert household.follow_up_on is None
+    html = client.get(household.get_absolute_url()).text
+    section = html.split('id="consent"')[1]
+    assert "已记录 501 的签字意见。" in section and "跟进（带明细再来）已随签字关闭" in section
+    assert "签字意见" not in html.split('id="consent"')[0]  # not twice, not out of sight
+    follow_ups = client.get(reverse("consultations:follow_ups")).text
+    assert household.get_absolute_url() not in follow_ups

@@ -25,8 +25,10 @@ from tests.factories import (
     PNG_1PX,
     make_building,
     make_campaign,
+    make_consent,
     make_elevator,
     make_household,
+    make_proposal,
     make_unit,
     make_user,
     make_visit,
@@ -329,3 +331,35 @@ def test_after_any_sequence_of_changes_the_stored_status_matches_the_records(db,
             act(place, action)
             assert_true_to_the_records(place.households)
         transaction.set_rollback(True)
+
+
+def test_a_signature_closes_the_follow_up_an_earlier_visit_set():
+    make_consent()  # another household's: the ids of consents and households differ
+    household = make_household()
+    make_visit(household=household, next_step="带分摊明细再来", next_step_on=TODAY() + timedelta(2))
+    assert household.follow_up_on == TODAY() + timedelta(2)
+    make_consent(household=household, proposal=make_proposal_for(household))
+    household.refresh_from_db()
+    assert household.follow_up_on is None and household.follow_up_step == ""
+    assert stored(household) == computed_of(household)
+
+
+def test_a_follow_up_set_after_the_signature_stays_open():
+    make_consent()
+    household = make_household()
+    make_consent(household=household, proposal=make_proposal_for(household))
+    make_visit(household=household, next_step="回访", next_step_on=TODAY() + timedelta(3))
+    household.refresh_from_db()
+    assert household.follow_up_on == TODAY() + timedelta(3)
+    assert stored(household) == computed_of(household)
+
+
+def make_proposal_for(household):
+    return make_proposal(
+        elevator=make_elevator(unit=household.unit), status=Proposal.Status.PUBLISHED
+    )
+
+
+def computed_of(household) -> dict:
+    row = computed_door_status(Household.objects.filter(pk=household.pk)).get()
+    return {name: getattr(row, computed(name)) for name in DOOR_STATUS_FIELDS}

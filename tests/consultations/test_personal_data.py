@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,8 +15,8 @@ from campaigns.models import Role
 from consultations.models import Consent, Visit
 from consultations.models.consents import ERASED_NAME
 from consultations.packet import find_by_code, verification_code
-from consultations.personal_data import ErasureRefused, erase_household
-from households.models import AuditEvent, Household, Owner, TraceAttempt
+from consultations.personal_data import ERASED_NEEDS, ErasureRefused, erase_household
+from households.models import AuditEvent, Household, Owner, TraceAttempt, Urgency
 from tests.factories import make_assignment, make_visit, make_voted_unit, same_person
 
 pytestmark = pytest.mark.django_db
@@ -273,3 +273,23 @@ def test_erased_entries_are_never_offered_as_one_name_on_the_people_screen(clien
     erase_household(other.household, signed["secretary"], "已搬走")
     screen = reverse("consultations:people", args=[signed["household"].unit.building.campaign.slug])
     assert client.get(screen).context["groups"] == []
+
+
+def test_erasure_clears_every_need_recorded_at_the_door_and_its_history(client, signed):
+    household = signed["household"]
+    household.lives_alone = household.needs_outage_help = household.mobility_impaired = True
+    household.urgency = Urgency.URGENT
+    household.save()
+    erase(client, signed)
+    household.refresh_from_db()
+    for name, value in ERASED_NEEDS.items():
+        assert getattr(household, name) == value, name
+    history = Household.history.filter(id=household.pk)
+    assert not history.filter(
+        Q(elderly=True)
+        | Q(mobility_impaired=True)
+        | Q(lives_alone=True)
+        | Q(needs_outage_help=True)
+        | ~Q(urgency="")
+        | ~Q(needs_note="")
+    ).exists()

@@ -438,3 +438,49 @@ def test_co_owners_reordered_keep_their_entries_and_the_new_first_is_the_primary
     assert owners["李四"].pk == second.pk and owners["李四"].is_primary
     assert owners["李四"].phone == "13900001111" and not owners["王五"].is_primary
     assert not Owner.objects.filter(pk=first.pk).exists()
+
+
+# --- the needs recorded at the door ---------------------------------------------------------
+
+WITH_NEEDS = HEADER + ",70岁以上,行动不便（含轮椅）,独居,停梯需帮助,紧迫程度,需求备注"
+
+
+def test_the_needs_columns_are_read_into_each_household():
+    campaign = make_campaign()
+    data = csv_of(
+        "1栋,1单元,7,702,88.50,张三,,自住,是,√,是,是,紧急,住七楼，需要送餐",
+        "1栋,1单元,4,402,88.50,李四,,自住,否,—,无,,无需求（年轻家庭）,",
+        header=WITH_NEEDS,
+    )
+    commit(checked(data, campaign))
+    first, second = Household.objects.get(room="702"), Household.objects.get(room="402")
+    assert (first.elderly, first.mobility_impaired, first.lives_alone) == (True, True, True)
+    assert first.needs_outage_help and first.urgency == "urgent"
+    assert first.needs_note == "住七楼，需要送餐"  # Chinese punctuation kept as written
+    assert not (second.elderly or second.mobility_impaired or second.lives_alone)
+    assert not second.needs_outage_help and second.urgency == "none"
+
+
+def test_a_blank_needs_cell_keeps_what_the_door_recorded():
+    household = make_household(room="302", floor=3, area=Decimal("90.00"), lives_alone=True)
+    household.urgency, household.needs_note = "high", "腿脚不便"
+    household.save()
+    make_owner(household=household, name="张三", phone="")
+    unit = household.unit
+    row = f"{unit.building.name},{unit.name},3,302,90.00,张三,,自住,,,,,,"
+    result = checked(csv_of(row, header=WITH_NEEDS), unit.building.campaign)
+    assert result.unchanged and not result.updated
+    row = f"{unit.building.name},{unit.name},3,302,90.00,张三,,自住,是,,否,,,"
+    result = checked(csv_of(row, header=WITH_NEEDS), unit.building.campaign)
+    assert result.updated[0].changes == ["需求：70岁以上、独居"]
+    commit(result)
+    household.refresh_from_db()
+    assert household.elderly and not household.lives_alone
+    assert (household.urgency, household.needs_note) == ("high", "腿脚不便")
+
+
+def test_a_needs_cell_that_is_not_yes_or_no_is_a_problem_that_says_so():
+    data = csv_of("1栋,1单元,3,302,88.50,张三,,自住,也许,,,,很急,", header=WITH_NEEDS)
+    problems = problems_of(data)[2]
+    assert any("70岁以上“也许”应为“是”或“否”" in p for p in problems)
+    assert any("紧迫程度“很急”" in p and "紧急、较急、一般" in p for p in problems)

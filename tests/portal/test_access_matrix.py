@@ -76,6 +76,8 @@ MATRIX = {
     "consultations:edit_visit": (LOGIN, 404, 404, 200, 200, 404, 200),
     "consultations:log_trace": (LOGIN, 404, 404, 422, 403, 404, 422),  # leads do not trace
     "consultations:sign": (LOGIN, 404, 404, 422, 403, 404, 422),  # leads do not take signatures
+    # the needs heard at the door: workers and leads record them (an empty post clears them)
+    "consultations:record_needs": (LOGIN, 404, 404, 302, 302, 404, 302),
     "consultations:signature_file": (LOGIN, 404, 404, 200, 200, 404, 200),
     "consultations:attorney_letter_file": (LOGIN, 404, 404, 200, 200, 404, 200),
     "consultations:cost_sheet": (LOGIN, 404, 404, 200, 200, 404, 200),
@@ -112,6 +114,9 @@ MATRIX = {
     # the dashboard: everyone on the campaign sees their own part; the register is the
     # secretary's
     "dashboard:campaign": (LOGIN, 404, 200, 200, 200, 404, 200),
+    # who needs help while the lift is out: each role its own households (staff only)
+    "consultations:outage_help": (LOGIN, 404, 200, 200, 200, 404, 200),
+    "consultations:outage_help_pdf": (LOGIN, 404, 200, 200, 200, 404, 200),
     "dashboard:grid": (LOGIN, 404, 200, 200, 200, 404, 200),
     "dashboard:export_xlsx": (LOGIN, 404, 403, 403, 403, 404, 200),
     "dashboard:export_csv": (LOGIN, 404, 403, 403, 403, 404, 200),

@@ -433,3 +433,24 @@ def test_the_register_lists_each_matter_s_answer_of_a_two_matter_ballot(client):
     header, row = xlsx_rows(download(client, secretary, campaign).content)
     answers = dict(zip(header, row, strict=True))
     assert (answers["签字意见"], answers["各事项意见"]) == ("不同意", "1 同意；2 不同意")
+
+
+def test_the_export_carries_the_needs_and_an_edited_need_imports(client, hand_counted):
+    household = hand_counted.households["101"]
+    Household.objects.filter(pk=household.pk).update(
+        elderly=True, needs_outage_help=True, urgency="urgent", needs_note="住一楼也要人扶"
+    )
+    content = download(client, hand_counted.secretary, hand_counted.campaign).content
+    header, *rows = xlsx_rows(content)
+    needs = header.index("70岁以上")
+    assert header[needs:] == ["70岁以上", "行动不便", "独居", "停梯需帮助", "紧迫程度", "需求备注"]
+    assert rows[0][needs:] == ["是", "否", "否", "是", "紧急", "住一楼也要人扶"]
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    book.worksheets[0].cell(row=2, column=needs + 3).value = "是"  # 101 lives alone
+    out = io.BytesIO()
+    book.save(out)
+    preview = upload(client, hand_counted.campaign, out.getvalue())
+    assert "需求：独居" in preview.text
+    confirm(client, hand_counted.campaign, preview.context["token"])
+    household.refresh_from_db()
+    assert household.lives_alone and household.elderly and household.urgency == "urgent"
