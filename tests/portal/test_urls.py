@@ -321,7 +321,7 @@ def site_url(name: str, site) -> str:
         kwargs = completion_url_kwargs(name, site)
     elif name in REVIEW_URLS:
         kwargs = review_url_kwargs(name, household.unit)
-    elif name.startswith("works:"):
+    elif name in SCHEDULE_URLS:
         kwargs = schedule_url_kwargs(name, site)
     return reverse(name, kwargs=kwargs)
 
@@ -406,6 +406,21 @@ def in_service_site(site) -> Site:
     if not completion.standing(works_site).in_service:
         make_in_service(works_site, by=site["users"]["secretary"])
     return works_site
+
+
+SCHEDULE_URLS = {
+    "works:schedules",
+    "works:timeline_print",
+    "works:start_schedule",
+    "works:site_schedule",
+    "works:move_opening",
+    "works:edit_step",
+    "works:mark_step",
+    "works:standups",
+    "works:new_standup",
+    "works:standup",
+    "works:close_action",
+}
 
 
 def schedule_url_kwargs(name: str, site) -> dict:
