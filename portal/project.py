@@ -18,6 +18,7 @@ from consultations.progress import with_progress
 from consultations.standing import votes_by_unit
 from core.redaction import Redactor
 from households.models import Household
+from works.commitments import public_record
 
 CENT = Decimal("0.01")
 LATEST_UPDATES = 5
@@ -216,6 +217,7 @@ def project_page(campaign) -> dict:
         "updates": updates,
         "meetings": meetings,
         "commitments": commitments,
+        "commitment_record": public_record(campaign),
         "questions": questions,
         "vulnerable_count": Household.objects.in_campaign(campaign).vulnerable().count(),
         "today": timezone.localdate(),

@@ -21,6 +21,7 @@ from core.htmx import wants_fragment
 from core.pdf import private_document
 from households import people, register
 from households.models import AuditEvent
+from works import inspecting
 from portal.dashboard import export, uploads
 from portal.dashboard.figures import (
     funnels,
@@ -58,6 +59,7 @@ def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "concerns": ranked_concerns(households),
         "may_manage": campaign.is_managed_by(request.user),
         **work(households, timezone.localdate()),
+        **inspecting.dashboard(request.user, campaign, timezone.localdate()),
     }
     return render(request, "portal/dashboard/campaign.html", context)
 
