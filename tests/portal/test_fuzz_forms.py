@@ -59,7 +59,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
@@ -69,7 +69,7 @@ from households.models import Household, Owner
 from households.register import HEADERS
 from portal.demo_data import DEMO_PASSWORD
 from tests.consultations.signatures import data_url, png_bytes
-from tests.portal.test_urls import SITE_URLS, kept_packet_file, site_url
+from tests.portal.test_urls import SITE_URLS, kept_packet_file, site_url, works_of_demo
 
 # Examples per form in CI; FUZZ_EXAMPLES=500 digs deeper locally.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 20))
@@ -87,6 +87,7 @@ EXTRA_PAGES = [
     ("campaigns:milestones", "secretary", ""),
     ("consultations:household", "grid1", "?log=1"),
     ("absentee household", "grid1", ""),  # owners living elsewhere are traced
+    ("closed issue", "secretary", ""),  # the secretary reopens a closed issue
 ]
 
 # Forms no page shows as seeded: URL name → (method, role, {field name: kind or options}).
@@ -321,6 +322,7 @@ def portal(demo, django_db_blocker):
     the module ends."""
     with django_db_blocker.unblock(), transaction.atomic():
         cache.clear()
+        works = works_of_demo(demo.campaign)  # a site of 1栋1单元, its contractor and issues
         users = demo.users
         campaign = demo.campaign
         household = (
@@ -334,6 +336,7 @@ def portal(demo, django_db_blocker):
         urls = {name: site_url(name, kept) for name in SITE_URLS}
         absentee = Household.objects.for_user(users["grid1"]).filter(occupancy="absentee")
         urls["absentee household"] = absentee.first().get_absolute_url()
+        urls["closed issue"] = reverse("works:issue", args=[works.closed.pk])
         portal = Portal(users, campaign, household, urls, {}, set())
         discover(portal)
         portal.posts_accepted = posts_accepted(portal)
@@ -709,6 +712,9 @@ EXPECTED_FORMS = {
     "post campaigns:moderate_question",
     "post dashboard:import",
     "post dashboard:import#confirm",
+    "post works:new_inspection",
+    "post works:close_issue",
+    "post works:reopen_issue",
 }
 
 
