@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.http import FileResponse, Http404
 from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -383,8 +383,8 @@ def summary_items(campaign, day: date) -> list[str]:
     )
     open_by_site: dict[int, int] = defaultdict(int)
     overdue_by_site: dict[int, int] = defaultdict(int)
-    for site_id, deadline in Issue.objects.open().filter(site__in=sites).values_list(
-        "site", "deadline"
+    for site_id, deadline in (
+        Issue.objects.open().filter(site__in=sites).values_list("site", "deadline")
     ):
         open_by_site[site_id] += 1
         if deadline < day:

@@ -113,8 +113,11 @@ class InspectionForm(RefuseControlCharacters, forms.Form):
         for line in self.lines:
             key = line.key
             main = [self[f"{key}-result"], self[f"{key}-note"]]
-            issue = [self[n] for n in self.fields if n.startswith(f"{key}-") and n not in (
-                f"{key}-result", f"{key}-note")]
+            issue = [
+                self[n]
+                for n in self.fields
+                if n.startswith(f"{key}-") and n not in (f"{key}-result", f"{key}-note")
+            ]
             broken = self[f"{key}-result"].value() == Check.Result.BROKEN
             yield line, main, issue, broken
 

@@ -9,9 +9,7 @@ urlpatterns = [
     path("works/inspections/<id:pk>/", inspections.inspection_detail, name="inspection"),
     path("works/sites/<id:pk>/inspections/", inspections.site_page, name="site_inspections"),
     path("works/sites/<id:pk>/inspect/", inspections.new_inspection, name="new_inspection"),
-    path(
-        "works/inspection-photos/<id:pk>/", inspections.inspection_photo, name="inspection_photo"
-    ),
+    path("works/inspection-photos/<id:pk>/", inspections.inspection_photo, name="inspection_photo"),
     path("works/issues/", issues.my_issues, name="my_issues"),
     path("works/issues/<id:pk>/", issues.issue_detail, name="issue"),
     path("works/issues/<id:pk>/close/", issues.close_issue, name="close_issue"),

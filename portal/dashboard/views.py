@@ -21,7 +21,6 @@ from core.htmx import wants_fragment
 from core.pdf import private_document
 from households import people, register
 from households.models import AuditEvent
-from works import inspecting
 from portal.dashboard import export, uploads
 from portal.dashboard.figures import (
     funnels,
@@ -32,6 +31,7 @@ from portal.dashboard.figures import (
     units_of,
     work,
 )
+from works import inspecting
 
 
 @require_safe

@@ -142,4 +142,3 @@ def inspection_photo(request: HttpRequest, pk: int) -> HttpResponse:
     if photo is None or not may(request.user, "works.view_inspection", photo.inspection):
         raise Http404
     return inspecting.private_image(photo.image)
-

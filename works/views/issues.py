@@ -154,8 +154,9 @@ def reopen_issue(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a closed issue again (the secretary), with the reason kept on its record."""
     issue = get_issue_for(request.user, pk)
     if not may_reopen(request.user, issue):
-        if issue.status == Issue.Status.OPEN and issue.site.elevator.unit.building.campaign.is_managed_by(
-            request.user
+        if (
+            issue.status == Issue.Status.OPEN
+            and issue.site.elevator.unit.building.campaign.is_managed_by(request.user)
         ):
             messages.info(request, _("这个问题尚未关闭。"))
             return redirect("works:issue", issue.pk)
