@@ -217,7 +217,7 @@ def project_page(campaign) -> dict:
         "updates": updates,
         "meetings": meetings,
         "commitments": commitments,
-        "commitment_record": public_record(campaign),
+        "commitment_record": public_record(campaign, commitments),
         "questions": questions,
         "vulnerable_count": Household.objects.in_campaign(campaign).vulnerable().count(),
         "today": timezone.localdate(),

@@ -32,6 +32,8 @@ def records(commitments) -> list[Record]:
     queries."""
     commitments = list(commitments)
     by_pk = {c.pk: Record(c) for c in commitments}
+    if not by_pk:
+        return []
     checks = (
         Check.objects.filter(commitment__in=list(by_pk))
         .exclude(result=Check.Result.NOT_APPLICABLE)
@@ -52,15 +54,19 @@ def records(commitments) -> list[Record]:
     return [by_pk[c.pk] for c in commitments]
 
 
-def public_record(campaign) -> list[Record]:
+def public_record(campaign, commitments=None) -> list[Record]:
     """The commitments of the campaign's published meetings, with how they were kept, for the
-    public page: the text through the Redactor, no names, no photos. Three queries."""
-    redact = Redactor.for_campaign(campaign)
-    commitments = list(
-        MeetingDecision.objects.filter(
-            is_commitment=True, meeting__in=Meeting.objects.published().filter(campaign=campaign)
-        ).order_by("meeting__held_at", "pk")
-    )
-    for commitment in commitments:
-        commitment.text = redact(commitment.text)
+    public page: the text through the Redactor, no names, no photos. Three queries; one when
+    the page gives the commitments it read already (redacted, in the same order); none when
+    there is no commitment."""
+    if commitments is None:
+        redact = Redactor.for_campaign(campaign)
+        commitments = list(
+            MeetingDecision.objects.filter(
+                is_commitment=True,
+                meeting__in=Meeting.objects.published().filter(campaign=campaign),
+            ).order_by("meeting__held_at", "pk")
+        )
+        for commitment in commitments:
+            commitment.text = redact(commitment.text)
     return records(commitments)

@@ -252,8 +252,9 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(
 ):
     campaign, secretary = campaign_of(size)
     client.force_login(secretary)
-    # the overview 17: the votes add matters, owner keys and consents to the proposals
-    with django_assert_max_num_queries(17 if name == "dashboard:campaign" else 9):
+    # the overview 18: the votes add matters, owner keys and consents to the proposals; the
+    # works sites
+    with django_assert_max_num_queries(18 if name == "dashboard:campaign" else 9):
         response = client.get(reverse(name, args=[campaign.slug]))
     assert response.status_code == 200
     if name == "dashboard:campaign":

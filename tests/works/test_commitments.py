@@ -55,3 +55,20 @@ def test_the_public_record_lists_published_commitments_only_without_names(
     assert [r.commitment.pk for r in listed] == [shown.pk]
     assert "张三丰" not in listed[0].commitment.text
     assert listed[0].broken == 1
+
+
+def test_the_public_page_shows_how_each_commitment_was_kept(client):
+    site = make_site()
+    campaign = site.elevator.unit.building.campaign
+    campaign.is_public = True
+    campaign.save()
+    promise = make_decision(
+        meeting=make_meeting(campaign=campaign), text="材料走指定路线", is_commitment=True
+    )
+    check(promise, site, date(2026, 12, 1), "ok")
+    check(promise, site, date(2026, 12, 2), "broken")
+    response = client.get(campaign.get_absolute_url())
+    section = response.text.split('id="commitments-kept"')[1].split("</section>")[0]
+    assert "材料走指定路线" in section
+    assert "2026-12-02" in section
+    assert '<td class="num">2</td><td class="num">1</td>' in section
