@@ -85,6 +85,8 @@ def test_an_issue_found_on_a_phone_is_closed_by_the_contractor_with_an_after_pho
     expect(fencing.get_by_label("责任单位")).to_have_value(str(party.pk))
     page.get_by_label("巡查情况").fill("材料堆放整齐，围挡东侧有缺口。")
     page.locator("#id_photos").set_input_files(photo(tmp_path / "site.jpg", "orange"))
+    page.screenshot(path=tmp_path / "form.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways
     page.get_by_role("button", name="提交巡查记录").click()
     expect(page.locator(".messages")).to_contain_text("登记整改问题 1 项")
     expect(page.locator("#issues")).to_contain_text("安全围挡：东侧围挡缺口约两米")
