@@ -8,7 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Role
-from tests.factories import make_assignment, make_inspection, make_issue, make_party
+from tests.factories import (
+    listed_doors,
+    make_assignment,
+    make_household,
+    make_inspection,
+    make_issue,
+    make_party,
+)
 from tests.works.conftest import upload
 from works.models import Issue, IssuePhoto
 
@@ -38,10 +45,13 @@ def test_the_contractor_sees_only_its_own_partys_open_issues(client, works):
 
 
 def test_the_contractor_reaches_no_household_page_nor_the_campaigns_issue_list(client, works):
+    household = make_household(unit=works.site.elevator.unit)
     client.force_login(works.contractor)
+    assert client.get(household.get_absolute_url()).status_code == 404
     response = client.get(reverse("works:issues", args=[works.campaign.slug]))
     assert response.status_code == 403
-    assert client.get(reverse("consultations:my_doors")).status_code == 200  # an empty list
+    doors = client.get(reverse("consultations:my_doors"))
+    assert doors.status_code == 200 and listed_doors(doors) == set()
 
 
 def test_the_contractor_closes_its_issue_with_an_after_photo(client, works):
