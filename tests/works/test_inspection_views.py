@@ -168,3 +168,18 @@ def test_the_site_page_takes_the_same_queries_whatever_its_history(
     client.get(reverse("works:site_inspections", args=[works.site.pk]))
     with django_assert_num_queries(10):
         client.get(reverse("works:site_inspections", args=[works.site.pk]))
+
+
+@pytest.mark.parametrize("promises", [0, 8])
+def test_the_form_takes_the_same_queries_whatever_the_number_of_commitments(
+    client, works, promises, django_assert_num_queries
+):
+    meeting = make_meeting(campaign=works.campaign)
+    for n in range(promises):
+        make_decision(meeting=meeting, text=f"承诺{n}", is_commitment=True)
+    client.force_login(works.worker)
+    url = reverse("works:new_inspection", args=[works.site.pk])
+    client.get(url)
+    with django_assert_num_queries(6):
+        response = client.get(url)
+    assert response.text.count('class="card check-line"') == 5 + promises
