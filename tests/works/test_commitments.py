@@ -71,4 +71,4 @@ def test_the_public_page_shows_how_each_commitment_was_kept(client):
     section = response.text.split('id="commitments-kept"')[1].split("</section>")[0]
     assert "材料走指定路线" in section
     assert "2026-12-02" in section
-    assert '<td class="num">2</td><td class="num">1</td>' in section
+    assert "检查 2 次，发现违反 1 次" in section
