@@ -19,6 +19,7 @@ from consultations.standing import votes_by_unit
 from core.redaction import Redactor
 from households.models import Household
 from money.public import public_money
+from works.commitments import public_record
 from works.completion import public_after_sales
 from works.scheduling import public_timeline
 
@@ -219,6 +220,7 @@ def project_page(campaign) -> dict:
         "updates": updates,
         "meetings": meetings,
         "commitments": commitments,
+        "commitment_record": public_record(campaign, commitments),
         "questions": questions,
         "vulnerable_count": Household.objects.in_campaign(campaign).vulnerable().count(),
         "money": public_money(campaign),

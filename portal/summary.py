@@ -18,6 +18,7 @@ from campaigns.access import PermsAt, get_campaign_for
 from campaigns.models import Meeting, MeetingDecision, ProgressUpdate, Question
 from core.redaction import Redactor
 from portal.project import unit_progress
+from works import inspecting
 from works.scheduling import late_work
 
 
@@ -73,6 +74,7 @@ def daily_summary(campaign, day: date, page_url: str) -> str:
             if unit.household_count
         ],
     )
+    section(lines, _("工地巡查与整改"), inspecting.summary_items(campaign, day))
     upcoming = campaign.milestones.filter(done_on__isnull=True).order_by("planned_on").first()
     if upcoming:
         lines += [

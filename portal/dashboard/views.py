@@ -32,6 +32,7 @@ from portal.dashboard.figures import (
     units_of,
     work,
 )
+from works import inspecting
 from works.scheduling import late_work
 
 
@@ -64,6 +65,7 @@ def campaign_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "may_manage": campaign.is_managed_by(request.user),
         **work(households, timezone.localdate()),
         **late_work(request.user, campaign, timezone.localdate()),
+        **inspecting.dashboard(request.user, campaign, timezone.localdate()),
     }
     return render(request, "portal/dashboard/campaign.html", context)
 

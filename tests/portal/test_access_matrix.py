@@ -206,6 +206,21 @@ MATRIX = {
     "works:packet_file": (LOGIN, 404, 404, 404, 404, 404, 200),
     "works:review_document": (LOGIN, 404, 404, 404, 404, 404, 200),
     "works:contract_file": (LOGIN, 404, 404, 404, 404, 404, 200),
+    # the daily inspection of 1栋1单元's site: its grid worker and lead, and the secretary;
+    # everyone logged in has a list of their own sites (empty for most)
+    "works:inspections": (LOGIN, 200, 200, 200, 200, 200, 200),
+    "works:inspection": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "works:site_inspections": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "works:new_inspection": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "works:inspection_photo": (LOGIN, 404, 404, 200, 200, 404, 200),
+    # issues: the staff of the site see them; only the contractor and the secretary close one,
+    # only the secretary reopens one; the contractor's own list is empty for everyone else
+    "works:my_issues": (LOGIN, 200, 200, 200, 200, 200, 200),
+    "works:issue": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "works:issue_photo": (LOGIN, 404, 404, 200, 200, 404, 200),
+    "works:close_issue": (LOGIN, 404, 404, 403, 403, 404, 422),
+    "works:reopen_issue": (LOGIN, 404, 404, 403, 403, 404, 422),
+    "works:issues": (LOGIN, 404, 200, 200, 200, 404, 200),
 }
 
 
@@ -611,3 +626,37 @@ def test_the_admin_list_filters_offer_only_ones_own_communitys_campaigns_and_bui
             assert any(kind == "building" for kind, _pk in ours & offered)
         else:
             assert not ours & offered, visitor
+
+
+# The contractor of 1栋1单元's site (tests/portal/test_urls.py ``works_of_demo``): its own
+# issues, their photos and closing them; nothing of the households, the inspections or
+# another party. Its answer for every URL, the rest as for a visitor with no place below the
+# community.
+CONTRACTOR_ANSWERS = {
+    "works:inspections": 200,  # an empty list
+    "works:inspection": 404,
+    "works:site_inspections": 404,
+    "works:new_inspection": 404,
+    "works:inspection_photo": 404,
+    "works:my_issues": 200,
+    "works:issue": 200,
+    "works:issue_photo": 200,
+    "works:close_issue": 422,  # an empty post: the photo after is missing
+    "works:reopen_issue": 403,  # the secretary's
+    "works:issues": 403,  # the staff's list
+    "consultations:household": 404,
+    "consultations:log_visit": 404,
+    "consultations:unit_consent": 404,
+    "consultations:unit_packet": 404,
+    "consultations:people": 403,
+    "dashboard:export_xlsx": 403,
+    "secretary": 403,
+}
+
+
+def test_the_contractor_reaches_its_own_issues_and_nothing_personal(site):
+    client = Client()
+    client.force_login(site["users"]["contractor"])
+    got = {name: answer(client, name, site_url(name, site)) for name in CONTRACTOR_ANSWERS}
+    wrong = {n: (e, got[n]) for n, e in CONTRACTOR_ANSWERS.items() if got[n] != e}
+    assert wrong == {}, "expected vs got: " + repr(wrong)

@@ -59,7 +59,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
@@ -69,7 +69,7 @@ from households.models import Household, Owner
 from households.register import HEADERS
 from portal.demo_data import DEMO_PASSWORD
 from tests.consultations.signatures import data_url, png_bytes
-from tests.portal.test_urls import SITE_URLS, kept_packet_file, site_url
+from tests.portal.test_urls import SITE_URLS, kept_packet_file, site_url, works_of_demo
 
 # Examples per form in CI; FUZZ_EXAMPLES=500 digs deeper locally.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", 20))
@@ -89,6 +89,7 @@ EXTRA_PAGES = [
     ("absentee household", "grid1", ""),  # owners living elsewhere are traced
     ("works:schedules", "secretary", ""),  # starting a schedule
     ("works:site_schedule", "secretary", ""),  # marking steps, moving the opening date
+    ("closed issue", "secretary", ""),  # the secretary reopens a closed issue
 ]
 
 # Forms no page shows as seeded: URL name → (method, role, {field name: kind or options}).
@@ -323,6 +324,7 @@ def portal(demo, django_db_blocker):
     the module ends."""
     with django_db_blocker.unblock(), transaction.atomic():
         cache.clear()
+        works = works_of_demo(demo.campaign)  # a site of 1栋1单元, its contractor and issues
         users = demo.users
         campaign = demo.campaign
         household = (
@@ -336,6 +338,7 @@ def portal(demo, django_db_blocker):
         urls = {name: site_url(name, kept) for name in SITE_URLS}
         absentee = Household.objects.for_user(users["grid1"]).filter(occupancy="absentee")
         urls["absentee household"] = absentee.first().get_absolute_url()
+        urls["closed issue"] = reverse("works:issue", args=[works.closed.pk])
         portal = Portal(users, campaign, household, urls, {}, set())
         discover(portal)
         portal.posts_accepted = posts_accepted(portal)
@@ -739,6 +742,9 @@ EXPECTED_FORMS = {
     "post works:freeze_packet",
     "post works:add_review",
     "post works:record_contract",
+    "post works:new_inspection",
+    "post works:close_issue",
+    "post works:reopen_issue",
 }
 
 

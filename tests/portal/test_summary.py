@@ -86,6 +86,7 @@ def test_the_summary_takes_a_fixed_number_of_queries(campaign, django_assert_max
         make_update(campaign=campaign)
         make_question(campaign=campaign, status="published")
         make_decision(meeting=make_meeting(campaign=campaign, held_at=timezone.now()))
-    # 9: the votes add the published proposals, their matters, owner keys and consents
-    with django_assert_max_num_queries(9):
+    # 10: the votes add the published proposals, their matters, owner keys and consents; the
+    # works sites
+    with django_assert_max_num_queries(10):
         daily_summary(campaign, timezone.localdate(), "/c/x/")

@@ -1,12 +1,15 @@
 """Every URL in the URL conf answers without a server error for the role allowed to use it."""
 
 import io
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
@@ -21,7 +24,17 @@ from money.models import Entry, FundApplication, Settlement
 from tests.factories import PNG_1PX, make_in_service
 from tests.works.review_helpers import REVIEW_URLS, review_url_kwargs
 from works import completion
-from works.models import START_STEP, ActionItem, FaultReport, Site, StandUp
+from works.models import (
+    START_STEP,
+    ActionItem,
+    FaultReport,
+    Inspection,
+    InspectionPhoto,
+    Issue,
+    IssuePhoto,
+    Site,
+    StandUp,
+)
 from works.scheduling import create_schedule
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +178,17 @@ SITE_URLS = {
     "works:packet_file": "secretary",
     "works:review_document": "secretary",
     "works:contract_file": "secretary",
+    "works:inspections": "grid1",
+    "works:inspection": "grid1",
+    "works:site_inspections": "grid1",
+    "works:new_inspection": "grid1",
+    "works:inspection_photo": "grid1",
+    "works:my_issues": "contractor",
+    "works:issue": "contractor",
+    "works:close_issue": "contractor",
+    "works:reopen_issue": "secretary",
+    "works:issue_photo": "contractor",
+    "works:issues": "secretary",
 }
 POSTED = {
     "logout",
@@ -208,6 +232,8 @@ POSTED = {
     "works:new_account",
     "works:reset_password",
     "works:freeze_packet",
+    "works:close_issue",
+    "works:reopen_issue",
 }
 
 
@@ -228,6 +254,7 @@ def named_patterns(patterns, prefix="") -> set[str]:
 def site(demo):
     """The demo campaign (tests/conftest.py) as these tests use it: its users, the campaign, a
     household of 1栋1单元 with visits and a signed consent, and a kept packet file."""
+    works = works_of_demo(demo.campaign, files=True)
     users = demo.users
     household = (
         Household.objects.for_user(users["grid1"])
@@ -239,6 +266,7 @@ def site(demo):
         "campaign": demo.campaign,
         "household": household,
         "packet_file": kept_packet_file(demo.campaign),
+        "works": works,
     }
 
 
@@ -323,6 +351,8 @@ def site_url(name: str, site) -> str:
         kwargs = review_url_kwargs(name, household.unit)
     elif name in SCHEDULE_URLS:
         kwargs = schedule_url_kwargs(name, site)
+    elif name.startswith("works:"):
+        kwargs = works_url_kwargs(name, site.get("works") or works_of_demo(site["campaign"]))
     return reverse(name, kwargs=kwargs)
 
 
@@ -446,6 +476,103 @@ def schedule_url_kwargs(name: str, site) -> dict:
         "works:close_action": action.pk,
     }.get(name)
     return {"slug": campaign.slug} | ({"pk": pk} if pk else {})
+
+
+@dataclass
+class DemoWorks:
+    """The works of 1栋1单元 (grid1's unit, in lead1's building) as these tests use them: its
+    site, its contractor (user ``contractor``), an inspection with a photo, an open issue of
+    the contractor's with a photo, and a closed one."""
+
+    site: Site
+    inspection: Inspection
+    photo: InspectionPhoto
+    issue: Issue
+    issue_photo: IssuePhoto
+    closed: Issue
+
+
+def works_of_demo(campaign, *, files: bool = False) -> DemoWorks:
+    """The demo's works of 1栋1单元, made here when the demo has none (the same on every call).
+    With ``files``, the photos' files are written (to the test's MEDIA_ROOT)."""
+    from campaigns.models import Party, Role
+    from tests.factories import make_assignment, make_user
+
+    unit = campaign.buildings.get(name="1栋").units.get(name="1单元")
+    contractor = get_user_model().objects.filter(username="contractor").first()
+    assignment = contractor and contractor.assignments.filter(role=Role.CONTRACTOR).first()
+    if assignment is None:
+        party = Party.objects.create(campaign=campaign, kind="contractor", name="宁康施工队")
+        contractor = contractor or make_user("contractor")
+        assignment = make_assignment(contractor, Role.CONTRACTOR, party=party)
+    site, _created = Site.objects.get_or_create(elevator=unit.elevator)
+    site.parties.add(assignment.party)
+    grid1 = get_user_model().objects.get(username="grid1")
+    inspection = site.inspections.first() or Inspection.objects.create(
+        site=site, inspector=grid1, inspected_on=timezone.localdate(), summary="围挡完好"
+    )
+    photo = inspection.photos.first() or InspectionPhoto.objects.create(
+        inspection=inspection, image="works/photos/demo-site.jpg", width=8, height=8
+    )
+    issue = site.issues.filter(status="open", responsible=assignment.party).first()
+    issue = issue or Issue.objects.create(
+        site=site,
+        inspection=inspection,
+        description="围挡缺口未封闭",
+        responsible=assignment.party,
+        deadline=timezone.localdate(),
+        opened_by=grid1,
+    )
+    issue_photo = issue.photos.first() or IssuePhoto.objects.create(
+        issue=issue,
+        stage="before",
+        image="works/photos/demo-issue.jpg",
+        width=8,
+        height=8,
+        uploaded_by=grid1,
+    )
+    closed = site.issues.filter(status="closed").first() or Issue.objects.create(
+        site=site,
+        description="材料占道",
+        responsible=assignment.party,
+        deadline=timezone.localdate(),
+        opened_by=grid1,
+        status="closed",
+        closed_at=timezone.now(),
+    )
+    if files:
+        for image in (photo.image, issue_photo.image):
+            if not default_storage.exists(image.name):
+                default_storage.save(image.name, ContentFile(jpeg_bytes()))
+    return DemoWorks(site, inspection, photo, issue, issue_photo, closed)
+
+
+def jpeg_bytes() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def works_url_kwargs(name: str, works: DemoWorks) -> dict:
+    if name in {"works:inspections", "works:my_issues"}:
+        return {}
+    if name == "works:issues":
+        return {"slug": works.site.elevator.unit.building.campaign.slug}
+    pk = {
+        "works:inspection": works.inspection.pk,
+        "works:site_inspections": works.site.pk,
+        "works:new_inspection": works.site.pk,
+        "works:inspection_photo": works.photo.pk,
+        "works:issue": works.issue.pk,
+        "works:close_issue": works.issue.pk,
+        "works:reopen_issue": works.closed.pk,
+        "works:issue_photo": works.issue_photo.pk,
+    }.get(name)
+    return {"pk": pk} if pk else {}  # the works pages that take no argument
 
 
 def agent_consent(household) -> Consent:
