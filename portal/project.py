@@ -18,6 +18,7 @@ from consultations.progress import with_progress
 from consultations.standing import votes_by_unit
 from core.redaction import Redactor
 from households.models import Household
+from works.public import works_section
 
 CENT = Decimal("0.01")
 LATEST_UPDATES = 5
@@ -206,7 +207,9 @@ def project_page(campaign) -> dict:
         redactor,
         "title",
     )
+    today = timezone.localdate()
     return {
+        **works_section(campaign, today, redactor),
         "campaign": campaign,
         "units": units,
         # the one-line progress at the top: each unit's vote as the 签字进度 section shows it
@@ -218,5 +221,5 @@ def project_page(campaign) -> dict:
         "commitments": commitments,
         "questions": questions,
         "vulnerable_count": Household.objects.in_campaign(campaign).vulnerable().count(),
-        "today": timezone.localdate(),
+        "today": today,
     }

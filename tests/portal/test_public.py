@@ -310,8 +310,8 @@ def test_the_project_page_runs_a_fixed_number_of_queries(
         make_decision(meeting=make_meeting(campaign=campaign))
         make_question(campaign=campaign, status="published")
     # 20: 15, the matters of the published proposals listed, and the votes' published
-    # proposals, their matters, owner keys and consents
-    with django_assert_max_num_queries(20):
+    # proposals, their matters, owner keys and consents; 21: the works sites (none here)
+    with django_assert_max_num_queries(21):
         response = client.get(campaign.get_absolute_url())
     assert response.status_code == 200
 
