@@ -382,11 +382,13 @@ class WorksDemo:
                 )
 
     def resident_report(self, site: Site) -> None:
-        ResidentReport.objects.create(
+        report = ResidentReport(
             campaign=self.campaign,
             site=site,
             body="晚上八点多工地还有敲打的声音，家里老人睡不着。",
         )
+        report.photo.save("report.jpg", site_photo("report", fence=False), save=False)
+        report.save()
 
 
 def seed_works_demo(campaign: Campaign, today: date | None = None) -> None:

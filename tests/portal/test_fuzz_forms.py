@@ -709,6 +709,11 @@ EXPECTED_FORMS = {
     "post campaigns:moderate_question",
     "post dashboard:import",
     "post dashboard:import#confirm",
+    "post works:report_problem",
+    "post works:accept_report",
+    "post works:decline_report",
+    "post works:publish_photo",
+    "post works:noise_notice",
 }
 
 

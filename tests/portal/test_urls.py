@@ -13,6 +13,7 @@ from consultations.packet import verification_code
 from consultations.signing import other_titles, record_consent
 from households.models import Household, Person
 from tests.factories import PNG_1PX
+from works.models import InspectionPhoto, ResidentReport, Site
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +93,17 @@ SITE_URLS = {
     "campaigns:questions": "grid1",
     "campaigns:answer_question": "grid1",
     "campaigns:moderate_question": "secretary",
+    "works:report_problem": "anonymous",
+    "works:public_photo": "anonymous",
+    "works:reports": "secretary",
+    "works:report": "secretary",
+    "works:accept_report": "secretary",
+    "works:decline_report": "secretary",
+    "works:report_photo": "secretary",
+    "works:site_photos": "secretary",
+    "works:publish_photo": "secretary",
+    "works:site_photo": "secretary",
+    "works:noise_notice": "secretary",
 }
 POSTED = {
     "logout",
@@ -114,6 +126,11 @@ POSTED = {
     "campaigns:set_target",
     "campaigns:answer_question",
     "campaigns:moderate_question",
+    "works:report_problem",
+    "works:accept_report",
+    "works:decline_report",
+    "works:publish_photo",
+    "works:noise_notice",
 }
 
 
@@ -131,9 +148,10 @@ def named_patterns(patterns, prefix="") -> set[str]:
 
 
 @pytest.fixture
-def site(demo):
+def site(demo, settings):
     """The demo campaign (tests/conftest.py) as these tests use it: its users, the campaign, a
     household of 1栋1单元 with visits and a signed consent, and a kept packet file."""
+    settings.MEDIA_ROOT = demo.media  # the demo's photos are served
     users = demo.users
     household = (
         Household.objects.for_user(users["grid1"])
@@ -218,7 +236,43 @@ def site_url(name: str, site) -> str:
         kwargs = {"slug": site["campaign"].slug}
     if name.startswith("campaigns:") or name in {"public_questions", "ask", "daily_summary"}:
         kwargs = campaign_url_kwargs(name, site["campaign"])
+    if name in RESIDENTS_WORKS_URLS:
+        kwargs = residents_works_url_kwargs(name, site["campaign"])
     return reverse(name, kwargs=kwargs)
+
+
+RESIDENTS_WORKS_URLS = {
+    "works:report_problem",
+    "works:public_photo",
+    "works:reports",
+    "works:report",
+    "works:accept_report",
+    "works:decline_report",
+    "works:report_photo",
+    "works:site_photos",
+    "works:publish_photo",
+    "works:site_photo",
+    "works:noise_notice",
+}
+
+
+def residents_works_url_kwargs(name: str, campaign) -> dict:
+    """The demo's works site (4栋1单元), a published and an unpublished photo of it, and the
+    resident's report waiting for the secretary."""
+    site = Site.objects.get(elevator__unit__building__campaign=campaign)
+    photos = InspectionPhoto.objects.filter(inspection__site=site).order_by("pk")
+    report = ResidentReport.objects.filter(campaign=campaign, status="new").first()
+    pk = {
+        "works:public_photo": photos.filter(published_at__isnull=False).first().pk,
+        "works:report": report.pk,
+        "works:accept_report": report.pk,
+        "works:decline_report": report.pk,
+        "works:report_photo": report.pk,
+        "works:publish_photo": photos.filter(published_at__isnull=True).first().pk,
+        "works:site_photo": photos.filter(published_at__isnull=True).first().pk,
+        "works:noise_notice": site.pk,
+    }.get(name)
+    return {"slug": campaign.slug} | ({"pk": pk} if pk else {})
 
 
 def agent_consent(household) -> Consent:
