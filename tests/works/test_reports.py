@@ -190,3 +190,14 @@ def test_a_report_of_another_campaign_is_not_found():
     report = ResidentReport.objects.create(campaign=other, body="别处的问题")
     client = secretary_client(campaign)
     assert client.get(reverse("works:report", args=[campaign.slug, report.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_report_list_runs_a_fixed_number_of_queries(django_assert_max_num_queries, size):
+    campaign, site = campaign_with_site()
+    for n in range(size):
+        ResidentReport.objects.create(campaign=campaign, site=site, body=f"问题 {n}")
+    client = secretary_client(campaign)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("works:reports", args=[campaign.slug]))
+    assert response.text.count('id="report-') == size

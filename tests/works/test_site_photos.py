@@ -58,3 +58,15 @@ def test_the_secretary_posts_the_working_hours_shown_on_the_project_page():
     assert "中午 12:00–14:00 不施工" in Client().get(campaign.get_absolute_url()).text
     response = client.post(url, {"noise_notice": "太长" * 200})
     assert response.status_code == 422 and ("太长" * 20) in response.text
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_photo_page_runs_a_fixed_number_of_queries(django_assert_max_num_queries, size):
+    campaign, site = campaign_with_site()
+    for n in range(size):
+        add_photo(site, published=n % 2 == 0)
+    client = Client()
+    client.force_login(secretary_of(campaign))
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("works:site_photos", args=[campaign.slug]))
+    assert response.text.count('class="site-photo"') == size
