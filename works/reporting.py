@@ -4,6 +4,7 @@ Nothing of a report is ever public; the issue it becomes is the staff's own word
 
 from datetime import date
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -46,14 +47,27 @@ def accept_report(
         deadline=deadline,
         opened_by=by,
     )
-    if report.photo:
-        IssuePhoto.objects.create(
-            issue=issue, stage=IssuePhoto.Stage.BEFORE, image=report.photo.name, uploaded_by=by
-        )
+    photo = photo_of(report)
+    if photo is not None:
+        before = IssuePhoto(issue=issue, stage=IssuePhoto.Stage.BEFORE, uploaded_by=by)
+        before.image.save("report.jpg", photo, save=False)
+        before.save()
     report.status, report.issue, report.site = ResidentReport.Status.ACCEPTED, issue, site
     report.handled_by, report.handled_at = by, timezone.now()
     report.save(update_fields=["status", "issue", "site", "handled_by", "handled_at"])
     return issue
+
+
+def photo_of(report: ResidentReport) -> ContentFile | None:
+    """A copy of the report's photo (the issue keeps its own file), or None when it has none
+    or its file is gone."""
+    if not report.photo:
+        return None
+    try:
+        with report.photo.open("rb") as source:
+            return ContentFile(source.read(), name="report.jpg")
+    except OSError:
+        return None
 
 
 @transaction.atomic

@@ -201,3 +201,16 @@ def test_the_report_list_runs_a_fixed_number_of_queries(django_assert_max_num_qu
     with django_assert_max_num_queries(12):
         response = client.get(reverse("works:reports", args=[campaign.slug]))
     assert response.text.count('id="report-') == size
+
+
+def test_a_report_whose_photo_file_is_gone_still_becomes_an_issue(settings, tmp_path):
+    campaign, site = campaign_with_site()
+    report = ResidentReport(campaign=campaign, body="围挡倒了")
+    report.photo.save("r.jpg", SimpleUploadedFile("r.jpg", jpeg_bytes()), save=False)
+    report.save()
+    settings.MEDIA_ROOT = tmp_path / "elsewhere"
+    url = reverse("works:accept_report", args=[campaign.slug, report.pk])
+    deadline = (timezone.localdate() + timedelta(days=1)).isoformat()
+    data = {"site": site.pk, "description": "围挡倒了", "severity": "low", "deadline": deadline}
+    assert secretary_client(campaign).post(url, data).status_code == 302
+    assert Issue.objects.get().photos.count() == 0
