@@ -29,6 +29,9 @@ OPENS_IN_DAYS = 128  # the target opening date, from the day the demo is seeded
 USERS = [  # username, name as shown to colleagues, role
     ("secretary", "刘书记", "secretary"), ("grid1", "网格员小王", "grid_worker"),
     ("grid2", "网格员小陈", "grid_worker"), ("lead1", "楼栋长老赵", "building_lead"),
+    # the parties' logins (works.demo gives them their assignments)
+    ("lawyer", "张律师", "lawyer"), ("reviewer", "街道审核员小李", "reviewer"),
+    ("contractor", "施工队周经理", "contractor"),
 ]
 # Building, unit, floors, rooms per floor, elevator install year, quote, and the share of doors
 # knocked on so far (the seed unit's story is told household by household, below).
@@ -38,6 +41,13 @@ UNITS = [
     ("2栋", "2单元", 11, 2, 2008, Decimal("415000.00"), 0.45),
     ("3栋", "1单元", 12, 2, 2009, Decimal("432000.00"), 0.2),
 ]
+# The unit whose vote has passed (works.demo.PASSED_UNIT): every household signed, and it went
+# on to review, approval and construction. Floors, rooms per floor, elevator install year,
+# quote; its proposal's maintenance fund, days ago it was published, and the days
+# ago its households signed (one a day, from the first).
+PASSED = (6, 2, 2005, Decimal("380000.00"))
+PASSED_PROPOSAL = (Decimal("70000.00"), 80)
+PASSED_SIGNED_FROM = 76
 # The cost-sharing versions published, oldest first: maintenance fund, days ago.
 PROPOSALS = {
     "1栋1单元": [(Decimal("60000.00"), 30), (Decimal("88000.00"), 10)],

@@ -21,6 +21,7 @@ from households.models import Household
 from money.public import public_money
 from works.commitments import public_record
 from works.completion import public_after_sales
+from works.public import works_section
 from works.scheduling import public_timeline
 
 CENT = Decimal("0.01")
@@ -210,7 +211,9 @@ def project_page(campaign) -> dict:
         redactor,
         "title",
     )
+    today = timezone.localdate()
     return {
+        **works_section(campaign, today, redactor),
         "campaign": campaign,
         "units": units,
         # the one-line progress at the top: each unit's vote as the 签字进度 section shows it
@@ -224,7 +227,7 @@ def project_page(campaign) -> dict:
         "questions": questions,
         "vulnerable_count": Household.objects.in_campaign(campaign).vulnerable().count(),
         "money": public_money(campaign),
-        "today": timezone.localdate(),
+        "today": today,
         **public_after_sales(campaign),  # acceptance, maintenance, faults answered and fixed
         "works_timeline": public_timeline(campaign),
     }

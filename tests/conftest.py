@@ -113,8 +113,9 @@ class Demo:
     """The demo campaign as seed_demo builds it, read afresh on every use (a test may change
     what it reads; its changes are rolled back after it as usual)."""
 
-    def __init__(self, output: str) -> None:
+    def __init__(self, output: str, media=None) -> None:
         self.output = output  # what seed_demo printed
+        self.media = media  # where its photos and files were saved (MEDIA_ROOT)
 
     @property
     def campaign(self):
@@ -144,5 +145,5 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Demo:
         except BaseException:
             DEMO_TRANSACTION.roll_back()
             raise
-    yield Demo(out.getvalue())
+    yield Demo(out.getvalue(), media)
     DEMO_TRANSACTION.roll_back()

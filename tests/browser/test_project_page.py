@@ -110,9 +110,11 @@ def test_an_elderly_reader_in_large_type_on_a_phone_sees_the_vote_contents_and_w
         assert amount["right"] <= amount["boxRight"] <= PHONE["width"], amount
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
-    # After each section, a way back to the contents.
+    # After each section, a way back to the contents (施工进展 too: the demo has a works site).
     back = page.get_by_role("link", name="回到目录")
-    expect(back).to_have_count(6)
+    expect(back).to_have_count(7)
+    page.locator("#works").get_by_role("link", name="回到目录").click()
+    expect(contents).to_be_in_viewport()
     page.locator("#progress").get_by_role("link", name="回到目录").click()
     expect(contents).to_be_in_viewport()
 

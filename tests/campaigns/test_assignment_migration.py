@@ -5,7 +5,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from campaigns.models import Assignment
+from campaigns.models import Assignment, Role
+
+PARTY_LOGIN_ROLES = [Role.LAWYER, Role.REVIEWER, Role.CONTRACTOR, Role.MAINTAINER]
 
 BEFORE = [("households", "0004_audit_imports"), ("campaigns", "0003_unit_revision")]
 AFTER = [
@@ -24,6 +26,9 @@ def migrate(targets):
 @pytest.mark.django_db(transaction=True)
 def test_the_demos_assignments_survive_the_move_to_campaigns_and_back():
     call_command("seed_demo", verbosity=0)
+    # The parties' logins (lawyer, reviewer, contractor) came with issue 19's roles, long after
+    # this move: the schema before it has no place for them.
+    Assignment.objects.filter(role__in=PARTY_LOGIN_ROLES).delete()
     before = sorted(
         Assignment.objects.values_list("user__username", "role", "community", "building", "unit")
     )

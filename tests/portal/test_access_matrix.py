@@ -221,6 +221,21 @@ MATRIX = {
     "works:close_issue": (LOGIN, 404, 404, 403, 403, 404, 422),
     "works:reopen_issue": (LOGIN, 404, 404, 403, 403, 404, 422),
     "works:issues": (LOGIN, 404, 200, 200, 200, 404, 200),
+    # the residents' side of the works: reporting a problem and the published site photos
+    # are public; moderating reports and choosing photos are the secretary's; an unpublished
+    # photo is for the staff who may see the site's inspections (4栋1单元: nobody here but
+    # the secretary)
+    "works:report_problem": (422, 422, 422, 422, 422, 422, 422),  # an empty report is refused
+    "works:public_photo": (200, 200, 200, 200, 200, 200, 200),
+    "works:reports": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "works:report": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "works:accept_report": (LOGIN, 404, 403, 403, 403, 404, 422),
+    "works:decline_report": (LOGIN, 404, 403, 403, 403, 404, 422),
+    "works:report_photo": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "works:site_photos": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "works:publish_photo": (LOGIN, 404, 403, 403, 403, 404, 302),
+    "works:site_photo": (LOGIN, 404, 403, 403, 403, 404, 200),
+    "works:noise_notice": (LOGIN, 404, 403, 403, 403, 404, 302),
 }
 
 

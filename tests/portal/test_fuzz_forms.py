@@ -745,6 +745,11 @@ EXPECTED_FORMS = {
     "post works:new_inspection",
     "post works:close_issue",
     "post works:reopen_issue",
+    "post works:report_problem",
+    "post works:accept_report",
+    "post works:decline_report",
+    "post works:publish_photo",
+    "post works:noise_notice",
 }
 
 

@@ -309,12 +309,12 @@ def test_the_project_page_runs_a_fixed_number_of_queries(
         make_update(campaign=campaign)
         make_decision(meeting=make_meeting(campaign=campaign))
         make_question(campaign=campaign, status="published")
-    # 25: 15, the matters of the published proposals listed, and the votes' published
+    # 26: 15, the matters of the published proposals listed, and the votes' published
     # proposals, their matters, owner keys and consents; the running fund notices and the
     # published settlements (money.public); one for the works sites (while there are none:
     # works.completion.public_after_sales); each elevator's schedule (works.scheduling); the
-    # commitments' checks (works.commitments)
-    with django_assert_max_num_queries(25):
+    # commitments' checks (works.commitments); the works sites (works.public)
+    with django_assert_max_num_queries(26):
         response = client.get(campaign.get_absolute_url())
     assert response.status_code == 200
 

@@ -1,18 +1,35 @@
+import hashlib
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
-from campaigns.models import Role, Unit
+from campaigns.models import MeetingDecision, Role, Unit
 from consultations.models import Consent, Decision, Item, Proposal
 from consultations.models.consents import Capacity, summary_decision
+from consultations.standing import votes_by_unit
 from households.models import AreaSource, Household, Owner
+from works.gate import missing
+from works.models import (
+    ActionItem,
+    Check,
+    InspectionPhoto,
+    Issue,
+    IssuePhoto,
+    Review,
+    ReviewPacket,
+    Site,
+    StepKind,
+    StepState,
+    WorksContract,
+)
 
 pytestmark = pytest.mark.django_db
 
-DOMAIN_APPS = ("campaigns", "households", "consultations")
+DOMAIN_APPS = ("campaigns", "households", "consultations", "works")
 
 
 def row_counts() -> dict[str, int]:
@@ -112,7 +129,11 @@ def test_the_seed_units_proposal_puts_using_the_fund_and_the_cost_split_to_the_o
 
 
 def test_other_units_ask_the_one_default_matter(demo):
-    other = Proposal.objects.published().exclude(elevator__unit=demo.unit).get()
+    other = (
+        Proposal.objects.published()
+        .exclude(elevator__unit=demo.unit)
+        .get(elevator__unit__building__name="2栋")
+    )
     assert [(m.number, m.rule) for m in other.ballot()] == [(1, "unanimous")]
     assert all(c.answers == {"1": c.decision} for c in Consent.objects.filter(proposal=other))
 
@@ -167,3 +188,94 @@ def test_every_demo_area_says_where_it_came_from_mostly_the_register(demo):
     assert register > households.count() * 0.8
     seed = Household.objects.filter(unit=demo.unit)
     assert set(seed.values_list("area_source", flat=True)) == set(AreaSource.values)
+
+
+# Issue 19: the second half of the story, on a unit whose vote passed
+
+
+@pytest.mark.parametrize(
+    ("username", "role"),
+    [("lawyer", Role.LAWYER), ("reviewer", Role.REVIEWER), ("contractor", Role.CONTRACTOR)],
+)
+def test_the_parties_demo_accounts_log_in_with_the_demo_password(demo, username, role):
+    client = Client()
+    response = client.post("/accounts/login/", {"username": username, "password": "ningkang-demo"})
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+    assignment = demo.users[username].assignments.get()
+    assert assignment.role == role and assignment.community == demo.campaign.community
+
+
+def passed_unit(demo) -> Unit:
+    return Unit.objects.get(building__campaign=demo.campaign, building__name="4栋", name="1单元")
+
+
+def test_the_demo_has_a_unit_whose_vote_passed_on_every_households_signature(demo):
+    unit = passed_unit(demo)
+    vote = votes_by_unit([unit], lambda unit: demo.campaign.consent_rule)[unit.pk]
+    assert vote.passed
+    proposal = Proposal.objects.published().get(elevator__unit=unit)
+    agreed = Consent.objects.current().filter(proposal=proposal, decision=Decision.AGREE)
+    assert agreed.count() == Household.objects.filter(unit=unit).count() == 12
+
+
+def test_the_passed_units_packet_was_frozen_and_both_reviews_approved_with_a_contract(
+    demo, settings
+):
+    settings.MEDIA_ROOT = demo.media
+    unit = passed_unit(demo)
+    packet = ReviewPacket.objects.get(unit=unit)
+    data = packet.file.read()
+    assert data.startswith(b"%PDF") and hashlib.sha256(data).hexdigest() == packet.sha256
+    reviews = Review.objects.filter(unit=unit, packet=packet)
+    assert {(r.kind, r.outcome) for r in reviews} == {
+        (Review.Kind.LAWYER, Review.Outcome.APPROVED),
+        (Review.Kind.SUBDISTRICT, Review.Outcome.APPROVED),
+    }
+    site = Site.objects.get(elevator__unit=unit)
+    assert WorksContract.objects.filter(site=site).exists()
+    assert missing(site) == []
+
+
+def test_the_passed_units_schedule_has_steps_done_and_one_late(demo):
+    site = Site.objects.get(elevator__unit=passed_unit(demo))
+    today = timezone.localdate()
+    states = [step.state_on(today) for step in site.steps.all()]
+    assert len(states) == len(StepKind.values)
+    assert states.count(StepState.DONE) >= 2
+    assert states.count(StepState.LATE) == 1
+    opening = site.steps.get(kind=StepKind.OPENING)
+    assert opening.planned_end == site.target_open_date  # counted back from the target
+
+
+def test_the_demo_has_stand_ups_with_open_and_closed_actions(demo):
+    actions = ActionItem.objects.filter(stand_up__campaign=demo.campaign)
+    assert actions.open().exists() and actions.filter(closed_on__isnull=False).exists()
+
+
+def test_the_demo_has_inspections_with_photos_one_open_and_one_closed_issue(demo):
+    site = Site.objects.get(elevator__unit=passed_unit(demo))
+    assert site.inspections.count() >= 2
+    assert InspectionPhoto.objects.filter(inspection__site=site).exists()
+    assert InspectionPhoto.objects.filter(inspection__site=site, published_at__isnull=False)
+    closed = site.issues.get(status=Issue.Status.CLOSED)
+    assert closed.photos.filter(stage=IssuePhoto.Stage.AFTER).exists()
+    assert site.issues.open().count() == 1
+
+
+def test_the_demo_has_a_breached_commitment_with_its_broken_check_and_issue(demo):
+    breached = MeetingDecision.objects.get(
+        meeting__campaign=demo.campaign, is_commitment=True, status="breached"
+    )
+    assert breached.checks.filter(result=Check.Result.BROKEN).exists()
+    assert breached.issues.filter(source=Issue.Source.COMMITMENT).exists()
+
+
+def test_the_demo_names_the_five_parties_and_the_contractor_speaks_for_its_own(demo):
+    kinds = set(demo.campaign.parties.values_list("kind", flat=True))
+    assert {"elevator_company", "contractor", "property_manager", "lawyer", "subdistrict"} <= kinds
+    contractor = demo.users["contractor"].assignments.get()
+    assert contractor.party.kind == "contractor" and contractor.building is None
+
+
+def test_the_existing_units_stay_before_their_works(demo):
+    assert not Site.objects.filter(elevator__unit=demo.unit).exists()

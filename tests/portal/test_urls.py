@@ -32,6 +32,7 @@ from works.models import (
     InspectionPhoto,
     Issue,
     IssuePhoto,
+    ResidentReport,
     Site,
     StandUp,
 )
@@ -189,6 +190,17 @@ SITE_URLS = {
     "works:reopen_issue": "secretary",
     "works:issue_photo": "contractor",
     "works:issues": "secretary",
+    "works:report_problem": "anonymous",
+    "works:public_photo": "anonymous",
+    "works:reports": "secretary",
+    "works:report": "secretary",
+    "works:accept_report": "secretary",
+    "works:decline_report": "secretary",
+    "works:report_photo": "secretary",
+    "works:site_photos": "secretary",
+    "works:publish_photo": "secretary",
+    "works:site_photo": "secretary",
+    "works:noise_notice": "secretary",
 }
 POSTED = {
     "logout",
@@ -234,6 +246,11 @@ POSTED = {
     "works:freeze_packet",
     "works:close_issue",
     "works:reopen_issue",
+    "works:report_problem",
+    "works:accept_report",
+    "works:decline_report",
+    "works:publish_photo",
+    "works:noise_notice",
 }
 
 
@@ -251,9 +268,10 @@ def named_patterns(patterns, prefix="") -> set[str]:
 
 
 @pytest.fixture
-def site(demo):
+def site(demo, settings):
     """The demo campaign (tests/conftest.py) as these tests use it: its users, the campaign, a
     household of 1栋1单元 with visits and a signed consent, and a kept packet file."""
+    settings.MEDIA_ROOT = demo.media  # the demo's photos are served
     works = works_of_demo(demo.campaign, files=True)
     users = demo.users
     household = (
@@ -351,6 +369,8 @@ def site_url(name: str, site) -> str:
         kwargs = review_url_kwargs(name, household.unit)
     elif name in SCHEDULE_URLS:
         kwargs = schedule_url_kwargs(name, site)
+    elif name in RESIDENTS_WORKS_URLS:
+        kwargs = residents_works_url_kwargs(name, site["campaign"])
     elif name.startswith("works:"):
         kwargs = works_url_kwargs(name, site.get("works") or works_of_demo(site["campaign"]))
     return reverse(name, kwargs=kwargs)
@@ -474,6 +494,40 @@ def schedule_url_kwargs(name: str, site) -> dict:
         "works:mark_step": works_site.steps.get(kind=START_STEP).pk,
         "works:standup": stand_up.pk,
         "works:close_action": action.pk,
+    }.get(name)
+    return {"slug": campaign.slug} | ({"pk": pk} if pk else {})
+
+
+RESIDENTS_WORKS_URLS = {
+    "works:report_problem",
+    "works:public_photo",
+    "works:reports",
+    "works:report",
+    "works:accept_report",
+    "works:decline_report",
+    "works:report_photo",
+    "works:site_photos",
+    "works:publish_photo",
+    "works:site_photo",
+    "works:noise_notice",
+}
+
+
+def residents_works_url_kwargs(name: str, campaign) -> dict:
+    """The demo's works site (4栋1单元), a published and an unpublished photo of it, and the
+    resident's report waiting for the secretary."""
+    site = Site.objects.get(elevator__unit__building__campaign=campaign, reports__isnull=False)
+    photos = InspectionPhoto.objects.filter(inspection__site=site).order_by("pk")
+    report = ResidentReport.objects.filter(campaign=campaign, status="new").first()
+    pk = {
+        "works:public_photo": photos.filter(published_at__isnull=False).first().pk,
+        "works:report": report.pk,
+        "works:accept_report": report.pk,
+        "works:decline_report": report.pk,
+        "works:report_photo": report.pk,
+        "works:publish_photo": photos.filter(published_at__isnull=True).first().pk,
+        "works:site_photo": photos.filter(published_at__isnull=True).first().pk,
+        "works:noise_notice": site.pk,
     }.get(name)
     return {"slug": campaign.slug} | ({"pk": pk} if pk else {})
 

@@ -315,6 +315,7 @@ class ResidentReport(models.Model):
         verbose_name=_("处理人"),
     )
     handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    decline_reason = models.CharField(_("不予处理的理由"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("居民反映")
@@ -324,6 +325,10 @@ class ResidentReport(models.Model):
             models.CheckConstraint(
                 name="report_accepted_has_issue",
                 condition=~Q(status="accepted") | Q(issue__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="report_declined_gives_reason",
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
             ),
         ]
 

@@ -33,9 +33,10 @@ from consultations.models.consents import Capacity, summary_decision
 from consultations.signing import other_titles, record_consent
 from households.models import AreaSource, Person
 from portal import demo_data as demo
+from works.demo import PASSED_UNIT, seed_works_demo
 
 SEED_NAMESPACE = uuid.UUID("6f1c1a52-6d0e-4c1b-9f59-5a3e0c1e2026")
-COUNTED_APPS = ("campaigns", "households", "consultations")
+COUNTED_APPS = ("campaigns", "households", "consultations", "works")
 OCCUPANCIES = ["owner_occupied", "rented", "absentee", "vacant"]
 NEEDS = ("occupancy", "elderly", "mobility_impaired")
 
@@ -98,6 +99,8 @@ class Command(BaseCommand):
                 for _when, event in sorted(events, key=lambda when_event: when_event[0]):
                     event()
             self.seed_public_record(campaign, units[0])
+            self.seed_passed_unit(campaign)
+            seed_works_demo(campaign, self.today)
         created = row_count() - before
         if already and not created:
             message = f"Demo campaign {demo.CAMPAIGN_SLUG} is already complete; nothing was added."
@@ -105,7 +108,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo campaign {demo.CAMPAIGN_SLUG} ready ({created} rows created). Log in as "
-                f"secretary, grid1, grid2 or lead1 with password {demo.DEMO_PASSWORD!r} (demo only)."
+                f"secretary, grid1, grid2, lead1, lawyer, reviewer or contractor with password "
+                f"{demo.DEMO_PASSWORD!r} (demo only)."
             )
         )
 
@@ -335,6 +339,42 @@ class Command(BaseCommand):
         events.append(self.visit(household, 1, 9 - i % 4, visitor, concerns=concerns, **second))
         answers = [(decision, days or 7 - i % 5, paper) for decision, days, paper in answers]
         return events + self.signatures(household, grid1, answers)
+
+    # --- the unit whose vote passed (its works: works.demo) --------------------------------
+
+    def seed_passed_unit(self, campaign):
+        """Every household of demo.PASSED signs the published proposal (the campaign demands
+        unanimity), one a day, witnessed by the secretary."""
+        (building_name, name), (floors, per_floor, year, quote) = PASSED_UNIT, demo.PASSED
+        building, _ = campaign.buildings.get_or_create(
+            name=building_name, defaults={"sort_order": len(demo.UNITS)}
+        )
+        unit, _ = building.units.get_or_create(name=name, defaults={"floors": floors})
+        elevator = {"install_year": year, "floors_served": floors, "quote": quote}
+        Elevator.objects.get_or_create(
+            unit=unit, defaults={**elevator, "maker": demo.ELEVATOR_MAKER}
+        )
+        for n, (floor, number) in enumerate(
+            itertools.product(range(1, floors + 1), range(1, per_floor + 1))
+        ):
+            area = demo.AREAS[(floor * 5 + number) % len(demo.AREAS)]
+            defaults = {"floor": floor, "area": area, "occupancy": "owner_occupied"}
+            defaults["area_source"] = AreaSource.REGISTER
+            household, _ = unit.households.get_or_create(
+                room=f"{floor}{number:02d}", defaults=defaults
+            )
+            self.seed_owners(household, 400 + n)
+        events = []
+        if not Proposal.objects.filter(elevator__unit=unit).exists():
+            fund, days_ago = demo.PASSED_PROPOSAL
+            events.append((self.at(days_ago), partial(self.publish, unit, fund, self.at(days_ago))))
+        secretary = self.users["secretary"]
+        for n, household in enumerate(unit.households.order_by("floor", "room")):
+            ballot = [(("agree",), demo.PASSED_SIGNED_FROM - n % 6, n % 5 == 4)]
+            events += self.signatures(household, secretary, ballot)
+        for _when, event in sorted(events, key=lambda when_event: when_event[0]):
+            event()
+        return unit
 
     # --- what residents see --------------------------------------------------------------
 
