@@ -399,7 +399,7 @@ class Command(BaseCommand):
         secretary = self.users["secretary"]
         answers = ("agree",) * max(1, len(matters))
         for n, household in enumerate(unit.households.order_by("floor", "room")):
-            agreed = answers[:-1] + ("agree_not_paying",) if n == not_paying else answers
+            agreed = (*answers[:-1], "agree_not_paying") if n == not_paying else answers
             ballot = [(agreed, signed_from - n % 6, n % 5 == 4)]
             events += self.signatures(household, secretary, ballot)
         for _when, event in sorted(events, key=lambda when_event: when_event[0]):
