@@ -330,3 +330,10 @@ def test_the_maintainer_demo_account_logs_in_and_speaks_for_its_company(demo):
     assert response.status_code == 302 and "_auth_user_id" in client.session
     assignment = demo.users["maintainer"].assignments.get()
     assert assignment.role == Role.MAINTAINER and assignment.party.kind == "maintainer"
+
+
+def test_the_demo_has_residents_who_need_help_while_their_lift_is_out(demo):
+    needing = Household.objects.in_campaign(demo.campaign).filter(needs_outage_help=True)
+    assert needing.filter(unit=demo.unit).exists()
+    assert Household.objects.in_campaign(demo.campaign).filter(lives_alone=True).exists()
+    assert set(needing.values_list("urgency", flat=True)) <= {"urgent", "high", ""}

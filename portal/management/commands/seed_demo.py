@@ -159,6 +159,7 @@ class Command(BaseCommand):
                 area = demo.AREAS[(floor * 3 + number + order) % len(demo.AREAS)]
                 defaults = dict(zip(NEEDS, needs, strict=True), floor=floor, area=area)
                 defaults["area_source"] = self.area_source(room, floor, number, seed=not units)
+                defaults.update(self.outage_needs(defaults, floor, number))
                 household, _ = unit.households.get_or_create(room=room, defaults=defaults)
                 self.seed_owners(household, next(owner_numbers), seed=not units)
             units.append(unit)
@@ -344,6 +345,22 @@ class Command(BaseCommand):
         return events + self.signatures(household, grid1, answers)
 
     # --- the unit whose vote passed (its works: works.demo) --------------------------------
+
+    @staticmethod
+    def outage_needs(needs: dict, floor: int, number: int) -> dict:
+        """What workers heard at the door about the months without a lift, worked out from the
+        household's other needs: an elderly or disabled resident high up needs help while it
+        is out, some elderly live alone, and how urgent the new lift is follows."""
+        elderly, impaired = needs["elderly"], needs["mobility_impaired"]
+        high_up = floor >= 4
+        urgency = "urgent" if impaired else "high" if elderly and high_up else ""
+        if not urgency and floor <= 2:
+            urgency = "none"  # low down, young: no need
+        return {
+            "needs_outage_help": impaired or (elderly and high_up),
+            "lives_alone": elderly and (floor + number) % 3 == 0,
+            "urgency": urgency,
+        }
 
     def seed_passed_unit(self, campaign):
         """Every household of demo.PASSED signs the published proposal (the campaign demands
