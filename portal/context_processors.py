@@ -2,7 +2,6 @@ from django.utils.functional import SimpleLazyObject
 
 from campaigns.models import roles_of
 
-
 # The community's own staff: who works the doors, the dashboard and the public record. The
 # parties' people (lawyer, reviewer, contractor, maintainer) get their own links only.
 STAFF_ROLES = {"secretary", "grid_worker", "building_lead"}
