@@ -31,7 +31,7 @@ USERS = [  # username, name as shown to colleagues, role
     ("grid2", "网格员小陈", "grid_worker"), ("lead1", "楼栋长老赵", "building_lead"),
     # the parties' logins (works.demo gives them their assignments)
     ("lawyer", "张律师", "lawyer"), ("reviewer", "街道审核员小李", "reviewer"),
-    ("contractor", "施工队周经理", "contractor"),
+    ("contractor", "施工队周经理", "contractor"), ("maintainer", "维保调度中心", "maintainer"),
 ]
 # Building, unit, floors, rooms per floor, elevator install year, quote, and the share of doors
 # knocked on so far (the seed unit's story is told household by household, below).
@@ -48,6 +48,12 @@ UNITS = [
 PASSED = (6, 2, 2005, Decimal("380000.00"))
 PASSED_PROPOSAL = (Decimal("70000.00"), 80)
 PASSED_SIGNED_FROM = 76
+# The unit whose works are over (works.demo.COMPLETE_UNIT): every owner agreed to both matters
+# (SEED_MATTERS) months ago; its elevator is in service, its money settled (money.demo).
+COMPLETE = (5, 2, 2004, Decimal("360000.00"))
+COMPLETE_PROPOSAL = (Decimal("60000.00"), 200)
+COMPLETE_SIGNED_FROM = 196
+COMPLETE_NOT_PAYING = 7  # the household (in floor and room order) that agreed but won't pay
 # The cost-sharing versions published, oldest first: maintenance fund, days ago.
 PROPOSALS = {
     "1栋1单元": [(Decimal("60000.00"), 30), (Decimal("88000.00"), 10)],

@@ -19,7 +19,7 @@ from campaigns.models import Meeting, MeetingDecision, ProgressUpdate, Question
 from core.redaction import Redactor
 from portal.project import unit_progress
 from works import inspecting
-from works.scheduling import late_work
+from works.scheduling import late_steps, late_work
 
 
 def daily_summary(campaign, day: date, page_url: str) -> str:
@@ -75,6 +75,20 @@ def daily_summary(campaign, day: date, page_url: str) -> str:
         ],
     )
     section(lines, _("工地巡查与整改"), inspecting.summary_items(campaign, day))
+    section(
+        lines,
+        _("工期"),
+        [
+            _("%(site)s：%(step)s 已逾期 %(days)s 天（计划 %(end)s 完成）")
+            % {
+                "site": step.site,
+                "step": step.get_kind_display(),
+                "days": (day - step.planned_end).days,
+                "end": date_format(step.planned_end, "SHORT_DATE_FORMAT"),
+            }
+            for step in late_steps(campaign, day)
+        ],
+    )
     upcoming = campaign.milestones.filter(done_on__isnull=True).order_by("planned_on").first()
     if upcoming:
         lines += [

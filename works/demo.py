@@ -21,14 +21,17 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
+from weasyprint import HTML
 
 from campaigns.models import Assignment, Campaign, Meeting, MeetingDecision, Party, Role, Unit
 from campaigns.models.parties import PartyKind
 from campaigns.photos import prepare_photo
 from consultations.models import Proposal
 from consultations.packet import build_packet, render_packet
+from works import completion
 from works.models import (
     ActionItem,
     Check,
@@ -130,8 +133,12 @@ class WorksDemo:
         )
         self.users = {user.username: user for user in users}
 
+    # How many days earlier than the passed unit's this demo's story happened (the completed
+    # unit's review and works came months before).
+    offset = 0
+
     def day(self, days_ago: int) -> date:
-        return self.today - timedelta(days=days_ago)
+        return self.today - timedelta(days=days_ago + self.offset)
 
     def at(self, days_ago: int, hour: int = 10) -> datetime:
         return timezone.make_aware(datetime.combine(self.day(days_ago), time(hour)))
@@ -398,3 +405,137 @@ def seed_works_demo(campaign: Campaign, today: date | None = None) -> None:
         building__campaign=campaign, building__name=building, name=name
     )
     WorksDemo(campaign, today or timezone.localdate()).build(unit)
+
+
+# --- the completed unit (issue: money and completion) -----------------------------------------
+
+COMPLETE_UNIT = ("5栋", "1单元")
+OPENED_DAYS_AGO = 10  # the completed unit's elevator went into service this many days ago
+MAINTAINER = ("武汉某电梯维保有限公司", "维保调度中心", "02784891234")
+EMERGENCY_PHONE = "027-84891234"
+
+
+class CompletedWorksDemo(WorksDemo):
+    """A unit whose works are over: reviewed and approved months ago, built to a schedule
+    whose steps are all done, the supervisory inspection passed, the use registered, the
+    elevator opened and handed over to a maintenance company, and one fault report answered
+    and fixed. (Its money is money.demo's.)"""
+
+    offset = 75
+
+    def build(self, unit: Unit) -> None:
+        parties = self.parties()
+        maintainer = self.maintainer()
+        opened = self.today - timedelta(days=OPENED_DAYS_AGO)
+        site, created = Site.objects.get_or_create(
+            elevator=unit.elevator, defaults={"target_open_date": opened}
+        )
+        if not created:
+            return
+        site.parties.set([*parties.values(), maintainer])
+        self.review(unit, parties)
+        self.contract(site, parties)
+        self.finished_schedule(site, parties)
+        self.completion(site, maintainer)
+
+    def maintainer(self) -> Party:
+        name, contact, phone = MAINTAINER
+        party, _ = Party.objects.get_or_create(
+            campaign=self.campaign,
+            name=name,
+            defaults={
+                "kind": PartyKind.MAINTAINER,
+                "contact_name": contact,
+                "contact_phone": phone,
+            },
+        )
+        user = get_user_model().objects.get(username="maintainer")
+        Assignment.objects.get_or_create(
+            user=user, role=Role.MAINTAINER, community=self.campaign.community, party=party
+        )
+        return party
+
+    def finished_schedule(self, site: Site, parties) -> None:
+        """Every step done as planned, a day late here and there; the last three are closed by
+        the acceptance records below."""
+        dates = planned_dates(site.target_open_date, [length for _k, length, _p in STEPS])
+        closed_by_completion = {StepKind.INSPECTION, StepKind.REGISTRATION, StepKind.OPENING}
+        for order, ((kind, _length, party), (start, end)) in enumerate(
+            zip(STEPS, dates, strict=True), start=1
+        ):
+            step = ScheduleStep(
+                site=site,
+                kind=kind,
+                order=order,
+                responsible=parties[party],
+                planned_start=start,
+                planned_end=end,
+                marked_by=self.users["secretary"],
+            )
+            if kind not in closed_by_completion:
+                step.actual_start = start
+                step.actual_end = end + timedelta(days=order % 2)
+            step.save()
+
+    def completion(self, site: Site, maintainer: Party) -> None:
+        secretary = self.users["secretary"]
+        steps = {step.kind: step for step in site.steps.all()}
+        inspected = steps[StepKind.INSPECTION].planned_end
+        completion.record_inspection(
+            site,
+            by=secretary,
+            result="passed",
+            inspected_on=inspected,
+            inspecting_body="武汉市特种设备监督检验所",
+            report_number="TS-2026-0815",
+            report=inspection_report(site, inspected),
+        )
+        completion.record_registration(
+            site,
+            by=secretary,
+            certificate_number="梯鄂AW2026-0815",
+            registered_on=steps[StepKind.REGISTRATION].planned_end,
+        )
+        completion.record_opening(site, by=secretary, opened_on=site.target_open_date)
+        completion.record_handover(
+            site,
+            by=secretary,
+            maintainer=maintainer,
+            contract_start=site.target_open_date,
+            contract_end=site.target_open_date + timedelta(days=365 * 2),
+            emergency_phone=EMERGENCY_PHONE,
+            warranty_end=site.target_open_date + timedelta(days=365 * 2),
+        )
+        fault = completion.report_fault(
+            self.campaign, site, body="早上电梯停在 3 楼开门很慢，关门时有异响。"
+        )
+        fixer = get_user_model().objects.get(username="maintainer")
+        completion.answer_fault(fault, by=fixer, note="已收到，维保人员 30 分钟内到场。")
+        completion.fix_fault(fault, by=fixer, note="门机皮带松动，已调整并试运行正常。")
+        reported = self.today - timedelta(days=OPENED_DAYS_AGO - 4)
+        reported_at = timezone.make_aware(datetime.combine(reported, time(7, 40)))
+        type(fault).objects.filter(pk=fault.pk).update(
+            reported_at=reported_at,
+            answered_at=reported_at + timedelta(minutes=25),
+            fixed_at=reported_at + timedelta(hours=3, minutes=10),
+        )
+
+
+def inspection_report(site: Site, day: date) -> SimpleUploadedFile:
+    """The supervisory inspection's report as the inspecting body would send it: a PDF."""
+    html = (
+        "<html><body style='font-family: sans-serif'><h1>电梯监督检验报告</h1>"
+        f"<p>{site}，检验日期 {day:%Y-%m-%d}，检验结论：合格。</p></body></html>"
+    )
+    pdf = HTML(string=html).write_pdf()
+    return SimpleUploadedFile("inspection-report.pdf", pdf, content_type="application/pdf")
+
+
+def seed_completed_works_demo(campaign: Campaign, today: date | None = None) -> Unit:
+    """The completed unit's review, works, acceptance and handover. Returns the unit."""
+    building, name = COMPLETE_UNIT
+    unit = Unit.objects.select_related("elevator", "building").get(
+        building__campaign=campaign, building__name=building, name=name
+    )
+    CompletedWorksDemo(campaign, today or timezone.localdate()).build(unit)
+    return unit

@@ -159,6 +159,9 @@ class Settlement(models.Model):
             me.published_at = timezone.now()
             me.save(update_fields=["published_at"])
             self.published_at = me.published_at
+            from money.closing import close_if_complete  # it reads the settlements
+
+            close_if_complete(me.proposal.elevator.unit.building.campaign)
 
 
 class SettledShare(models.Model):

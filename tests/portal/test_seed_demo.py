@@ -12,10 +12,13 @@ from consultations.models import Consent, Decision, Item, Proposal
 from consultations.models.consents import Capacity, summary_decision
 from consultations.standing import votes_by_unit
 from households.models import AreaSource, Household, Owner
+from money.models import Entry, FundApplication, Settlement
+from works import completion
 from works.gate import missing
 from works.models import (
     ActionItem,
     Check,
+    FaultReport,
     InspectionPhoto,
     Issue,
     IssuePhoto,
@@ -279,3 +282,58 @@ def test_the_demo_names_the_five_parties_and_the_contractor_speaks_for_its_own(d
 
 def test_the_existing_units_stay_before_their_works(demo):
     assert not Site.objects.filter(elevator__unit=demo.unit).exists()
+
+
+# Issue 20: a unit told to its end, works and money
+
+
+def complete_unit(demo) -> Unit:
+    return Unit.objects.get(building__campaign=demo.campaign, building__name="5栋", name="1单元")
+
+
+def test_the_completed_units_elevator_is_in_service_and_handed_over(demo):
+    site = Site.objects.get(elevator__unit=complete_unit(demo))
+    standing = completion.standing(site)
+    assert standing.in_service and standing.handover.maintainer.kind == "maintainer"
+    assert all(step.actual_end for step in site.steps.all())
+
+
+def test_the_completed_units_fault_report_was_answered_and_fixed_by_the_maintainer(demo):
+    fault = FaultReport.objects.get(site__elevator__unit=complete_unit(demo))
+    maintainer = demo.users["maintainer"]
+    assert fault.answered_by == maintainer and fault.fixed_by == maintainer
+    assert fault.reported_at < fault.answered_at < fault.fixed_at
+
+
+def test_the_completed_units_fund_was_drawn_after_its_notice_and_its_settlement_published(demo):
+    unit = complete_unit(demo)
+    application = FundApplication.objects.get(proposal__elevator__unit=unit)
+    assert application.notice_start < application.notice_end <= application.approved_on
+    settlement = Settlement.objects.get(proposal__elevator__unit=unit)
+    assert settlement.published_at is not None
+    assert settlement.final_cost < settlement.proposal.total_cost  # a small refund
+
+
+def test_the_completed_units_non_payer_is_covered_by_the_community_fund(demo):
+    unit = complete_unit(demo)
+    covered = Entry.objects.filter(household__unit=unit, paid_by="community_fund", kind="payment")
+    assert covered.count() == 1
+    assert covered.get().household.decision == "agree_not_paying"
+    assert Entry.objects.filter(household__unit=unit, kind="refund").exists()
+
+
+def test_the_maintainer_demo_account_logs_in_and_speaks_for_its_company(demo):
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"username": "maintainer", "password": "ningkang-demo"}
+    )
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+    assignment = demo.users["maintainer"].assignments.get()
+    assert assignment.role == Role.MAINTAINER and assignment.party.kind == "maintainer"
+
+
+def test_the_demo_has_residents_who_need_help_while_their_lift_is_out(demo):
+    needing = Household.objects.in_campaign(demo.campaign).filter(needs_outage_help=True)
+    assert needing.filter(unit=demo.unit).exists()
+    assert Household.objects.in_campaign(demo.campaign).filter(lives_alone=True).exists()
+    assert set(needing.values_list("urgency", flat=True)) <= {"urgent", "high", ""}

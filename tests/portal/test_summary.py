@@ -13,6 +13,7 @@ from tests.factories import (
     make_building,
     make_campaign,
     make_decision,
+    make_elevator,
     make_household,
     make_meeting,
     make_milestone,
@@ -20,7 +21,9 @@ from tests.factories import (
     make_question,
     make_unit,
     make_update,
+    make_user,
 )
+from works.scheduling import create_schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +89,20 @@ def test_the_summary_takes_a_fixed_number_of_queries(campaign, django_assert_max
         make_update(campaign=campaign)
         make_question(campaign=campaign, status="published")
         make_decision(meeting=make_meeting(campaign=campaign, held_at=timezone.now()))
-    # 10: the votes add the published proposals, their matters, owner keys and consents; the
-    # works sites
-    with django_assert_max_num_queries(10):
+    # 11: the votes add the published proposals, their matters, owner keys and consents; the
+    # works sites; the late schedule steps
+    with django_assert_max_num_queries(11):
         daily_summary(campaign, timezone.localdate(), "/c/x/")
+
+
+def test_the_summary_names_each_late_schedule_step_and_how_late_it_is(client, campaign):
+    elevator = make_elevator(unit=make_unit(building=make_building(campaign=campaign)))
+    today = timezone.localdate()
+    site = create_schedule(elevator, today + timedelta(days=60), make_user())
+    first = site.steps.order_by("order").first()
+    first.planned_end = today - timedelta(days=3)
+    first.planned_start = first.planned_end - timedelta(days=5)
+    first.save()
+    text = daily_summary(campaign, today, "http://example.org/")
+    assert "■ 工期" in text
+    assert f"{site}：{first.get_kind_display()} 已逾期 3 天" in text

@@ -32,11 +32,13 @@ from consultations.models import Concern, Consent, Matter, Proposal, Visit
 from consultations.models.consents import Capacity, summary_decision
 from consultations.signing import other_titles, record_consent
 from households.models import AreaSource, Person
+from money.demo import seed_money_demo
+from money.models import Settlement
 from portal import demo_data as demo
-from works.demo import PASSED_UNIT, seed_works_demo
+from works.demo import COMPLETE_UNIT, PASSED_UNIT, seed_completed_works_demo, seed_works_demo
 
 SEED_NAMESPACE = uuid.UUID("6f1c1a52-6d0e-4c1b-9f59-5a3e0c1e2026")
-COUNTED_APPS = ("campaigns", "households", "consultations", "works")
+COUNTED_APPS = ("campaigns", "households", "consultations", "works", "money")
 OCCUPANCIES = ["owner_occupied", "rented", "absentee", "vacant"]
 NEEDS = ("occupancy", "elderly", "mobility_impaired")
 
@@ -101,6 +103,7 @@ class Command(BaseCommand):
             self.seed_public_record(campaign, units[0])
             self.seed_passed_unit(campaign)
             seed_works_demo(campaign, self.today)
+            self.seed_complete(campaign)
         created = row_count() - before
         if already and not created:
             message = f"Demo campaign {demo.CAMPAIGN_SLUG} is already complete; nothing was added."
@@ -108,7 +111,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo campaign {demo.CAMPAIGN_SLUG} ready ({created} rows created). Log in as "
-                f"secretary, grid1, grid2, lead1, lawyer, reviewer or contractor with password "
+                f"secretary, grid1, grid2, lead1, lawyer, reviewer, contractor or maintainer with password "
                 f"{demo.DEMO_PASSWORD!r} (demo only)."
             )
         )
@@ -156,6 +159,7 @@ class Command(BaseCommand):
                 area = demo.AREAS[(floor * 3 + number + order) % len(demo.AREAS)]
                 defaults = dict(zip(NEEDS, needs, strict=True), floor=floor, area=area)
                 defaults["area_source"] = self.area_source(room, floor, number, seed=not units)
+                defaults.update(self.outage_needs(defaults, floor, number))
                 household, _ = unit.households.get_or_create(room=room, defaults=defaults)
                 self.seed_owners(household, next(owner_numbers), seed=not units)
             units.append(unit)
@@ -342,18 +346,58 @@ class Command(BaseCommand):
 
     # --- the unit whose vote passed (its works: works.demo) --------------------------------
 
+    @staticmethod
+    def outage_needs(needs: dict, floor: int, number: int) -> dict:
+        """What workers heard at the door about the months without a lift, worked out from the
+        household's other needs: an elderly or disabled resident high up needs help while it
+        is out, some elderly live alone, and how urgent the new lift is follows."""
+        elderly, impaired = needs["elderly"], needs["mobility_impaired"]
+        high_up = floor >= 4
+        urgency = "urgent" if impaired else "high" if elderly and high_up else ""
+        if not urgency and floor <= 2:
+            urgency = "none"  # low down, young: no need
+        return {
+            "needs_outage_help": impaired or (elderly and high_up),
+            "lives_alone": elderly and (floor + number) % 3 == 0,
+            "urgency": urgency,
+        }
+
     def seed_passed_unit(self, campaign):
         """Every household of demo.PASSED signs the published proposal (the campaign demands
         unanimity), one a day, witnessed by the secretary."""
-        (building_name, name), (floors, per_floor, year, quote) = PASSED_UNIT, demo.PASSED
+        return self.seed_signed_unit(
+            campaign, PASSED_UNIT, demo.PASSED, demo.PASSED_PROPOSAL, demo.PASSED_SIGNED_FROM
+        )
+
+    def seed_complete_unit(self, campaign):
+        """Every household of demo.COMPLETE agreed to both matters (the fund's use and the cost
+        split), months ago, one of them without paying its share: the unit whose works are over
+        and whose money is settled."""
+        return self.seed_signed_unit(
+            campaign,
+            COMPLETE_UNIT,
+            demo.COMPLETE,
+            demo.COMPLETE_PROPOSAL,
+            demo.COMPLETE_SIGNED_FROM,
+            matters=demo.SEED_MATTERS,
+            not_paying=demo.COMPLETE_NOT_PAYING,
+        )
+
+    def seed_signed_unit(
+        self, campaign, place, shape, proposal, signed_from, matters=(), not_paying=None
+    ):
+        """Every household of the unit signs its published proposal, agreeing to every matter
+        (the ``not_paying``-th agrees to the cost split but will not pay its share)."""
+        (building_name, name), (floors, per_floor, year, quote) = place, shape
         building, _ = campaign.buildings.get_or_create(
-            name=building_name, defaults={"sort_order": len(demo.UNITS)}
+            name=building_name, defaults={"sort_order": campaign.buildings.count()}
         )
         unit, _ = building.units.get_or_create(name=name, defaults={"floors": floors})
         elevator = {"install_year": year, "floors_served": floors, "quote": quote}
         Elevator.objects.get_or_create(
             unit=unit, defaults={**elevator, "maker": demo.ELEVATOR_MAKER}
         )
+        first_owner = 400 if place == PASSED_UNIT else 500
         for n, (floor, number) in enumerate(
             itertools.product(range(1, floors + 1), range(1, per_floor + 1))
         ):
@@ -363,18 +407,29 @@ class Command(BaseCommand):
             household, _ = unit.households.get_or_create(
                 room=f"{floor}{number:02d}", defaults=defaults
             )
-            self.seed_owners(household, 400 + n)
+            self.seed_owners(household, first_owner + n)
         events = []
         if not Proposal.objects.filter(elevator__unit=unit).exists():
-            fund, days_ago = demo.PASSED_PROPOSAL
-            events.append((self.at(days_ago), partial(self.publish, unit, fund, self.at(days_ago))))
+            fund, days_ago = proposal
+            when = self.at(days_ago)
+            events.append((when, partial(self.publish, unit, fund, when, matters)))
         secretary = self.users["secretary"]
+        answers = ("agree",) * max(1, len(matters))
         for n, household in enumerate(unit.households.order_by("floor", "room")):
-            ballot = [(("agree",), demo.PASSED_SIGNED_FROM - n % 6, n % 5 == 4)]
+            agreed = (*answers[:-1], "agree_not_paying") if n == not_paying else answers
+            ballot = [(agreed, signed_from - n % 6, n % 5 == 4)]
             events += self.signatures(household, secretary, ballot)
         for _when, event in sorted(events, key=lambda when_event: when_event[0]):
             event()
         return unit
+
+    def seed_complete(self, campaign) -> None:
+        """The completed unit: its works (works.demo) and its money (money.demo), once."""
+        unit = self.seed_complete_unit(campaign)
+        if Settlement.objects.filter(proposal__elevator__unit=unit).exists():
+            return
+        seed_completed_works_demo(campaign, self.today)
+        seed_money_demo(campaign, unit, by=self.users["secretary"])
 
     # --- what residents see --------------------------------------------------------------
 
