@@ -524,7 +524,9 @@ def test_no_page_the_parties_people_reach_names_an_owner_or_shows_a_phone(site, 
         for visitor, expected in zip(PARTY_VISITORS, row, strict=True):
             if expected != 200:
                 continue
-            page = party_visitors[visitor].get(url).content.decode(errors="replace")
+            response = party_visitors[visitor].get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            page = body.decode(errors="replace")
             found = {n for n in names | phones if n in page}
             if found:
                 leaks[(name, visitor)] = found
