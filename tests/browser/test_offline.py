@@ -59,7 +59,7 @@ def test_visits_logged_offline_reach_the_server_once_each_with_the_time_they_wer
     expect(page).to_have_url(live_server.url + household.get_absolute_url())
     expect(page.locator("main h1")).to_contain_text(household.room)
 
-    page.locator("#log summary").click()
+    page.locator("#log > summary").click()
     first = log_visit_offline(page, "无人在家", "第一次：敲门无人应答。")
     expect(page.locator("#offline-status")).to_contain_text("待发送：1 条")
     second = log_visit_offline(page, "家属", "第二次：女儿在家，说周末再谈。")
