@@ -72,77 +72,82 @@ def site_completion(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return site_page(request, campaign, campaign_site(campaign, pk))
 
 
-def refused(form, error: completion.Refused):
-    form.add_error(None, str(error))
-    return form
+def record_on_site(request, slug, pk, *, permission, form, record, done, slot) -> HttpResponse:
+    """Check the form, ``record`` what it says on the site (a refusal goes back on the form
+    with its reason), and return to the site's page; a refused form comes back as ``slot``
+    with what was typed (422)."""
+    campaign = get_campaign_for(request.user, slug, permission)
+    site = campaign_site(campaign, pk)
+    bound = form(request, campaign)
+    if bound.is_valid():
+        try:
+            record(site, by=request.user, **bound.cleaned_data)
+        except completion.Refused as error:
+            bound.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect("works:site_completion", campaign.slug, site.pk)
+    return site_page(request, campaign, site, 422, **{slot: bound})
 
 
 @require_POST
 @login_required
 def record_inspection(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    campaign = get_campaign_for(request.user, slug, "works.add_acceptanceinspection")
-    site = campaign_site(campaign, pk)
-    form = InspectionForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            completion.record_inspection(site, by=request.user, **form.cleaned_data)
-        except completion.Refused as error:
-            refused(form, error)
-        else:
-            messages.success(request, _("监督检验已记录。"))
-            return redirect("works:site_completion", campaign.slug, site.pk)
-    return site_page(request, campaign, site, 422, inspection_form=form)
+    return record_on_site(
+        request,
+        slug,
+        pk,
+        permission="works.add_acceptanceinspection",
+        form=lambda request, campaign: InspectionForm(request.POST, request.FILES),
+        record=completion.record_inspection,
+        done=_("监督检验已记录。"),
+        slot="inspection_form",
+    )
 
 
 @require_POST
 @login_required
 def record_registration(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    campaign = get_campaign_for(request.user, slug, "works.add_useregistration")
-    site = campaign_site(campaign, pk)
-    form = RegistrationForm(request.POST)
-    if form.is_valid():
-        try:
-            completion.record_registration(site, by=request.user, **form.cleaned_data)
-        except completion.Refused as error:
-            refused(form, error)
-        else:
-            messages.success(request, _("使用登记已记录。"))
-            return redirect("works:site_completion", campaign.slug, site.pk)
-    return site_page(request, campaign, site, 422, registration_form=form)
+    return record_on_site(
+        request,
+        slug,
+        pk,
+        permission="works.add_useregistration",
+        form=lambda request, campaign: RegistrationForm(request.POST),
+        record=completion.record_registration,
+        done=_("使用登记已记录。"),
+        slot="registration_form",
+    )
 
 
 @require_POST
 @login_required
 def record_opening(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    campaign = get_campaign_for(request.user, slug, "works.add_opening")
-    site = campaign_site(campaign, pk)
-    form = OpeningForm(request.POST)
-    if form.is_valid():
-        try:
-            completion.record_opening(site, by=request.user, **form.cleaned_data)
-        except completion.Refused as error:
-            refused(form, error)
-        else:
-            messages.success(request, _("开通日期已记录，这部电梯已投入使用。"))
-            return redirect("works:site_completion", campaign.slug, site.pk)
-    return site_page(request, campaign, site, 422, opening_form=form)
+    return record_on_site(
+        request,
+        slug,
+        pk,
+        permission="works.add_opening",
+        form=lambda request, campaign: OpeningForm(request.POST),
+        record=completion.record_opening,
+        done=_("开通日期已记录，这部电梯已投入使用。"),
+        slot="opening_form",
+    )
 
 
 @require_POST
 @login_required
 def record_handover(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    campaign = get_campaign_for(request.user, slug, "works.add_handover")
-    site = campaign_site(campaign, pk)
-    form = HandoverForm(request.POST, campaign=campaign)
-    if form.is_valid():
-        try:
-            completion.record_handover(site, by=request.user, **form.cleaned_data)
-        except completion.Refused as error:
-            refused(form, error)
-        else:
-            messages.success(request, _("维保移交已记录。"))
-            return redirect("works:site_completion", campaign.slug, site.pk)
-    return site_page(request, campaign, site, 422, handover_form=form)
+    return record_on_site(
+        request,
+        slug,
+        pk,
+        permission="works.add_handover",
+        form=lambda request, campaign: HandoverForm(request.POST, campaign=campaign),
+        record=completion.record_handover,
+        done=_("维保移交已记录。"),
+        slot="handover_form",
+    )
 
 
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg"}
