@@ -41,3 +41,22 @@ def hit(scope: str, request, *, limit: int, window: int) -> bool:
         cache.add(key, 1, timeout=window)
         return True
     return count <= limit
+
+
+def public_post_allowed(scope: str, request) -> bool:
+    """One more post of a public form (a question, a problem on site, a fault) from this
+    network: at most settings.QUESTION_RATE_LIMIT per QUESTION_RATE_WINDOW seconds per scope."""
+    return hit(
+        scope,
+        request,
+        limit=settings.QUESTION_RATE_LIMIT,
+        window=settings.QUESTION_RATE_WINDOW,
+    )
+
+
+def public_post_limit() -> dict:
+    """The public forms' limit, for the message that says it: minutes and posts."""
+    return {
+        "minutes": max(1, settings.QUESTION_RATE_WINDOW // 60),
+        "limit": settings.QUESTION_RATE_LIMIT,
+    }

@@ -131,19 +131,11 @@ def ask(request: HttpRequest, slug: str) -> HttpResponse:
     context["form"] = form
     if not form.is_valid():
         return render(request, "portal/public/ask.html", context, status=422)
-    allowed = ratelimit.hit(
-        f"question:{campaign.pk}",
-        request,
-        limit=settings.QUESTION_RATE_LIMIT,
-        window=settings.QUESTION_RATE_WINDOW,
-    )
-    if not allowed:
-        context["problem"] = _(
-            "提问太频繁了：同一网络 %(minutes)s 分钟内最多提交 %(limit)s 个问题，请稍后再试。"
-        ) % {
-            "minutes": max(1, settings.QUESTION_RATE_WINDOW // 60),
-            "limit": settings.QUESTION_RATE_LIMIT,
-        }
+    if not ratelimit.public_post_allowed(f"question:{campaign.pk}", request):
+        context["problem"] = (
+            _("提问太频繁了：同一网络 %(minutes)s 分钟内最多提交 %(limit)s 个问题，请稍后再试。")
+            % ratelimit.public_post_limit()
+        )
         return render(request, "portal/public/ask.html", context, status=429)
     form.save()
     return redirect(reverse("ask", args=[campaign.slug]) + "?sent=1")

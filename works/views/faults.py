@@ -2,7 +2,6 @@
 maintenance company sees the tickets of its own elevators, answers each and marks it fixed;
 the secretary sees every ticket of the community."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -52,20 +51,14 @@ def report_fault(request: HttpRequest, slug: str) -> HttpResponse:
     context["form"] = form
     if not form.is_valid():
         return render(request, "works/completion/report_fault.html", context, status=422)
-    allowed = ratelimit.hit(
-        f"fault:{campaign.pk}",
-        request,
-        limit=settings.QUESTION_RATE_LIMIT,
-        window=settings.QUESTION_RATE_WINDOW,
-    )
-    if not allowed:
-        context["problem"] = _(
-            "报修太频繁了：同一网络 %(minutes)s 分钟内最多提交 %(limit)s 条，请稍后再试；"
-            "紧急情况请直接拨打应急救援电话。"
-        ) % {
-            "minutes": max(1, settings.QUESTION_RATE_WINDOW // 60),
-            "limit": settings.QUESTION_RATE_LIMIT,
-        }
+    if not ratelimit.public_post_allowed(f"fault:{campaign.pk}", request):
+        context["problem"] = (
+            _(
+                "报修太频繁了：同一网络 %(minutes)s 分钟内最多提交 %(limit)s 条，请稍后再试；"
+                "紧急情况请直接拨打应急救援电话。"
+            )
+            % ratelimit.public_post_limit()
+        )
         return render(request, "works/completion/report_fault.html", context, status=429)
     data = form.cleaned_data
     completion.report_fault(campaign, data["site"], body=data["body"], room=data["room"])

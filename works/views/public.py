@@ -7,7 +7,6 @@ not a photo, or comes too often from one address (the questions' limit, counted 
 An unpublished photo has no public URL: ``public_photo`` answers 404 for it.
 """
 
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -59,19 +58,11 @@ def report_problem(request: HttpRequest, slug: str) -> HttpResponse:
     context["form"] = form
     if not form.is_valid():
         return render(request, TEMPLATE, context, status=422)
-    allowed = ratelimit.hit(
-        f"site-report:{campaign.pk}",
-        request,
-        limit=settings.QUESTION_RATE_LIMIT,
-        window=settings.QUESTION_RATE_WINDOW,
-    )
-    if not allowed:
-        context["problem"] = _(
-            "提交太频繁了：同一网络 %(minutes)s 分钟内最多反映 %(limit)s 次，请稍后再试。"
-        ) % {
-            "minutes": max(1, settings.QUESTION_RATE_WINDOW // 60),
-            "limit": settings.QUESTION_RATE_LIMIT,
-        }
+    if not ratelimit.public_post_allowed(f"site-report:{campaign.pk}", request):
+        context["problem"] = (
+            _("提交太频繁了：同一网络 %(minutes)s 分钟内最多反映 %(limit)s 次，请稍后再试。")
+            % ratelimit.public_post_limit()
+        )
         return render(request, TEMPLATE, context, status=429)
     data = form.cleaned_data
     report = ResidentReport(campaign=campaign, site=data["site"], body=data["body"])
