@@ -101,9 +101,16 @@ def main() -> int:
                 ("building grid", "/dashboard/ningkang-2026/grid/", "secretary"),
                 ("register export xlsx", "/dashboard/ningkang-2026/register.xlsx", "secretary"),
                 ("register export csv", "/dashboard/ningkang-2026/register.csv", "secretary"),
+                ("review overview", "/manage/ningkang-2026/review/", "secretary"),
+                ("schedules and timeline", "/manage/ningkang-2026/schedule/", "secretary"),
+                ("inspections (grid1)", "/works/inspections/", "grid1"),
+                ("issues of the campaign", "/works/campaign/ningkang-2026/issues/", "secretary"),
+                ("outstanding payments", "/money/ningkang-2026/outstanding/", "secretary"),
+                ("fault tickets", "/tickets/", "secretary"),
             ]
             rows = []
-            for size_label in ("demo (88 households)", "large (+2,000 households)"):
+            demo = f"demo ({Household.objects.count()} households)"
+            for size_label in (demo, "large (+2,000 households)"):
                 if size_label.startswith("large"):
                     grow_campaign(households_per_unit=25, units=80)
                     cache.clear()
