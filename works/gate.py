@@ -54,7 +54,7 @@ def missing(site: Site) -> list[Condition]:
         review = reviews.get(kind)
         if review is None or not review.approves:
             wanting.append(condition)
-    if not site.contracts.exists():
+    if site.pk is None or not site.contracts.exists():  # an unsaved site has none
         wanting.append(CONTRACT)
     return wanting
 

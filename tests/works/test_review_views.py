@@ -12,7 +12,7 @@ from campaigns.models import PartyKind, Role
 from tests.consultations.signatures import impostor, jpeg_scan, pdf_scan
 from tests.factories import make_assignment, make_party, make_user
 from tests.works.review_helpers import frozen, passed_unit, people_of, ready, reviewed
-from works.models import Review, ReviewDocument, WorksContract
+from works.models import Review, ReviewDocument, Site, WorksContract
 
 pytestmark = pytest.mark.django_db
 
@@ -310,3 +310,12 @@ def test_an_upload_posing_as_a_pdf_by_its_name_is_refused(unit_under_review):
     response = client_of(u["lawyer"]).post(url, review_post(u["packet"], contract_file=fake))
     assert response.status_code == 422
     assert not Review.objects.exists()
+
+
+def test_reading_a_unit_without_a_works_site_makes_none_and_lists_every_condition():
+    unit, site, _proposal = passed_unit()
+    site.delete()
+    lawyer = people_of(unit.building.campaign)["lawyer"]
+    page = client_of(lawyer).get(reverse("works:review_unit", args=[unit.pk])).content.decode()
+    assert "施工合同尚未登记。" in page and "开工条件" in page
+    assert not Site.objects.filter(elevator__unit=unit).exists()  # a GET writes nothing

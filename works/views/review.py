@@ -112,11 +112,15 @@ def review_unit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     site, missing, contracts, parties = None, [], [], []
     if hasattr(unit, "elevator"):
-        site = site_of(unit)
+        # Read, never made, here: a GET writes nothing (an unsaved site has no contract yet).
+        site = Site.objects.filter(elevator=unit.elevator).first() or Site(elevator=unit.elevator)
         missing = gate.missing(site)
-        contracts = list(site.contracts.select_related("contractor", "recorded_by"))
+        saved = site.pk is not None
+        contracts = (
+            list(site.contracts.select_related("contractor", "recorded_by")) if saved else []
+        )
         full_phones = campaign.is_managed_by(request.user)
-        parties = list(site.parties.all())
+        parties = list(site.parties.all()) if saved else []
         for party in parties:
             phone = party.contact_phone
             party.phone_shown = phone if full_phones else mask_phone(phone)
